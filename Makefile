@@ -1,0 +1,47 @@
+# Two commands for a fresh machine: `make run` (the service on SQLite with demo data) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app placement
+ESCO_DIR ?= ../shared/data/esco
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run test test-sqlite test-postgres lint translations bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	PLACEMENT_ENV=development $(FLASK) db upgrade
+	@if [ -f "$(ESCO_DIR)/occupations_da.csv" ]; then \
+	  PLACEMENT_ENV=development $(FLASK) occupations import "$(ESCO_DIR)/ISCOGroups_da.csv" "$(ESCO_DIR)/occupations_da.csv"; fi
+	PLACEMENT_ENV=development $(FLASK) demo seed
+	PLACEMENT_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(PY) -m pytest
+
+test-sqlite: test
+
+test-postgres: install
+	PLACEMENT_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit --quiet -c pyproject.toml -r placement --severity-level medium
+
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o placement/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i placement/translations/messages.pot -d placement/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d placement/translations
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf $(VENV) instance/placement.sqlite

@@ -1,0 +1,102 @@
+"""placement: internships that lead to jobs for young people in resource courses."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from placement.config import DEFAULT_SECRET_KEY, Config
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> str:
+    """Return a folder kept at the repository root, or inside the package when installed from a wheel."""
+    inside = _PACKAGE / name
+    return str(inside if inside.is_dir() else _PACKAGE.parent / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=_resource_dir("templates"))
+    app.config.from_object(Config)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PLACEMENT")
+    else:
+        app.config.from_mapping(test_config)
+    _finish_config(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    from placement import security
+
+    security.init_app(app)
+
+    from flask_babel import get_locale
+
+    from placement.profile import DIMENSIONS
+
+    app.context_processor(lambda: {"dimensions": DIMENSIONS, "current_locale": lambda: str(get_locale())})
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    config = app.config
+    development = config["ENV"] == "development" or config.get("TESTING")
+    if not development and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("Set PLACEMENT_SECRET_KEY: the default secret key is only for development.")
+    if development:
+        config["SESSION_COOKIE_SECURE"] = False
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        url = config["DATABASE_URL"]
+        if not url:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            url = "sqlite:///" + str(Path(app.instance_path) / "placement.sqlite")
+        config["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config["MIGRATIONS_DIR"] = _resource_dir("migrations")
+
+
+def register_extensions(app: Flask) -> None:
+    import placement.models  # noqa: F401 - the whole schema, for Alembic and relationships
+    from placement.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from placement.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(_PACKAGE / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from placement.auth import loaders  # noqa: F401 - registers the user loader
+
+
+def register_blueprints(app: Flask) -> None:
+    from placement.api.views import bp as api_bp
+    from placement.audit.views import bp as audit_bp
+    from placement.auth.views import bp as auth_bp
+    from placement.main.views import bp as main_bp
+    from placement.network.views import bp as network_bp
+    from placement.occupations.views import bp as occupations_bp
+
+    for bp in (main_bp, auth_bp, network_bp, occupations_bp, audit_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def register_commands(app: Flask) -> None:
+    from placement.auth.cli import users_cli
+    from placement.demo.cli import demo_cli
+    from placement.network.cli import network_cli
+    from placement.occupations.cli import occupations_cli
+
+    for group in (users_cli, occupations_cli, network_cli, demo_cli):
+        app.cli.add_command(group)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from placement.errors import register
+
+    register(app)

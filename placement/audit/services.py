@@ -1,0 +1,88 @@
+"""Write the audit log from the session, so that no service can forget it."""
+
+import enum
+from datetime import date, datetime
+
+from flask import g, has_app_context
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from placement.audit.models import Audited, AuditEvent
+from placement.database import utcnow
+
+_SKIPPED = frozenset({"created_at", "updated_at"})
+
+
+def set_actor(user_id: int | None, label: str) -> None:
+    """Name who is acting in this app context; the audit log records it."""
+    g.audit_actor = (user_id, label)
+
+
+def _actor() -> tuple[int | None, str]:
+    if has_app_context():
+        return g.get("audit_actor", (None, "system"))
+    return None, "system"
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _changes(obj: Audited, action: str) -> dict:
+    state = inspect(obj)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        key = attr.key
+        if key in _SKIPPED or key in obj.__audit_exclude__:
+            continue
+        if action == "create":
+            value = getattr(obj, key)
+            if value not in (None, ""):
+                changes[key] = [None, _plain(value)]
+        elif action == "update":
+            history = state.attrs[key].history
+            if history.has_changes():
+                old = history.deleted[0] if history.deleted else None
+                new = history.added[0] if history.added else None
+                if old != new:
+                    changes[key] = [_plain(old), _plain(new)]
+        else:
+            changes[key] = [_plain(getattr(obj, key)), None]
+    if action == "update":
+        # A changed secret is recorded as changed, never with its value.
+        changes.update({k: ["***", "***"] for k in obj.__audit_exclude__ if state.attrs[k].history.has_changes()})
+    return changes
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise RuntimeError("The audit log is append-only.")
+
+
+@event.listens_for(Session, "after_flush")
+def _record(session: Session, _context) -> None:
+    rows = []
+    actor_id, actor_label = _actor()
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not isinstance(obj, Audited):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=False):
+                continue
+            changes = _changes(obj, action)
+            if action == "update" and not changes:
+                continue
+            identity = inspect(obj).identity
+            rows.append({
+                "at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": action,
+                "entity": obj.__tablename__, "entity_id": ",".join(str(i) for i in identity or ()),
+                "partnership_id": obj.audit_partnership_id, "changes": changes,
+            })
+    if rows:
+        session.connection().execute(insert(AuditEvent.__table__), rows)

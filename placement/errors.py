@@ -1,0 +1,38 @@
+"""Error pages (HTML) and error bodies (JSON under /api); a 500 shows no traceback."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from placement.extensions import db
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _http_error(error: HTTPException):
+    if _wants_json():
+        return {"error": error.name, "message": error.description}, error.code
+    return render_template("errors/error.html", error=error), error.code
+
+
+def _csrf_error(error: CSRFError):
+    return render_template("errors/error.html", error=error,
+                           message=_("The form had expired or was sent from elsewhere. Please try again.")), 400
+
+
+def _server_error(error: Exception):
+    db.session.rollback()
+    wrapped = InternalServerError()
+    if _wants_json():
+        return {"error": wrapped.name, "message": "An unexpected error occurred."}, 500
+    return render_template("errors/error.html", error=wrapped), 500
+
+
+def register(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _server_error)

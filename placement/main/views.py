@@ -1,0 +1,49 @@
+"""The start page and the language switch."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from placement.auth.access import EVERYONE, in_partnership, roles_required
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.network.models import Company, JobFunction, Mentor
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@roles_required(EVERYONE)
+def index():
+    """Show the user's start page."""
+    if current_user.role is Role.MENTOR:
+        if current_user.mentor is not None:
+            return redirect(url_for("network.company_detail", company_id=current_user.mentor.company_id))
+        return render_template("main/index.html", counts=None)
+    counts = {
+        "companies": db.session.scalar(in_partnership(
+            select(func.count(Company.id)).where(Company.active), Company.partnership_id)),
+        "mentors": db.session.scalar(in_partnership(
+            select(func.count(Mentor.id)).join(Mentor.company).where(Mentor.active), Company.partnership_id)),
+        "job_functions": db.session.scalar(in_partnership(
+            select(func.count(JobFunction.id)).join(JobFunction.company).where(JobFunction.active),
+            Company.partnership_id)),
+        "places": db.session.scalar(in_partnership(
+            select(func.coalesce(func.sum(JobFunction.places), 0)).join(JobFunction.company)
+            .where(JobFunction.active, Company.active), Company.partnership_id)),
+    }
+    return render_template("main/index.html", counts=counts)
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language (Danish or English)."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated and current_user.locale != lang:
+            current_user.locale = lang
+            db.session.commit()
+    referrer = request.referrer or ""
+    host = request.host_url
+    return redirect(referrer if referrer.startswith(host) else url_for("main.index"))

@@ -1,0 +1,174 @@
+"""The company network's operations: create, change, deactivate, list and search. Callers commit."""
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from placement.auth.models import Partnership
+from placement.extensions import db
+from placement.geo import lookup
+from placement.network.models import Company, CompanyKind, JobFunction, Mentor
+from placement.network.search import SearchDocument, SearchIndex, normalise
+from placement.profile import DIMENSION_KEYS
+
+#: Name similarity (rapidfuzz token-sort ratio on normalised names, 0–100) above which two companies in the
+#: same postcode are likely the same one.
+DUPLICATE_THRESHOLD = 88
+
+COMPANY_FIELDS = ("cvr", "name", "address", "postcode", "town", "industry", "employees", "contact_name",
+                  "contact_email", "contact_phone", "notes", "active")
+MENTOR_FIELDS = ("name", "email", "phone", "experience_level", "experience_notes", "max_interns", "active")
+JOB_FUNCTION_FIELDS = ("title", "tasks", "hours_min", "hours_max", "places", "location_address", "active",
+                       *DIMENSION_KEYS)
+
+
+def _place(postcode: str):
+    place = lookup(postcode)
+    if place is None:
+        raise ValueError(f"unknown postcode {postcode}")
+    return place
+
+
+def apply_company(company: Company, data: dict) -> Company:
+    """Set a company's fields from validated data; town and coordinates follow the postcode."""
+    for field in COMPANY_FIELDS:
+        if field in data:
+            setattr(company, field, data[field] if data[field] is not None or field == "employees" else "")
+    if "kind" in data:
+        company.kind = CompanyKind(data["kind"])
+    place = _place(company.postcode)
+    company.town, company.latitude, company.longitude = place.town, place.latitude, place.longitude
+    return company
+
+
+def create_company(partnership: Partnership, data: dict) -> Company:
+    """Add a company to a partnership's network."""
+    company = apply_company(Company(partnership=partnership), data)
+    db.session.add(company)
+    db.session.flush()
+    return company
+
+
+def likely_duplicate(name: str, postcode: str, exclude_id: int | None = None) -> Company | None:
+    """Return a company in the same postcode whose name is nearly the same, if any."""
+    stmt = select(Company).where(Company.postcode == postcode)
+    if exclude_id is not None:
+        stmt = stmt.where(Company.id != exclude_id)
+    wanted = normalise(name)
+    best, best_score = None, DUPLICATE_THRESHOLD
+    for company in db.session.scalars(stmt):
+        score = fuzz.token_sort_ratio(wanted, normalise(company.name))
+        if score >= best_score:
+            best, best_score = company, score
+    return best
+
+
+def apply_mentor(mentor: Mentor, data: dict) -> Mentor:
+    """Set a mentor's fields from validated data."""
+    for field in MENTOR_FIELDS:
+        if field in data:
+            setattr(mentor, field, data[field] if data[field] is not None else "")
+    return mentor
+
+
+def create_mentor(company: Company, data: dict) -> Mentor:
+    """Add a mentor to a company."""
+    mentor = apply_mentor(Mentor(company=company), data)
+    db.session.add(mentor)
+    db.session.flush()
+    return mentor
+
+
+def apply_job_function(job_function: JobFunction, data: dict) -> JobFunction:
+    """Set a job function's fields from validated data; its own postcode, when given, sets its location."""
+    for field in JOB_FUNCTION_FIELDS:
+        if field in data:
+            setattr(job_function, field, data[field] if data[field] is not None else "")
+    if "mentor_id" in data:
+        job_function.mentor_id = data["mentor_id"] or None
+    if "occupation_id" in data:
+        job_function.occupation_id = data["occupation_id"] or None
+    if "location_postcode" in data:
+        postcode = data["location_postcode"] or None
+        job_function.location_postcode = postcode
+        if postcode:
+            place = _place(postcode)
+            job_function.location_town = place.town
+            job_function.latitude, job_function.longitude = place.latitude, place.longitude
+        else:
+            job_function.location_town = ""
+            job_function.latitude = job_function.longitude = None
+    return job_function
+
+
+def create_job_function(company: Company, data: dict) -> JobFunction:
+    """Add a job function to a company."""
+    job_function = apply_job_function(JobFunction(company=company), data)
+    db.session.add(job_function)
+    db.session.flush()
+    return job_function
+
+
+def coordinates(job_function: JobFunction) -> tuple[float, float] | None:
+    """Return where the work happens: the job function's own location, else the company's."""
+    if job_function.latitude is not None and job_function.longitude is not None:
+        return job_function.latitude, job_function.longitude
+    company = job_function.company
+    if company.latitude is None or company.longitude is None:
+        return None
+    return company.latitude, company.longitude
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyFilters:
+    q: str = ""
+    kind: str = ""
+    status: str = "active"
+    postcode: str = ""
+    sort: str = "name"
+
+
+COMPANY_SORTS = {
+    "name": (Company.name, Company.id),
+    "town": (Company.town, Company.name, Company.id),
+    "newest": (Company.created_at.desc(), Company.id.desc()),
+}
+
+
+def company_query(base: Select, filters: CompanyFilters) -> Select:
+    """Filter and sort a company listing."""
+    stmt = base
+    if filters.q:
+        stmt = stmt.where(func.lower(Company.name).contains(filters.q.lower()))
+    if filters.kind in {k.value for k in CompanyKind}:
+        stmt = stmt.where(Company.kind == CompanyKind(filters.kind))
+    if filters.status == "active":
+        stmt = stmt.where(Company.active)
+    elif filters.status == "inactive":
+        stmt = stmt.where(~Company.active)
+    if filters.postcode:
+        stmt = stmt.where(Company.postcode == filters.postcode)
+    return stmt.order_by(*COMPANY_SORTS.get(filters.sort, COMPANY_SORTS["name"]))
+
+
+def search_index(partnership_id: int | None) -> SearchIndex:
+    """Build the fuzzy search index over a partnership's network (all partnerships when None)."""
+    companies = select(Company).options(selectinload(Company.mentors),
+                                        selectinload(Company.job_functions).selectinload(JobFunction.occupation))
+    if partnership_id is not None:
+        companies = companies.where(Company.partnership_id == partnership_id)
+    documents = []
+    for company in db.session.scalars(companies):
+        documents.append(SearchDocument("company", company.id, company.name,
+                                        f"{company.industry} {company.town} {company.cvr}"))
+        for mentor in company.mentors:
+            documents.append(SearchDocument("mentor", mentor.id, mentor.name, company.name))
+        for job in company.job_functions:
+            occupation = ""
+            if job.occupation is not None:
+                occupation = f"{job.occupation.label} {' '.join(job.occupation.synonyms)}"
+            documents.append(SearchDocument("job_function", job.id, job.title,
+                                            f"{job.tasks} {occupation} {company.name} {company.industry}"))
+    return SearchIndex(documents)

@@ -1,0 +1,64 @@
+"""Small builders for test rows; each flushes, the test commits when it needs to."""
+
+import itertools
+
+from placement.auth import services as auth_services
+from placement.auth.models import Partnership, Role, User
+from placement.extensions import db
+from placement.network.cvr import make_valid_cvr
+from placement.network.models import Company, CompanyKind, JobFunction, Mentor
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+_cvr_seeds = itertools.count(2_000_000)
+
+PARTNERSHIP_POSTCODES = {"Randers": "8900", "Aarhus": "8543", "Ringkøbing-Skjern": "6900", "Frederikshavn": "9870"}
+
+
+def partnership(name: str = "Randers") -> Partnership:
+    p = Partnership(name=name, municipality=f"{name} Kommune", education_place=f"Uddannelsessted {name}",
+                    postcode=PARTNERSHIP_POSTCODES.get(name, "8900"))
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def user(role: Role, partnership: Partnership, *, email: str | None = None, mentor: Mentor | None = None) -> User:
+    n = next(_seq)
+    u = auth_services.create_user(email=email or f"{role.value}{n}@example.com", name=f"{role.value} {n}",
+                                  password=PASSWORD, role=role, partnership=partnership,
+                                  mentor_id=mentor.id if mentor else None)
+    db.session.commit()
+    return u
+
+
+def cvr() -> str:
+    """Return a fresh valid CVR number."""
+    while True:
+        try:
+            return make_valid_cvr(next(_cvr_seeds))
+        except ValueError:
+            continue
+
+
+def company(partnership: Partnership, *, name: str | None = None, postcode: str = "8900", town: str = "Randers C",
+            kind: CompanyKind = CompanyKind.ORDINARY, **fields) -> Company:
+    c = Company(partnership=partnership, cvr=fields.pop("cvr", None) or cvr(),
+                name=name or f"Virksomhed {next(_seq)} ApS", postcode=postcode, town=town, kind=kind, **fields)
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+def mentor(company: Company, *, name: str | None = None, **fields) -> Mentor:
+    m = Mentor(company=company, name=name or f"Mentor {next(_seq)}", email=fields.pop("email", ""), **fields)
+    db.session.add(m)
+    db.session.commit()
+    return m
+
+
+def job_function(company: Company, *, title: str = "Lagermedarbejder", **fields) -> JobFunction:
+    j = JobFunction(company=company, title=title, **fields)
+    db.session.add(j)
+    db.session.commit()
+    return j

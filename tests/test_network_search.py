@@ -1,0 +1,259 @@
+"""Tests for placement.network.search (pure, no app fixture)."""
+
+import dataclasses
+
+import pytest
+
+from placement.network.search import SearchDocument, SearchHit, SearchIndex, normalise
+
+COMPANIES = [
+    "Hansens Maskinstation ApS",
+    "Hansen & Søn Tømrer",
+    "Borris Maskinudlejning",
+    "Skjern Maskinstation I/S",
+    "Nielsens Landbrug",
+    "Grøn Gård",
+    "Æblehaven",
+    "Jensen VVS A/S",
+    "Tarm Auto ApS",
+    "Vestjysk Bank",
+    "Ringkøbing Bageri",
+    "Hansen Transport ApS",
+    "Maskinhandel Vest",
+    "Station Kiosken",
+    "Hans Christensen El",
+    "Skjern Tømrer- og Snedkerfirma",
+    "Hanssen Murerforretning",
+    "Videbæk Maskinfabrik",
+    "Herning Maskinservice A/S",
+    "Skovgaard Gartneri",
+    "Holstebro Slagteri",
+    "Møllers Køkkenforretning",
+    "Skjern Kro",
+    "Lem Stationsby Købmand",
+    "Maskinstationen Vest ApS",
+    "Brdr. Hansen Entreprenør",
+    "Dansk Maskinteknik",
+    "Hansens Is",
+    "Nørre Omme Maskinudlejning",
+    "Gårdbutikken Grønt",
+    "Grønbech & Søn",
+]
+
+FUNCTIONS = {
+    "Landbrugsmedhjælper": "Fodring af kalve, rengøring af stalde, landbrug",
+    "Staldmedhjælper": "Udmugning, fodring af køer, landbrugsmedhjælper",
+    "Køkkenmedhjælper": "Opvask, klargøring af grøntsager, køkken",
+    "Lagermedarbejder": "Pakning af varer, truckkørsel, lager",
+    "Rengøringsassistent": "Rengøring af kontorer og fællesarealer",
+    "Butiksmedhjælper": "Opfyldning af hylder, kasse, butik",
+    "Gartner": "Plantning, lugning, græsslåning",
+    "Pedel": "Vedligehold af bygninger og udearealer",
+}
+
+UNRELATED_TO_FARMING = {
+    "Køkkenmedhjælper",
+    "Lagermedarbejder",
+    "Rengøringsassistent",
+    "Butiksmedhjælper",
+    "Gartner",
+    "Pedel",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    docs = [SearchDocument("company", i, title, "Skjern") for i, title in enumerate(COMPANIES, start=1)]
+    docs += [
+        SearchDocument("job_function", i, title, text)
+        for i, (title, text) in enumerate(FUNCTIONS.items(), start=1)
+    ]
+    return SearchIndex(docs)
+
+
+def titles(hits: list[SearchHit]) -> list[str]:
+    return [hit.title for hit in hits]
+
+
+# --- normalise -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Hansens Maskinstation ApS", "hansens maskinstation aps"),
+        ("Grøn Gård", "groen gaard"),
+        ("Groen Gaard", "groen gaard"),
+        ("ÆBLEHAVEN", "aeblehaven"),
+        ("Müller & Söhne — Bäckerei", "mueller soehne baeckerei"),
+        ("Café Émile", "cafe emile"),
+        ("  Skjern   Maskinstation I/S  ", "skjern maskinstation i s"),
+        ("Hansen_&_Søn", "hansen soen"),
+        ("7400 Herning", "7400 herning"),
+        ("", ""),
+        (" -/- ", ""),
+    ],
+)
+def test_normalise(raw: str, expected: str) -> None:
+    assert normalise(raw) == expected
+
+
+def test_normalise_danish_variants_are_identical() -> None:
+    assert normalise("Grøn Gård") == normalise("Groen Gaard") == normalise("GRØN GÅRD")
+    assert normalise("Ålborg") == normalise("Aalborg")
+
+
+# --- dataclasses -----------------------------------------------------------------------------------------
+
+
+def test_dataclasses_are_frozen_and_slotted() -> None:
+    doc = SearchDocument("company", 1, "A", "b")
+    hit = SearchHit("company", 1, "A", 99.0)
+    for obj in (doc, hit):
+        assert not hasattr(obj, "__dict__")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            obj.id = 2  # type: ignore[misc]
+
+
+# --- search ----------------------------------------------------------------------------------------------
+
+
+def test_company_name_with_missing_genitive_s_is_top_hit(index: SearchIndex) -> None:
+    hits = index.search("hansen maskinstation")
+    assert hits[0].title == "Hansens Maskinstation ApS"
+    assert hits[0].kind == "company"
+    assert all(hit.score < hits[0].score for hit in hits[1:])
+
+
+def test_typo_finds_farming_functions_only(index: SearchIndex) -> None:
+    hits = index.search("lanbrug")
+    found = titles(hits)
+    assert "Landbrugsmedhjælper" in found
+    assert "Staldmedhjælper" in found  # via its text
+    assert "Nielsens Landbrug" in found
+    assert not UNRELATED_TO_FARMING & set(found)
+    # Unrelated functions score below the threshold even without one.
+    all_hits = {hit.title: hit.score for hit in index.search("lanbrug", limit=100, min_score=0)}
+    best_unrelated = max((all_hits.get(t, 0.0) for t in UNRELATED_TO_FARMING), default=0.0)
+    assert all_hits["Landbrugsmedhjælper"] > best_unrelated
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("groen gaard", "Grøn Gård"),
+        ("Grøn Gård", "Grøn Gård"),
+        ("groengaard", "Grøn Gård"),
+        ("aeblehaven", "Æblehaven"),
+        ("æblehaven", "Æblehaven"),
+        ("skjern kro", "Skjern Kro"),
+        ("nielsen landbrg", "Nielsens Landbrug"),
+    ],
+)
+def test_spelling_variants_find_the_right_top_hit(index: SearchIndex, query: str, expected: str) -> None:
+    assert index.search(query)[0].title == expected
+
+
+def test_koekken_finds_compound_words(index: SearchIndex) -> None:
+    found = titles(index.search("køkken"))
+    assert "Køkkenmedhjælper" in found
+    assert "Møllers Køkkenforretning" in found
+    assert "Gårdbutikken Grønt" not in found  # only shares the ending "kken"
+
+
+def test_word_inside_compound_is_found(index: SearchIndex) -> None:
+    found = set(titles(index.search("medhjælper")))
+    assert {"Landbrugsmedhjælper", "Staldmedhjælper", "Køkkenmedhjælper", "Butiksmedhjælper"} <= found
+
+
+def test_exact_word_beats_compound_prefix(index: SearchIndex) -> None:
+    hits = index.search("groen gaard")
+    assert titles(hits)[:2] == ["Grøn Gård", "Gårdbutikken Grønt"]
+    assert hits[0].score > hits[1].score
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\t\n", "-/-", "&"])
+def test_empty_query_returns_nothing(index: SearchIndex, query: str) -> None:
+    assert index.search(query) == []
+
+
+@pytest.mark.parametrize("query", ["h", "ha", "HA"])
+def test_short_query_matches_word_prefixes_only(index: SearchIndex, query: str) -> None:
+    hits = index.search(query, limit=100)
+    assert hits
+    prefix = query.lower()
+    docs = {(doc.kind, doc.id): doc for doc in index.documents}
+    for hit in hits:
+        doc = docs[hit.kind, hit.id]
+        doc_words = normalise(f"{doc.title} {doc.text}").split()
+        assert any(word.startswith(prefix) for word in doc_words), hit.title
+    assert len(hits) < len(index)  # not everything
+
+
+def test_short_query_does_not_match_inside_words(index: SearchIndex) -> None:
+    found = titles(index.search("ns", limit=100))
+    assert found == []  # "ns" occurs inside "Hansens" etc. but starts no word
+
+
+def test_three_letter_query_needs_an_exact_substring(index: SearchIndex) -> None:
+    found = set(titles(index.search("gar", limit=100)))
+    assert found == {"Gartner", "Skovgaard Gartneri"}
+
+
+def test_nonsense_finds_nothing(index: SearchIndex) -> None:
+    assert index.search("xyzzyqwv") == []
+
+
+def test_scores_are_ranked_and_bounded(index: SearchIndex) -> None:
+    hits = index.search("maskin", limit=100, min_score=0)
+    assert hits
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 100 for s in scores)
+
+
+def test_min_score_and_limit(index: SearchIndex) -> None:
+    hits = index.search("maskin", limit=100)
+    assert all(hit.score >= 60 for hit in hits)
+    assert index.search("maskin", limit=2) == hits[:2]
+    assert index.search("maskin", limit=0) == []
+    assert all(hit.score >= 99 for hit in index.search("maskin", min_score=99))
+
+
+def test_ties_are_broken_by_kind_then_title_then_id() -> None:
+    docs = [
+        SearchDocument("b_kind", 5, "Skjern Kro", ""),
+        SearchDocument("a_kind", 9, "Skjern Kro", ""),
+        SearchDocument("a_kind", 3, "Skjern Kro", ""),
+        SearchDocument("a_kind", 1, "Skjern Bageri", ""),
+    ]
+    hits = SearchIndex(docs).search("skjern")
+    assert [(h.kind, h.title, h.id) for h in hits] == [
+        ("a_kind", "Skjern Bageri", 1),
+        ("a_kind", "Skjern Kro", 3),
+        ("a_kind", "Skjern Kro", 9),
+        ("b_kind", "Skjern Kro", 5),
+    ]
+    assert len({h.score for h in hits}) == 1
+
+
+def test_title_match_outranks_text_match() -> None:
+    docs = [
+        SearchDocument("function", 1, "Pedel", "Hjælper i landbrug om sommeren"),
+        SearchDocument("function", 2, "Landbrug", "Pedel"),
+    ]
+    hits = SearchIndex(docs).search("landbrug")
+    assert [h.id for h in hits] == [2, 1]
+    assert hits[0].score > hits[1].score
+
+
+def test_index_accepts_generators_and_empty_input() -> None:
+    index = SearchIndex(SearchDocument("company", i, f"Firma {i}", "") for i in range(3))
+    assert len(index) == 3
+    assert len(index.search("firma")) == 3
+    assert SearchIndex([]).search("firma") == []
+
+
+def test_hit_carries_original_title_and_identity(index: SearchIndex) -> None:
+    hit = index.search("aeblehaven")[0]
+    assert hit == SearchHit("company", COMPANIES.index("Æblehaven") + 1, "Æblehaven", 100.0)
