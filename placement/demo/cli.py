@@ -13,6 +13,7 @@ def seed() -> None:
     """Create the four demo partnerships, their company networks and demo logins (empty database only)."""
     if has_data():
         click.echo("Database already has data; demo seed skipped.")
+        _print_logins()
         return
     with click.progressbar(length=COMPANY_TOTAL, label="Seeding demo companies") as bar:
         counts = seed_demo(progress=lambda done, _total: bar.update(done - bar.pos))
@@ -21,8 +22,12 @@ def seed() -> None:
     click.echo(f"In all: {counts['partnerships']} partnerships, {counts['companies']} companies, "
                f"{counts['mentors']} mentors, {counts['job_functions']} job functions, "
                f"{counts['users']} users.")
+    _print_logins()
+
+
+def _print_logins() -> None:
     click.echo("")
-    click.echo("Demo logins:")
+    click.echo("Demo logins (if the demo data is loaded):")
     for email, role, partnership in DEMO_LOGINS:
         click.echo(f"  {email:32} {role.value:12} {partnership}")
     click.echo(f"Password for all demo logins: {DEMO_PASSWORD}")
