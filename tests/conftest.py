@@ -29,6 +29,8 @@ def _config(url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_CHEAP": True,
+        # Tests read English messages; test_auth checks that Danish is the service's default.
+        "BABEL_DEFAULT_LOCALE": "en",
     }
     config.update(overrides)
     return config

@@ -140,7 +140,11 @@ def test_configuration_comes_from_prefixed_environment(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
 
 
-def test_language_switch(client, partnership):
+@pytest.mark.parametrize("app_config", [{"BABEL_DEFAULT_LOCALE": "da"}])
+def test_danish_by_default_english_on_request(client, partnership, app_config):
+    from placement.config import Config
+
+    assert Config.BABEL_DEFAULT_LOCALE == "da"
     assert '<html lang="da">' in client.get("/login").get_data(as_text=True)
     client.post("/language", data={"lang": "en"})
     assert '<html lang="en">' in client.get("/login").get_data(as_text=True)

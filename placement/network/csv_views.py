@@ -1,0 +1,72 @@
+"""CSV import and export pages of the company network."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+
+from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_required
+from placement.extensions import db
+from placement.network import csvio
+from placement.network.models import Company
+from placement.network.views import bp
+
+#: File names of the downloads (no personal data in them).
+FILE_NAMES = {csvio.COMPANIES: "virksomheder", csvio.MENTORS: "mentorer",
+              csvio.JOB_FUNCTIONS: "arbejdsfunktioner"}
+_KIND_PATH = "<any(" + ", ".join(csvio.KINDS) + "):kind>"
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(_l("The file holds"), choices=[SelectChoice(k, csvio.KIND_LABELS[k]) for k in csvio.KINDS],
+                       default=csvio.COMPANIES)
+    file = FileField(_l("CSV file"), validators=[
+        FileRequired(_l("Choose a file.")), FileAllowed(["csv"], _l("Choose a .csv file."))],
+        description=_l("UTF-8, separated by semicolons or commas, with the column names in the first line."))
+
+
+def _csv_response(text: str, filename: str) -> Response:
+    response = Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/network/import", methods=["GET", "POST"])
+@roles_required(NETWORK_EDITORS)
+def import_csv():
+    """Import companies, mentors or job functions from CSV: all rows or none."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = csvio.import_csv(form.kind.data, form.file.data.read(), current_user.partnership)
+        if report.ok:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    return render_template("network/import.html", form=form, report=report, kinds=csvio.KINDS,
+                           kind_labels=csvio.KIND_LABELS,
+                           columns={k: csvio.column_help(k) for k in csvio.KINDS})
+
+
+@bp.get(f"/network/import/example/{_KIND_PATH}.csv")
+@roles_required(NETWORK_EDITORS)
+def import_example(kind: str):
+    """Download an example file with one valid row."""
+    return _csv_response(csvio.example_csv(kind), f"eksempel-{FILE_NAMES[kind]}.csv")
+
+
+@bp.get(f"/network/export/{_KIND_PATH}.csv")
+@roles_required(NETWORK_EDITORS)
+def export_csv(kind: str):
+    """Download the partnership's companies, mentors or job functions (an admin gets all partnerships')."""
+    companies = db.session.scalars(in_partnership(csvio.export_select(), Company.partnership_id))
+    text = csvio.export_csv(kind, companies)
+    today = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    return _csv_response(text, f"{FILE_NAMES[kind]}-{today.isoformat()}.csv")

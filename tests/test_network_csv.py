@@ -1,0 +1,550 @@
+"""CSV import and export of companies, mentors and job functions (service, pages and CLI)."""
+
+import csv
+import io
+import re
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.network import csvio
+from placement.network.csvio import COMPANIES, JOB_FUNCTIONS, MENTORS, RowError, escape_formula
+from placement.network.cvr import cvr_error
+from placement.network.models import Company, CompanyKind, JobFunction, Mentor
+from placement.occupations.models import Occupation
+from placement.profile import DIMENSION_KEYS
+from tests import factories
+
+COMPANY_COLUMNS = csvio.COLUMNS[COMPANIES]
+OCCUPATION_URI = "http://data.europa.eu/esco/occupation/test-lager"
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages in English; outside a request the locale would otherwise be looked up in the session."""
+    with force_locale("en"):
+        yield
+
+
+def make_csv(columns, rows, *, delimiter=";", bom=False) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns] if isinstance(row, dict) else row)
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def company_row(cvr=None, **fields) -> dict:
+    row = {"cvr": cvr or factories.cvr(), "name": f"Firma {cvr or ''} ApS", "postcode": "8900"}
+    row.update(fields)
+    return row
+
+
+def bad_cvr() -> str:
+    good = factories.cvr()
+    bad = good[:-1] + str((int(good[-1]) + 1) % 10)
+    assert cvr_error(bad)
+    return bad
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def where(report) -> set[tuple[int, str]]:
+    return {(e.line, e.column) for e in report.errors}
+
+
+def import_companies(partnership, rows, **kwargs):
+    return csvio.import_csv(COMPANIES, make_csv(COMPANY_COLUMNS, rows, **kwargs), partnership)
+
+
+# Import: companies -------------------------------------------------------------------------------------------
+
+def test_import_companies_fills_town_and_coordinates(partnership):
+    cvrs = [factories.cvr() for _ in range(3)]
+    rows = [
+        company_row(cvrs[0], name="Lager A/S", kind="ordinary", address="Vej 1", employees="25",
+                    contact_email="a@example.dk", active="1"),
+        company_row(cvrs[1], name="Værkstedet", kind="socialøkonomisk", town="randers c", active="nej"),
+        company_row(cvrs[2], name="Kantinen", kind="", active=""),
+    ]
+    report = import_companies(partnership, rows)
+    assert report.ok, report.errors
+    assert (report.rows, report.imported) == (3, 3)
+    db.session.commit()
+
+    companies = {c.cvr: c for c in db.session.scalars(select(Company))}
+    assert len(companies) == 3
+    first, second, third = (companies[c] for c in cvrs)
+    assert first.partnership_id == partnership.id
+    assert (first.name, first.kind, first.address, first.employees, first.active) == (
+        "Lager A/S", CompanyKind.ORDINARY, "Vej 1", 25, True)
+    assert all(c.town == "Randers C" and c.latitude and c.longitude for c in companies.values())
+    assert (second.kind, second.active) == (CompanyKind.SOCIAL_ECONOMIC, False)
+    assert (third.kind, third.active, third.employees) == (CompanyKind.ORDINARY, True, None)
+
+
+def test_one_bad_cvr_among_a_hundred_lines_imports_nothing(partnership):
+    rows = [company_row() for _ in range(99)]
+    rows[55]["cvr"] = bad_cvr()  # header is line 1, so rows[55] is line 57
+    report = import_companies(partnership, rows)
+    assert report.imported == 0
+    assert [(e.line, e.column) for e in report.errors] == [(57, "cvr")]
+    assert "modulus-11" in report.errors[0].message
+    assert report.rows == 99
+    assert count(Company) == 0
+
+
+def test_every_bad_line_is_reported(partnership):
+    rows = [
+        company_row(),
+        company_row(bad_cvr()),                   # line 3
+        company_row(name=""),                     # line 4
+        company_row(postcode="12"),               # line 5
+        company_row(active="maybe"),              # line 6
+        company_row(kind="weird"),                # line 7
+        company_row(employees="many"),            # line 8
+        company_row(contact_email="not-an-email"),  # line 9
+        company_row(),
+    ]
+    report = import_companies(partnership, rows)
+    assert not report.ok and report.imported == 0
+    assert where(report) >= {(3, "cvr"), (4, "name"), (5, "postcode"), (6, "active"), (7, "kind"),
+                             (8, "employees"), (9, "contact_email")}
+    assert {e.line for e in report.errors} == {3, 4, 5, 6, 7, 8, 9}
+    assert all(isinstance(e.message, str) and e.message for e in report.errors)
+    assert count(Company) == 0
+
+
+def test_unknown_postcode(partnership):
+    report = import_companies(partnership, [company_row(postcode="9999")])
+    assert report.errors == [RowError(2, "postcode", "9999 is not a Danish postcode.")]
+
+
+def test_town_must_match_postcode(partnership):
+    report = import_companies(partnership, [company_row(postcode="8900", town="Aarhus C")])
+    assert report.errors == [RowError(2, "town", "Postcode 8900 is Randers C, not Aarhus C.")]
+
+
+def test_missing_required_columns_are_one_error(partnership):
+    report = csvio.import_csv(COMPANIES, make_csv(["name", "town"], [["Firma", "Randers C"]]), partnership)
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert error.line == 1 and "cvr" in error.message and "postcode" in error.message
+    assert count(Company) == 0
+
+
+def test_unknown_columns_are_named(partnership):
+    text = make_csv(["cvr", "name", "postcode", "fax", "Homepage"], [[factories.cvr(), "Firma", "8900", "", ""]])
+    report = csvio.import_csv(COMPANIES, text, partnership)
+    assert len(report.errors) == 1
+    assert report.errors[0].line == 1
+    assert "fax" in report.errors[0].message and "homepage" in report.errors[0].message
+
+
+def test_column_order_is_free_and_optional_columns_may_be_left_out(partnership):
+    cvr = factories.cvr()
+    report = csvio.import_csv(COMPANIES, make_csv(["postcode", "name", "cvr"], [["8900", "Firma", cvr]]),
+                              partnership)
+    assert report.ok and report.imported == 1
+    assert db.session.scalar(select(Company.town).where(Company.cvr == cvr)) == "Randers C"
+
+
+def test_duplicate_cvr_within_the_file_names_the_first_line(partnership):
+    cvr = factories.cvr()
+    report = import_companies(partnership, [company_row(cvr), company_row(), company_row(cvr)])
+    assert where(report) == {(4, "cvr")}
+    assert "line 2" in report.errors[0].message
+    assert count(Company) == 0
+
+
+def test_duplicate_cvr_against_the_database(partnership, other_partnership):
+    existing = factories.company(other_partnership)
+    report = import_companies(partnership, [company_row(), company_row(existing.cvr)])
+    assert where(report) == {(3, "cvr")}
+    assert "already registered" in report.errors[0].message
+    assert count(Company) == 1
+
+
+@pytest.mark.parametrize(("delimiter", "bom", "as_bytes"), [(";", True, True), (",", False, True),
+                                                            (",", False, False), (";", True, False)])
+def test_bom_semicolon_and_plain_comma_files_are_accepted(partnership, delimiter, bom, as_bytes):
+    rows = [company_row(name="Smed, Hansen & Søn"), company_row(name="Æblehaven")]
+    text = make_csv(COMPANY_COLUMNS, rows, delimiter=delimiter, bom=bom)
+    report = csvio.import_csv(COMPANIES, text.encode("utf-8") if as_bytes else text, partnership)
+    assert report.ok, report.errors
+    assert set(db.session.scalars(select(Company.name))) == {"Smed, Hansen & Søn", "Æblehaven"}
+
+
+def test_file_object_and_lf_line_endings(partnership):
+    text = make_csv(COMPANY_COLUMNS, [company_row()]).replace("\r\n", "\n")
+    assert csvio.import_csv(COMPANIES, io.BytesIO(text.encode()), partnership).imported == 1
+
+
+def test_not_utf8_is_refused(partnership):
+    text = make_csv(COMPANY_COLUMNS, [company_row(name="Grøn Gård")])
+    report = csvio.import_csv(COMPANIES, text.encode("cp1252"), partnership)
+    assert not report.ok and "UTF-8" in report.errors[0].message
+    assert report.errors[0].line == 2
+
+
+def test_empty_file_and_header_only(partnership):
+    assert not csvio.import_csv(COMPANIES, b"", partnership).ok
+    report = csvio.import_csv(COMPANIES, make_csv(COMPANY_COLUMNS, []), partnership)
+    assert not report.ok and report.imported == 0
+
+
+def test_line_numbers_are_physical_lines(partnership):
+    rows = [company_row(notes="first line\nsecond line\nthird line"), company_row(), company_row(bad_cvr())]
+    text = make_csv(COMPANY_COLUMNS, rows).replace("\r\n", "\r\n\r\n", 1)  # a blank line after the header
+    seen = []
+    report = csvio.import_csv(COMPANIES, text, partnership, progress=seen.append)
+    # header 1, blank 2, multi-line notes 3-5, good row 6, bad row 7
+    assert where(report) == {(7, "cvr")}
+    assert report.rows == 3
+    assert sum(seen) == 7
+
+
+def test_likely_duplicate_names_warn_without_blocking(partnership):
+    factories.company(partnership, name="Hansens Maskinstation ApS")
+    rows = [company_row(name="Hansens Maskinstation Aps."), company_row(name="Grøn Gård"),
+            company_row(name="Grøn Gaard")]
+    report = import_companies(partnership, rows)
+    assert report.ok and report.imported == 3
+    assert {(w.line, w.column) for w in report.warnings} == {(2, "name"), (4, "name")}
+    assert "line 3" in report.warnings[1].message
+
+
+def test_formula_prefix_is_removed_on_import(partnership):
+    report = import_companies(partnership, [company_row(name="'=Firma", contact_phone="'+45 12 34 56 78")])
+    assert report.ok
+    company = db.session.scalar(select(Company))
+    assert (company.name, company.contact_phone) == ("=Firma", "+45 12 34 56 78")
+
+
+# Import: mentors and job functions ---------------------------------------------------------------------------
+
+@pytest.fixture
+def imported_companies(partnership):
+    cvrs = [factories.cvr(), factories.cvr()]
+    report = import_companies(partnership, [company_row(cvrs[0], name="Lager A/S"),
+                                            company_row(cvrs[1], name="Kantinen", postcode="8000")])
+    assert report.ok
+    db.session.commit()
+    return cvrs
+
+
+def mentor_csv(rows) -> str:
+    return make_csv(csvio.COLUMNS[MENTORS], rows)
+
+
+def job_csv(rows) -> str:
+    return make_csv(csvio.COLUMNS[JOB_FUNCTIONS], rows)
+
+
+def test_mentors_and_job_functions_reference_imported_companies(partnership, imported_companies):
+    lager, kantine = imported_companies
+    db.session.add(Occupation(uri=OCCUPATION_URI, isco_group="9333", label="lagerarbejder"))
+    db.session.commit()
+    report = csvio.import_csv(MENTORS, mentor_csv([
+        {"company_cvr": lager, "name": "Anne Jensen", "email": "Anne@Example.dk", "experience_level": "4",
+         "max_interns": "2", "experience_notes": "Har haft mange praktikanter."},
+        {"company_cvr": kantine, "name": "Bo Holm", "active": "0"},
+    ]), partnership)
+    assert report.ok, report.errors
+    assert report.imported == 2
+    db.session.commit()
+
+    dims = dict(zip(DIMENSION_KEYS, ["5", "4", "2", "1", "3", "2", "4"], strict=True))
+    report = csvio.import_csv(JOB_FUNCTIONS, job_csv([
+        {"company_cvr": lager, "title": "Lagermedarbejder", "tasks": "Pakning", "occupation_uri": OCCUPATION_URI,
+         "hours_min": "8", "hours_max": "20", "places": "2", "mentor_email": "anne@example.dk", **dims},
+        {"company_cvr": kantine, "title": "Køkkenhjælper", "location_address": "Torvet 1",
+         "location_postcode": "8900"},
+    ]), partnership)
+    assert report.ok, report.errors
+    assert report.imported == 2
+    db.session.commit()
+
+    anne = db.session.scalar(select(Mentor).where(Mentor.name == "Anne Jensen"))
+    bo = db.session.scalar(select(Mentor).where(Mentor.name == "Bo Holm"))
+    assert (anne.company.cvr, anne.experience_level, anne.max_interns, anne.active) == (lager, 4, 2, True)
+    assert (bo.company.cvr, bo.experience_level, bo.max_interns, bo.active) == (kantine, 3, 1, False)
+    lagerjob = db.session.scalar(select(JobFunction).where(JobFunction.title == "Lagermedarbejder"))
+    assert lagerjob.mentor_id == anne.id and lagerjob.occupation.uri == OCCUPATION_URI
+    assert (lagerjob.hours_min, lagerjob.hours_max, lagerjob.places) == (8, 20, 2)
+    assert lagerjob.profile() == {k: int(v) for k, v in dims.items()}
+    kitchen = db.session.scalar(select(JobFunction).where(JobFunction.title == "Køkkenhjælper"))
+    assert kitchen.mentor_id is None and kitchen.location_town == "Randers C" and kitchen.latitude
+    assert (kitchen.hours_min, kitchen.hours_max, kitchen.places) == (10, 30, 1)
+    assert kitchen.profile() == dict.fromkeys(DIMENSION_KEYS, 3)
+
+
+def test_mentor_company_must_be_in_the_partnership(partnership, other_partnership, imported_companies):
+    foreign = factories.company(other_partnership)
+    report = csvio.import_csv(MENTORS, mentor_csv([
+        {"company_cvr": imported_companies[0], "name": "Anne"},
+        {"company_cvr": foreign.cvr, "name": "Bo"},
+        {"company_cvr": factories.cvr(), "name": "Carl"},
+        {"company_cvr": "", "name": "Dorte"},
+        {"company_cvr": imported_companies[0], "name": "", "experience_level": "9", "max_interns": "x"},
+    ]), partnership)
+    assert where(report) == {(3, "company_cvr"), (4, "company_cvr"), (5, "company_cvr"), (6, "name"),
+                             (6, "experience_level"), (6, "max_interns")}
+    assert count(Mentor) == 0
+
+
+def test_job_function_checks(partnership, other_partnership, imported_companies):
+    lager, kantine = imported_companies
+    company = db.session.scalar(select(Company).where(Company.cvr == kantine))
+    factories.mentor(company, name="Bo", email="bo@example.dk")
+    report = csvio.import_csv(JOB_FUNCTIONS, job_csv([
+        {"company_cvr": kantine, "title": "Opvask", "mentor_email": "BO@example.dk"},
+        {"company_cvr": lager, "title": "Pakning", "mentor_email": "bo@example.dk"},
+        {"company_cvr": lager, "title": "Pakning", "occupation_uri": "http://example.test/nope"},
+        {"company_cvr": lager, "title": "Pakning", "hours_min": "20", "hours_max": "10"},
+        {"company_cvr": lager, "title": "Pakning", "location_postcode": "9999", "structure": "6"},
+    ]), partnership)
+    assert where(report) == {(3, "mentor_email"), (4, "occupation_uri"), (5, "hours_max"),
+                             (6, "location_postcode"), (6, "structure")}
+    assert count(JobFunction) == 0
+
+
+def test_mentors_in_a_companies_file_are_refused(partnership):
+    report = csvio.import_csv(MENTORS, make_csv(COMPANY_COLUMNS, [company_row()]), partnership)
+    assert not report.ok and report.errors[0].line == 1
+
+
+def test_example_files_import_in_order(partnership):
+    for kind in csvio.KINDS:
+        report = csvio.import_csv(kind, csvio.example_csv(kind), partnership)
+        assert report.ok, (kind, report.errors)
+        assert report.imported == 1
+    db.session.commit()
+    company = db.session.scalar(select(Company))
+    assert (company.cvr, company.postcode, company.town) == (csvio.EXAMPLE_CVR, "8900", "Randers C")
+    assert cvr_error(csvio.EXAMPLE_CVR) is None
+    assert company.job_functions[0].mentor is company.mentors[0]
+
+
+# Export ------------------------------------------------------------------------------------------------------
+
+def parse(text: str) -> list[dict]:
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";"))
+
+
+def export(kind, partnership=None) -> str:
+    stmt = csvio.export_select()
+    if partnership is not None:
+        stmt = stmt.where(Company.partnership_id == partnership.id)
+    return csvio.export_csv(kind, db.session.scalars(stmt))
+
+
+def test_export_format_and_values(partnership):
+    company = factories.company(partnership, name="Lager A/S", cvr=factories.cvr(), employees=7,
+                                notes="To linjer\nher", active=False, kind=CompanyKind.SOCIAL_ECONOMIC)
+    mentor = factories.mentor(company, name="Anne", email="anne@example.dk", experience_level=5)
+    factories.job_function(company, title="Pakning", mentor=mentor, hours_min=5, hours_max=15, structure=1)
+
+    text = export(COMPANIES)
+    assert text.startswith("\ufeffcvr;name;kind;")
+    assert text.count("\r\n") == 2 and text.endswith(";0\r\n")  # the break inside the quoted notes stays "\n"
+    [row] = parse(text)
+    assert row == {"cvr": company.cvr, "name": "Lager A/S", "kind": "social_economic", "address": "",
+                   "postcode": "8900", "town": "Randers C", "industry": "", "employees": "7",
+                   "contact_name": "", "contact_email": "", "contact_phone": "", "notes": "To linjer\nher",
+                   "active": "0"}
+    [row] = parse(export(MENTORS))
+    assert (row["company_cvr"], row["name"], row["email"], row["experience_level"], row["active"]) == (
+        company.cvr, "Anne", "anne@example.dk", "5", "1")
+    [row] = parse(export(JOB_FUNCTIONS))
+    assert list(row) == list(csvio.COLUMNS[JOB_FUNCTIONS])
+    assert (row["company_cvr"], row["title"], row["mentor_email"], row["hours_min"], row["hours_max"],
+            row["structure"], row["pace"], row["location_postcode"], row["occupation_uri"]) == (
+        company.cvr, "Pakning", "anne@example.dk", "5", "15", "1", "3", "", "")
+
+
+def test_export_reimports_unchanged(partnership):
+    db.session.add(Occupation(uri=OCCUPATION_URI, isco_group="9333", label="lagerarbejder"))
+    company = factories.company(partnership, name="=Lager A/S", employees=7, notes="To linjer\nher",
+                                contact_phone="+45 12 34 56 78", industry="-Lager-")
+    other = factories.company(partnership, name="Kantinen", postcode="8000", town="Aarhus C", active=False)
+    mentor = factories.mentor(company, name="@Anne", email="anne@example.dk", experience_level=5, max_interns=3)
+    factories.mentor(other, name="Bo", active=False)
+    occupation = db.session.scalar(select(Occupation))
+    factories.job_function(company, title="Pakning", mentor=mentor, occupation=occupation, hours_min=5,
+                           hours_max=15, structure=1, places=0)
+    factories.job_function(other, title="Opvask", location_address="Torvet 1", location_postcode="8900",
+                           location_town="Randers C", active=False)
+    before = {kind: export(kind) for kind in csvio.KINDS}
+
+    for model in (JobFunction, Mentor, Company):
+        for obj in db.session.scalars(select(model)):
+            db.session.delete(obj)
+    db.session.commit()
+    assert count(Company) == 0
+
+    for kind in csvio.KINDS:
+        report = csvio.import_csv(kind, before[kind], partnership)
+        assert report.ok, (kind, report.errors)
+        db.session.commit()
+    assert {kind: export(kind) for kind in csvio.KINDS} == before
+
+
+def test_formula_injection_is_escaped(partnership):
+    factories.company(partnership, name="=HYPERLINK(\"http://evil\")", contact_phone="+45 12 34 56 78",
+                      industry="@SUM(A1)", contact_name="-Hans", notes="-5", address="+4512345678")
+    [row] = parse(export(COMPANIES))
+    assert row["name"] == "'=HYPERLINK(\"http://evil\")"
+    assert row["contact_phone"] == "'+45 12 34 56 78"
+    assert row["industry"] == "'@SUM(A1)"
+    assert row["contact_name"] == "'-Hans"
+    assert row["notes"] == "-5"
+    assert row["address"] == "+4512345678"
+    assert escape_formula("\tcmd") == "'\tcmd"
+    assert escape_formula("-1,5") == "-1,5"
+    assert escape_formula("Hansen") == "Hansen"
+
+
+# Pages -------------------------------------------------------------------------------------------------------
+
+def upload(client, kind: str, content: bytes, filename: str = "x.csv"):
+    return client.post("/network/import", data={"kind": kind, "file": (io.BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def test_import_page_shows_columns_and_links(client, login, partnership):
+    login(factories.user(Role.COORDINATOR, partnership))
+    response = client.get("/network/import")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for kind in csvio.KINDS:
+        assert f"/network/import/example/{kind}.csv" in page
+        assert f"/network/export/{kind}.csv" in page
+    for column in (*COMPANY_COLUMNS, *csvio.COLUMNS[JOB_FUNCTIONS]):
+        assert f"<code>{column}</code>" in page
+    assert " style=" not in page and "<script>" not in page
+
+
+def test_upload_with_errors_shows_the_error_table(client, login, partnership):
+    login(factories.user(Role.CONSULTANT, partnership))
+    content = make_csv(COMPANY_COLUMNS, [company_row(), company_row(bad_cvr()), company_row(postcode="9999")],
+                       bom=True).encode()
+    response = upload(client, COMPANIES, content)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Nothing was imported." in page
+    assert "<td>3</td><td>cvr</td>" in page
+    assert "<td>4</td><td>postcode</td>" in page
+    assert "9999 is not a Danish postcode." in page
+    assert count(Company) == 0
+
+
+def test_upload_imports_and_commits(client, login, partnership):
+    login(factories.user(Role.COORDINATOR, partnership))
+    response = upload(client, COMPANIES, make_csv(COMPANY_COLUMNS, [company_row(), company_row()]).encode())
+    assert response.status_code == 200
+    assert "2 companies were imported." in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).where(Company.partnership_id == partnership.id)) == 2
+
+
+def test_upload_refuses_other_file_types(client, login, partnership):
+    login(factories.user(Role.COORDINATOR, partnership))
+    response = upload(client, COMPANIES, b"cvr;name;postcode\n", filename="x.xlsx")
+    assert response.status_code == 200
+    assert "Choose a .csv file." in response.get_data(as_text=True)
+    assert count(Company) == 0
+
+
+def test_caseworker_may_not_import_or_export(client, login, partnership):
+    login(factories.user(Role.CASEWORKER, partnership))
+    assert client.get("/network/import").status_code == 403
+    assert upload(client, COMPANIES, make_csv(COMPANY_COLUMNS, [company_row()]).encode()).status_code == 403
+    assert client.get("/network/export/companies.csv").status_code == 403
+    assert client.get("/network/import/example/companies.csv").status_code == 403
+    assert count(Company) == 0
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/network/export/companies.csv")
+    assert response.status_code in (302, 401)
+
+
+def test_export_contains_only_the_own_partnership(client, login, partnership, other_partnership):
+    own = factories.company(partnership, name="Egen ApS")
+    foreign = factories.company(other_partnership, name="Fremmed ApS")
+    login(factories.user(Role.CONSULTANT, partnership))
+    response = client.get("/network/export/companies.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv" and response.mimetype_params["charset"] == "utf-8"
+    disposition = response.headers["Content-Disposition"]
+    assert re.fullmatch(r"attachment; filename=virksomheder-\d{4}-\d{2}-\d{2}\.csv", disposition)
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    cvrs = [row["cvr"] for row in parse(response.data.decode("utf-8"))]
+    assert cvrs == [own.cvr]
+    assert foreign.cvr not in response.get_data(as_text=True)
+
+
+def test_admin_exports_every_partnership(client, login, partnership, other_partnership):
+    factories.company(partnership)
+    factories.company(other_partnership)
+    login(factories.user(Role.ADMIN, partnership))
+    response = client.get("/network/export/companies.csv")
+    assert len(parse(response.data.decode())) == 2
+
+
+def test_export_and_example_of_unknown_kind_is_404(client, login, partnership):
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert client.get("/network/export/users.csv").status_code == 404
+    assert client.get("/network/import/example/users.csv").status_code == 404
+    response = client.get("/network/import/example/job_functions.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == "attachment; filename=eksempel-arbejdsfunktioner.csv"
+
+
+# CLI ---------------------------------------------------------------------------------------------------------
+
+def test_cli_import_with_a_bad_line_exits_1_and_writes_nothing(runner, partnership, tmp_path):
+    path = tmp_path / "companies.csv"
+    path.write_text(make_csv(COMPANY_COLUMNS, [company_row(), company_row(), company_row(bad_cvr())], bom=True),
+                    encoding="utf-8")
+    result = runner.invoke(args=["network", "import", "companies", str(path), "--partnership", "Randers"])
+    assert result.exit_code == 1
+    assert "line 4, column cvr:" in result.stderr
+    assert "Nothing was imported." in result.stderr
+    db.session.rollback()
+    assert count(Company) == 0
+
+
+def test_cli_import_and_export(runner, partnership, other_partnership, tmp_path):
+    factories.company(other_partnership)
+    path = tmp_path / "companies.csv"
+    path.write_text(make_csv(COMPANY_COLUMNS, [company_row(), company_row()]), encoding="utf-8")
+    result = runner.invoke(args=["network", "import", "companies", str(path), "--partnership", "Randers"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 companies into Randers." in result.stdout
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).where(Company.partnership_id == partnership.id)) == 2
+
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["network", "export", "companies", "--partnership", "Randers", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(parse(out.read_bytes().decode("utf-8"))) == 2
+    result = runner.invoke(args=["network", "export", "companies"])
+    assert result.exit_code == 0
+    assert len(parse(result.stdout_bytes.decode("utf-8"))) == 3
+
+
+def test_cli_unknown_partnership(runner, partnership, tmp_path):
+    path = tmp_path / "companies.csv"
+    path.write_text(make_csv(COMPANY_COLUMNS, [company_row()]), encoding="utf-8")
+    result = runner.invoke(args=["network", "import", "companies", str(path), "--partnership", "Nowhere"])
+    assert result.exit_code == 2
+    assert "Randers" in result.output
