@@ -92,6 +92,9 @@ def test_rate_limit_state_is_shared_between_workers_through_redis(app, partnersh
     for worker in workers * 2:
         with worker.test_client() as c:
             codes.append(c.post("/login", data={"email": user.email, "password": "nope nope"}).status_code)
+    for worker in workers:
+        with worker.app_context():
+            db.engine.dispose()
     assert codes == [200, 200, 429, 429]
 
 

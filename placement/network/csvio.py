@@ -332,7 +332,7 @@ class _Importer:
                 row.error("cvr", _("The CVR number %(cvr)s is also on line %(line)s.", cvr=cvr, line=first))
         if data is None:
             return
-        duplicate = services.likely_duplicate(data["name"], data["postcode"])
+        duplicate = services.likely_duplicate(self.partnership.id, data["name"], data["postcode"])
         if duplicate is not None:
             self._warn(row, "name", _(
                 "%(name)s looks like %(other)s (CVR %(cvr)s), already registered in postcode %(code)s.",

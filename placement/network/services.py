@@ -51,9 +51,9 @@ def create_company(partnership: Partnership, data: dict) -> Company:
     return company
 
 
-def likely_duplicate(name: str, postcode: str, exclude_id: int | None = None) -> Company | None:
-    """Return a company in the same postcode whose name is nearly the same, if any."""
-    stmt = select(Company).where(Company.postcode == postcode)
+def likely_duplicate(partnership_id: int, name: str, postcode: str, exclude_id: int | None = None) -> Company | None:
+    """Return a company of the partnership's network in the same postcode whose name is nearly the same, if any."""
+    stmt = select(Company).where(Company.partnership_id == partnership_id, Company.postcode == postcode)
     if exclude_id is not None:
         stmt = stmt.where(Company.id != exclude_id)
     wanted = normalise(name)

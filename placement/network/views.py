@@ -51,7 +51,7 @@ def company_create():
     partnership = _partnership_for_new_company()
     form = CompanyForm()
     if form.validate_on_submit():
-        duplicate = services.likely_duplicate(form.name.data, form.postcode.data)
+        duplicate = services.likely_duplicate(partnership.id, form.name.data, form.postcode.data)
         if duplicate is not None and not form.confirm_not_duplicate.data:
             form.likely_duplicate = duplicate
         else:

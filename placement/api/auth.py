@@ -1,0 +1,75 @@
+"""Token authentication and role checks for the JSON API; a browser cookie never authenticates it."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, current_app, jsonify, request
+from flask_login import current_user
+
+from placement.audit.services import set_actor
+from placement.auth.models import Role
+from placement.auth.services import user_for_api_token
+from placement.extensions import db
+
+UNAUTHORIZED_MESSAGE = "Send a valid API token: Authorization: Bearer <token>."
+REFUSED_MESSAGE = "The API token is unknown or revoked, or its user is deactivated."
+
+
+def public(view: Callable) -> Callable:
+    """Mark an API view as open without a token."""
+    view.public = True
+    return view
+
+
+def unauthorized(message: str, *, invalid_token: bool = False):
+    """Return the 401 answer with the challenge RFC 6750 asks for."""
+    response = jsonify({"error": "Unauthorized", "message": message})
+    response.status_code = 401
+    challenge = 'Bearer realm="placement API"'
+    if invalid_token:
+        challenge += ', error="invalid_token"'
+    response.headers["WWW-Authenticate"] = challenge
+    return response
+
+
+def bearer_token() -> str | None:
+    """Return the token of an ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return token
+
+
+def authenticate():
+    """Before every API request: make the token's user the current user, or answer 401."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "public", False):
+        return None
+    token = bearer_token()
+    if token is None:
+        return unauthorized(UNAUTHORIZED_MESSAGE)
+    user = user_for_api_token(token)
+    db.session.commit()  # keeps the token's last_used_at
+    if user is None:
+        return unauthorized(REFUSED_MESSAGE, invalid_token=True)
+    # Flask-Login 0.6.3 keeps the request's user in g._login_user; this is how login_user sets it.
+    current_app.login_manager._update_request_context_with_user(user)
+    set_actor(user.id, user.email)
+    return None
+
+
+def roles_required(roles: frozenset[Role]) -> Callable:
+    """Let only users with one of these roles use the endpoint; others get 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403, description="Your role may not use this endpoint.")
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator

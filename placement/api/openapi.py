@@ -1,0 +1,343 @@
+"""The OpenAPI 3.1 description of the API, derived from what the API really uses so the two cannot drift.
+
+* request bodies from the WTForms forms that validate them (types, lengths, ranges, choices, defaults);
+* the job function profile from ``placement.profile.DIMENSIONS``;
+* responses from the serialisers' key lists and the model columns behind them;
+* each operation's roles from the ``allowed_roles`` of its view, and its ``operationId`` is the view's name.
+"""
+
+import enum
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import DateTime
+from wtforms import validators as v
+
+from placement.api import schemas
+from placement.api.auth import REFUSED_MESSAGE
+from placement.api.views import MAX_PER_PAGE, bp
+from placement.auth.access import EVERYONE
+from placement.database import UTCDateTime
+from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
+from placement.network.models import Company, JobFunction, Mentor
+from placement.occupations.models import Occupation
+from placement.profile import DIMENSIONS, SCALE_MAX, SCALE_MIN
+
+TITLE = "placement API"
+VERSION = "1"
+_JSON = "application/json"
+_TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+# Request bodies, from the forms --------------------------------------------------------------------------------
+
+def _field_schema(field) -> dict:
+    """Describe one bound WTForms field as a JSON Schema."""
+    schema: dict = {}
+    coerce = getattr(field, "coerce", str)
+    if field.type == "BooleanField":
+        schema["type"] = "boolean"
+    elif field.type == "IntegerField" or coerce is int:
+        schema["type"] = "integer"
+    else:
+        schema["type"] = "string"
+    if field.type == "EmailField":
+        schema["format"] = "email"
+    # Fixed choices are listed; a select of ids (a company's mentors) depends on the data.
+    if field.type == "RadioField" or (field.type == "SelectField" and coerce is not int):
+        # WTForms 3.3 keeps choices as SelectChoice objects; older versions as (value, label) pairs.
+        schema["enum"] = [coerce(getattr(choice, "value", None) or choice[0]) for choice in field.choices]
+    for validator in field.validators:
+        if isinstance(validator, v.Length):
+            if validator.min > 0:
+                schema["minLength"] = validator.min
+            if validator.max >= 0:
+                schema["maxLength"] = validator.max
+        elif isinstance(validator, v.NumberRange):
+            if validator.min is not None:
+                schema["minimum"] = validator.min
+            if validator.max is not None:
+                schema["maximum"] = validator.max
+    default = field.default
+    if default is not None and not callable(default):
+        schema["default"] = coerce(default) if "enum" in schema else default
+    description = str(field.label.text)
+    if field.description:
+        description += f". {field.description}"
+    schema["description"] = description
+    if any(isinstance(validator, v.Optional) for validator in field.validators):
+        schema = _nullable(schema)
+    return schema
+
+
+def _required(field) -> bool:
+    """A field the body must name when creating: required by the form and without a default."""
+    return field.default is None and any(isinstance(validator, v.DataRequired | v.InputRequired)
+                                         for validator in field.validators)
+
+
+def _form_fields(form_class, **form_kwargs) -> list:
+    form = form_class(formdata=None, meta={"csrf": False}, **form_kwargs)
+    return [field for name, field in form._fields.items() if name != "csrf_token"]
+
+
+def _body_schemas(name: str, form_class, *, extra: dict | None = None, extra_required: tuple[str, ...] = (),
+                  nested: dict | None = None, **form_kwargs) -> dict:
+    """Return the create and update schemas of one form: the same fields, only creating requires some."""
+    nested = nested or {}
+    inner = {key for keys in nested.values() for key in keys}
+    fields = [field for field in _form_fields(form_class, **form_kwargs) if field.name not in inner]
+    properties = {field.name: _field_schema(field) for field in fields}
+    update = {"type": "object", "properties": {**properties, **_nested_schemas(nested, form_class, **form_kwargs)},
+              "additionalProperties": False}
+    create = {"type": "object", "properties": {**(extra or {}), **update["properties"]},
+              "required": [*extra_required, *(field.name for field in fields if _required(field))],
+              "additionalProperties": False}
+    return {f"{name}Create": create, f"{name}Update": update}
+
+
+def _nested_schemas(nested: dict, form_class, **form_kwargs) -> dict:
+    fields = {field.name: field for field in _form_fields(form_class, **form_kwargs)}
+    return {outer: {"type": "object", "properties": {key: _field_schema(fields[key]) for key in keys},
+                    "additionalProperties": False}
+            for outer, keys in nested.items()}
+
+
+def _profile_keys() -> tuple[str, ...]:
+    return tuple(dimension.key for dimension in DIMENSIONS)
+
+
+# Responses, from the serialisers and the columns ---------------------------------------------------------------
+
+def _column_schema(model, key: str) -> dict:
+    column = model.__table__.c[key]
+    if isinstance(column.type, UTCDateTime | DateTime):
+        schema = {"type": "string", "format": "date-time"}
+    else:
+        python_type = column.type.python_type
+        if issubclass(python_type, enum.Enum):
+            schema = {"type": "string", "enum": [member.value for member in python_type]}
+        elif python_type is datetime:
+            schema = {"type": "string", "format": "date-time"}
+        else:
+            schema = {"type": _TYPES[python_type]}
+            length = getattr(column.type, "length", None)
+            if python_type is str and length:
+                schema["maxLength"] = length
+    return _nullable(schema) if column.nullable else schema
+
+
+def _object(properties: dict) -> dict:
+    return {"type": "object", "properties": properties, "required": list(properties)}
+
+
+def _columns(model, keys: tuple[str, ...]) -> dict:
+    return {key: _column_schema(model, key) for key in keys}
+
+
+def _profile_schema() -> dict:
+    return _object({dimension.key: {"type": "integer", "minimum": SCALE_MIN, "maximum": SCALE_MAX,
+                                     "description": f"{dimension.label}. 1: {dimension.low} … 5: {dimension.high}"}
+                    for dimension in DIMENSIONS})
+
+
+def _page_schema(item: str) -> dict:
+    return _object({"items": {"type": "array", "items": _ref(item)},
+                    "page": {"type": "integer", "minimum": 1},
+                    "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                    "total": {"type": "integer", "minimum": 0}})
+
+
+def _schemas() -> dict:
+    company = _columns(Company, schemas.COMPANY_KEYS)
+    active = {"type": "boolean"}
+    job_function = {**_columns(JobFunction, schemas.JOB_FUNCTION_KEYS),
+                    "occupation": _nullable(_ref("Occupation")), "profile": _ref("Profile")}
+    id_property = {"type": "integer"}
+    return {
+        "Error": _object({"error": {"type": "string"}, "message": {"type": "string"}}),
+        "ValidationError": _object({
+            "error": {"type": "string", "const": "Validation failed"}, "message": {"type": "string"},
+            "fields": {"type": "object", "description": "Each bad field (``profile.<key>`` for a profile value) "
+                       "with its messages.", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        }),
+        "Duplicate": _object({
+            "error": {"type": "string", "const": "Conflict"}, "message": {"type": "string"},
+            "duplicate": {"type": "object", "description": "The similar company; id and url only when you may "
+                          "see it.", "properties": {"id": id_property, "url": {"type": "string"},
+                                                    **_columns(Company, ("name", "cvr", "postcode", "town"))},
+                          "required": ["name", "cvr", "postcode", "town"]},
+        }),
+        "Company": _object(company),
+        "CompanyDetail": _object({
+            **company,
+            "mentors": {"type": "array", "items": _object({"id": id_property, "name": {"type": "string"},
+                                                            "active": active})},
+            "job_functions": {"type": "array", "items": _object({"id": id_property, "title": {"type": "string"},
+                                                                  "active": active})},
+        }),
+        "CompanyList": _page_schema("Company"),
+        **_body_schemas("Company", CompanyForm, extra={"partnership_id": {
+            "type": "integer", "description": "Administrators only: the partnership to file the company under "
+            "(default: your own)."}}),
+        "Mentor": _object(_columns(Mentor, schemas.MENTOR_KEYS)),
+        "MentorList": _page_schema("Mentor"),
+        **_body_schemas("Mentor", MentorForm, extra={"company_id": {**id_property, "description": "The company."}},
+                        extra_required=("company_id",)),
+        "Occupation": _object(_columns(Occupation, schemas.OCCUPATION_KEYS)),
+        "Profile": _profile_schema(),
+        "JobFunction": _object(job_function),
+        "JobFunctionList": _page_schema("JobFunction"),
+        **_body_schemas("JobFunction", JobFunctionForm,
+                        extra={"company_id": {**id_property, "description": "The company; cannot be changed."}},
+                        extra_required=("company_id",), nested={"profile": _profile_keys()}),
+    }
+
+
+# Paths -------------------------------------------------------------------------------------------------------
+
+def _error(description: str, schema: str = "Error") -> dict:
+    return {"description": description, "content": {_JSON: {"schema": _ref(schema)}}}
+
+
+_RESPONSES = {
+    "BadRequest": _error("The body is not a JSON object, or a query parameter is invalid."),
+    "Unauthorized": {**_error(f"No valid token: none was sent, or: {REFUSED_MESSAGE}"),
+                     "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                                      "description": 'Bearer realm="placement API"'}}},
+    "Forbidden": _error("Your role may not use this endpoint."),
+    "NotFound": _error("No such object in your partnership."),
+    "Conflict": _error("A company with a very similar name is registered in the same postcode; send the request "
+                       "again with \"confirm_not_duplicate\": true if it is a different company.", "Duplicate"),
+    "ValidationFailed": _error("The body did not validate; ``fields`` names every bad or unknown field.",
+                               "ValidationError"),
+}
+_STATUS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+           422: "ValidationFailed"}
+
+
+def _param(name: str, where: str, schema: dict, description: str, *, required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required or where == "path", "schema": schema,
+            "description": description}
+
+
+_PARAMETERS = {
+    "q": _param("q", "query", {"type": "string"}, "Fuzzy search, tolerant of typos and Danish spelling variants; "
+                "the results are ranked best first."),
+    "active": _param("active", "query", {"type": "boolean"}, "Only active (true) or inactive (false) ones; "
+                     "both when left out."),
+    "page": _param("page", "query", {"type": "integer", "minimum": 1, "default": 1}, "The page, from 1."),
+    "per_page": _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                       f"Items per page, at most {MAX_PER_PAGE} (default: the site's page size)."),
+    "company_id": _param("company_id", "query", {"type": "integer"}, "Only those of this company."),
+}
+
+
+def _roles(endpoint: str) -> frozenset | None:
+    roles = getattr(current_app.view_functions[f"api.{endpoint}"], "allowed_roles", None)
+    return None if roles is None or roles == EVERYONE else roles
+
+
+def _operation(endpoint: str, summary: str, *, ok: int = 200, schema: str | None = None, body: str | None = None,
+               params: tuple[str, ...] = (), path_param: str | None = None, errors: tuple[int, ...] = (),
+               tag: str) -> dict:
+    """Describe one operation; its roles come from the view, and 401/403 follow from them."""
+    roles = _roles(endpoint)
+    description = summary
+    if roles is not None:
+        description += " Roles: " + ", ".join(sorted(role.value for role in roles)) + "."
+    operation: dict = {"operationId": endpoint, "summary": summary, "description": description, "tags": [tag]}
+    parameters = [{"$ref": f"#/components/parameters/{name}"} for name in params]
+    if path_param:
+        parameters.insert(0, _param(path_param, "path", {"type": "integer"}, "The id."))
+    if parameters:
+        operation["parameters"] = parameters
+    if body:
+        operation["requestBody"] = {"required": True, "content": {_JSON: {"schema": _ref(body)}}}
+    response: dict = {"description": "Created." if ok == 201 else "OK."}
+    if schema:
+        response["content"] = {_JSON: {"schema": _ref(schema)}}
+    if ok == 201:
+        response["headers"] = {"Location": {"schema": {"type": "string"}, "description": "The new object's URL."}}
+    statuses = set(errors) | {401} | ({403} if roles is not None else set()) | ({400} if body or params else set())
+    operation["responses"] = {str(ok): response, **{
+        str(status): {"$ref": f"#/components/responses/{_STATUS[status]}"} for status in sorted(statuses)}}
+    return operation
+
+
+def _resource(tag: str, collection: str, item_param: str, name: str, *, noun: str, list_params: tuple[str, ...],
+              detail: str | None = None, conflict: bool = False) -> dict:
+    """Describe the four operations of one resource: list, create, show and change.
+
+    The views are named list_<collection>, create_<item>, get_<item> and update_<item>.
+    """
+    item = item_param.removesuffix("_id")  # company_id -> create_company, get_company, update_company
+    plural = collection.strip("/").replace("-", "_")  # /job-functions -> list_job_functions
+    detail = detail or name
+    create_errors = (409, 422) if conflict else (422,)
+    return {
+        collection: {
+            "get": _operation(f"list_{plural}", f"List {tag.lower()}.", schema=f"{name}List",
+                              params=(*list_params, "page", "per_page"), tag=tag),
+            "post": _operation(f"create_{item}", f"Add a {noun}.", ok=201, schema=detail, body=f"{name}Create",
+                               errors=create_errors, tag=tag),
+        },
+        f"{collection}/{{{item_param}}}": {
+            "get": _operation(f"get_{item}", f"Show a {noun}.", schema=detail, path_param=item_param,
+                              errors=(404,), tag=tag),
+            "patch": _operation(f"update_{item}", "Change the fields the body names; the rest keep their "
+                                "values.", schema=detail, body=f"{name}Update", path_param=item_param,
+                                errors=(404, 422), tag=tag),
+        },
+    }
+
+
+def document() -> dict:
+    """Return the OpenAPI document (in English, whatever the request's language)."""
+    with force_locale("en"):
+        components_schemas = _schemas()
+    paths = {
+        **_resource("Companies", "/companies", "company_id", "Company", noun="company", detail="CompanyDetail",
+                    list_params=("q", "active"), conflict=True),
+        **_resource("Mentors", "/mentors", "mentor_id", "Mentor", noun="mentor",
+                    list_params=("company_id", "q", "active")),
+        **_resource("Job functions", "/job-functions", "job_function_id", "JobFunction", noun="job function",
+                    list_params=("company_id", "q", "active")),
+        "/openapi.json": {"get": {
+            "operationId": "openapi", "summary": "This document.", "tags": ["Meta"], "security": [],
+            "responses": {"200": {"description": "The OpenAPI document.",
+                                  "content": {_JSON: {"schema": {"type": "object"}}}}},
+        }},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": TITLE, "version": VERSION,
+            "description": "The partnership's company network: companies, their mentors and the job functions "
+                           "they offer. Authenticate with a personal API token (Account → API tokens) in the "
+                           "header Authorization: Bearer <token>; a browser session never authenticates the API. "
+                           "Bodies are JSON objects; PATCH changes only the fields it names.",
+        },
+        "servers": [{"url": bp.url_prefix}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"}, {"name": "Meta"}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "A personal API token, e.g. plc_…"}},
+            "schemas": components_schemas,
+            "parameters": _PARAMETERS,
+            "responses": _RESPONSES,
+        },
+    }

@@ -1,0 +1,117 @@
+"""JSON bodies validated by the same WTForms forms as the pages.
+
+A JSON object is merged over the current values (or the form's defaults when creating) and turned into the
+form data a browser would send: every field present, as strings, so a partial body never blanks a field.
+"""
+
+import enum
+from collections.abc import Collection, Mapping
+
+from flask import abort, jsonify, request
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+
+VALIDATION_FAILED = "Validation failed"
+UNKNOWN_FIELD = "Unknown field."
+READ_ONLY_FIELD = "Read-only field."
+REQUIRED = "This field is required."
+NOT_SCALAR = "Must be a string, number, boolean or null."
+NOT_OBJECT = "Must be a JSON object."
+
+
+class ValidationFailed(Exception):
+    """The request body did not validate; ``fields`` maps each field to its messages."""
+
+    def __init__(self, fields: Mapping[str, list[str]]) -> None:
+        super().__init__(VALIDATION_FAILED)
+        self.fields = {key: [str(m) for m in messages] for key, messages in fields.items()}
+
+    def response(self):
+        response = jsonify({"error": VALIDATION_FAILED,
+                            "message": "Correct the fields named in 'fields' and send the request again.",
+                            "fields": self.fields})
+        response.status_code = 422
+        return response
+
+
+def json_object() -> dict:
+    """Return the request's JSON object, or answer 400."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="The body must be a JSON object, sent with Content-Type: application/json.")
+    return body
+
+
+def form_value(value) -> str:
+    """Return a JSON value as a browser would send it: booleans as a ticked ("y") or empty checkbox."""
+    if value is None or value is False:
+        return ""  # "" is among BooleanField.false_values; for other fields it is an empty input
+    if value is True:
+        return "y"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    return str(value)
+
+
+def field_values(form: FlaskForm) -> dict:
+    """Return a form's data by field name, as the page views pass it to the services."""
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def bind(form_class: type[FlaskForm], body: dict, *, obj=None, extra: Collection[str] = (),
+         read_only: Collection[str] = (), nested: Mapping[str, Collection[str]] | None = None,
+         clears: Mapping[str, Collection[str]] | None = None, errors: Mapping[str, list[str]] | None = None,
+         **form_kwargs) -> FlaskForm:
+    """Validate a JSON body with a form and return the form; raise ValidationFailed naming every bad field.
+
+    ``obj``: the object being changed, whose values fill the fields the body leaves out (else the defaults).
+    ``extra``: body keys the caller handles itself. ``read_only``: keys answered "Read-only field.".
+    ``nested``: objects whose keys are form fields, e.g. ``{"profile": DIMENSION_KEYS}``; their errors are named
+    ``profile.<key>``. ``clears``: fields the form derives from another, e.g. ``{"postcode": ["town"]}``, left
+    empty when only the source changes. ``errors``: problems the caller found already.
+    """
+    nested = nested or {}
+    inner_to_outer = {inner: outer for outer, inners in nested.items() for inner in inners}
+    problems: dict[str, list[str]] = {key: list(messages) for key, messages in (errors or {}).items()}
+    current = field_values(form_class(formdata=None, obj=obj, meta={"csrf": False}, **form_kwargs))
+    given: dict[str, object] = {}
+
+    def take(key: str, name: str, value) -> None:
+        if isinstance(value, dict | list):
+            problems[name] = [NOT_SCALAR]
+        else:
+            given[key] = value
+
+    for key, value in body.items():
+        if key in extra:
+            continue
+        if key in nested:
+            if not isinstance(value, dict):
+                problems[key] = [NOT_OBJECT]
+                continue
+            for inner, inner_value in value.items():
+                if inner in nested[key]:
+                    take(inner, f"{key}.{inner}", inner_value)
+                else:
+                    problems[f"{key}.{inner}"] = [UNKNOWN_FIELD]
+        elif key in current and key not in inner_to_outer:
+            take(key, key, value)
+        else:
+            problems[key] = [READ_ONLY_FIELD if key in read_only else UNKNOWN_FIELD]
+
+    merged = {**current, **given}
+    for source, derived in (clears or {}).items():
+        for name in derived:
+            if source in given and name not in given:
+                merged[name] = None
+    formdata = MultiDict({name: form_value(value) for name, value in merged.items()})
+    form = form_class(formdata=formdata, meta={"csrf": False}, **form_kwargs)
+    if not form.validate():
+        for name, messages in form.errors.items():
+            if name is None:
+                continue  # form-wide errors: none of these forms has any
+            key = f"{inner_to_outer[name]}.{name}" if name in inner_to_outer else name
+            problems.setdefault(key, []).extend(str(m) for m in messages)
+    if problems:
+        raise ValidationFailed(problems)
+    return form

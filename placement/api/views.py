@@ -1,0 +1,283 @@
+"""The JSON API under /api/v1, authenticated by personal API tokens.
+
+Every body is validated by the same forms as the pages (``placement.network.forms``) and every change goes
+through the same services, so the API can do nothing the pages would refuse.
+"""
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from placement.api import schemas
+from placement.api.auth import authenticate, public, roles_required
+from placement.api.validation import REQUIRED, ValidationFailed, bind, field_values, json_object
+from placement.auth.access import NETWORK_EDITORS, NETWORK_READERS, get_or_404, in_partnership, may_see
+from placement.auth.models import Partnership
+from placement.extensions import csrf, db
+from placement.network import services
+from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
+from placement.network.models import Company, JobFunction, Mentor
+from placement.profile import DIMENSION_KEYS
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookie authenticates the API, so there is no cross-site request to forge
+bp.before_request(authenticate)
+
+MAX_PER_PAGE = 100
+TRUE_VALUES = frozenset({"true", "1", "yes"})
+FALSE_VALUES = frozenset({"false", "0", "no"})
+#: The body keys of a job function that hold its profile, one per dimension.
+PROFILE = {"profile": DIMENSION_KEYS}
+
+
+@bp.errorhandler(ValidationFailed)
+def _validation_failed(error: ValidationFailed):
+    return error.response()
+
+
+# Query parameters and listings -------------------------------------------------------------------------------
+
+def _int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int | None = None) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        abort(400, description=f"The query parameter {name} must be an integer.")
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else "")
+        abort(400, description=f"The query parameter {name} must be {bounds}.")
+    return value
+
+
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name, "").strip().lower()
+    if not raw:
+        return None
+    if raw in TRUE_VALUES:
+        return True
+    if raw in FALSE_VALUES:
+        return False
+    abort(400, description=f"The query parameter {name} must be true or false.")
+
+
+def _listing(stmt: Select, model, kind: str, order: tuple, serialise) -> dict:
+    """Answer one page of a listing; with ``q``, ranked by the fuzzy search, else in ``order``."""
+    page = _int_arg("page", 1)
+    per_page = _int_arg("per_page", min(current_app.config["PAGE_SIZE"], MAX_PER_PAGE), maximum=MAX_PER_PAGE)
+    query = request.args.get("q", "").strip()
+    if query:
+        index = services.search_index(None if current_user.is_admin else current_user.partnership_id)
+        ranked = [hit.id for hit in index.search(query, limit=len(index)) if hit.kind == kind]
+        found = {obj.id: obj for obj in db.session.scalars(stmt.where(model.id.in_(ranked)))}
+        matches = [found[ident] for ident in ranked if ident in found]
+        total, items = len(matches), matches[(page - 1) * per_page:page * per_page]
+    else:
+        pagination = db.paginate(stmt.order_by(*order), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
+                                 error_out=False)
+        total, items = pagination.total, pagination.items
+    return {"items": [serialise(obj) for obj in items], "page": page, "per_page": per_page, "total": total}
+
+
+def _active_filter(stmt: Select, column) -> Select:
+    active = _bool_arg("active")
+    return stmt if active is None else stmt.where(column.is_(active))
+
+
+def _created(data: dict, endpoint: str, **values):
+    response = jsonify(data)
+    response.status_code = 201
+    response.headers["Location"] = url_for(endpoint, **values)
+    return response
+
+
+def _company_from_body(body: dict) -> tuple[Company | None, dict[str, list[str]]]:
+    """Return the visible company named by the body's ``company_id``, or the problem with it."""
+    ident = body.get("company_id")
+    if ident is None:
+        return None, {"company_id": [REQUIRED]}
+    if isinstance(ident, bool) or not isinstance(ident, int):
+        return None, {"company_id": ["Must be an integer."]}
+    company = db.session.get(Company, ident)
+    if company is None or not may_see(company):
+        return None, {"company_id": ["Unknown company."]}
+    return company, {}
+
+
+# Companies ---------------------------------------------------------------------------------------------------
+
+@bp.get("/companies")
+@roles_required(NETWORK_READERS)
+def list_companies():
+    """List companies: fuzzy search with ``q``, filter with ``active``, in pages."""
+    stmt = _active_filter(in_partnership(select(Company), Company.partnership_id), Company.active)
+    return _listing(stmt, Company, "company", (Company.name, Company.id), schemas.company)
+
+
+def _partnership_for_new_company(body: dict) -> tuple[Partnership, dict[str, list[str]]]:
+    """An admin may file a company under any partnership (``partnership_id``); others use their own."""
+    own = current_user.partnership
+    if "partnership_id" not in body:
+        return own, {}
+    ident = body["partnership_id"]
+    if not current_user.is_admin:
+        if ident == own.id:
+            return own, {}
+        return own, {"partnership_id": ["Only an administrator may choose the partnership."]}
+    partnership = db.session.get(Partnership, ident) if isinstance(ident, int) and not isinstance(ident, bool) \
+        else None
+    if partnership is None:
+        return own, {"partnership_id": ["Unknown partnership."]}
+    return partnership, {}
+
+
+@bp.post("/companies")
+@roles_required(NETWORK_EDITORS)
+def create_company():
+    """Add a company; answer 409 for a likely duplicate unless ``confirm_not_duplicate`` is true."""
+    body = json_object()
+    partnership, problems = _partnership_for_new_company(body)
+    form = bind(CompanyForm, body, extra=("partnership_id",), read_only=schemas.COMPANY_KEYS, errors=problems)
+    duplicate = services.likely_duplicate(partnership.id, form.name.data, form.postcode.data)
+    if duplicate is not None and not form.confirm_not_duplicate.data:
+        existing = {"id": duplicate.id, "name": duplicate.name, "cvr": duplicate.cvr,
+                    "postcode": duplicate.postcode, "town": duplicate.town,
+                    "url": url_for(".get_company", company_id=duplicate.id)}
+        message = (f"A company with a very similar name is already registered in postcode {duplicate.postcode}: "
+                   f"{duplicate.name} (CVR {duplicate.cvr}). If this is a different company, send the request "
+                   f'again with "confirm_not_duplicate": true.')
+        response = jsonify({"error": "Conflict", "message": message, "duplicate": existing})
+        response.status_code = 409
+        return response
+    company = services.create_company(partnership, field_values(form))
+    db.session.commit()
+    return _created(schemas.company_detail(company), ".get_company", company_id=company.id)
+
+
+@bp.get("/companies/<int:company_id>")
+@roles_required(NETWORK_READERS)
+def get_company(company_id: int):
+    """Show a company with the ids and names of its mentors and job functions."""
+    return schemas.company_detail(get_or_404(Company, company_id))
+
+
+@bp.patch("/companies/<int:company_id>")
+@roles_required(NETWORK_EDITORS)
+def update_company(company_id: int):
+    """Change the fields of a company that the body names; the rest keep their values."""
+    company = get_or_404(Company, company_id)
+    form = bind(CompanyForm, json_object(), obj=company, company=company, read_only=schemas.COMPANY_KEYS,
+                clears={"postcode": ("town",)})
+    services.apply_company(company, field_values(form))
+    db.session.commit()
+    return schemas.company_detail(company)
+
+
+# Mentors -----------------------------------------------------------------------------------------------------
+
+@bp.get("/mentors")
+@roles_required(NETWORK_READERS)
+def list_mentors():
+    """List mentors: filter with ``company_id`` and ``active``, fuzzy search with ``q``, in pages."""
+    stmt = in_partnership(select(Mentor).join(Mentor.company), Company.partnership_id)
+    company_id = _int_arg("company_id")
+    if company_id is not None:
+        stmt = stmt.where(Mentor.company_id == company_id)
+    stmt = _active_filter(stmt, Mentor.active)
+    return _listing(stmt, Mentor, "mentor", (Mentor.name, Mentor.id), schemas.mentor)
+
+
+@bp.post("/mentors")
+@roles_required(NETWORK_EDITORS)
+def create_mentor():
+    """Add a mentor to the company named by ``company_id``."""
+    body = json_object()
+    company, problems = _company_from_body(body)
+    form = bind(MentorForm, body, extra=("company_id",), read_only=schemas.MENTOR_KEYS, errors=problems)
+    mentor = services.create_mentor(company, field_values(form))
+    db.session.commit()
+    return _created(schemas.mentor(mentor), ".get_mentor", mentor_id=mentor.id)
+
+
+@bp.get("/mentors/<int:mentor_id>")
+@roles_required(NETWORK_READERS)
+def get_mentor(mentor_id: int):
+    """Show a mentor."""
+    return schemas.mentor(get_or_404(Mentor, mentor_id))
+
+
+@bp.patch("/mentors/<int:mentor_id>")
+@roles_required(NETWORK_EDITORS)
+def update_mentor(mentor_id: int):
+    """Change the fields of a mentor that the body names."""
+    mentor = get_or_404(Mentor, mentor_id)
+    form = bind(MentorForm, json_object(), obj=mentor, read_only=schemas.MENTOR_KEYS)
+    services.apply_mentor(mentor, field_values(form))
+    db.session.commit()
+    return schemas.mentor(mentor)
+
+
+# Job functions -----------------------------------------------------------------------------------------------
+
+def _mentor_choices(company: Company | None, job_function: JobFunction | None = None) -> list[Mentor]:
+    """The mentors a job function may name: the company's active ones, and the one it has (as on the page)."""
+    if company is None:
+        return []
+    return [m for m in company.mentors if m.active or (job_function and m.id == job_function.mentor_id)]
+
+
+@bp.get("/job-functions")
+@roles_required(NETWORK_READERS)
+def list_job_functions():
+    """List job functions: filter with ``company_id`` and ``active``, fuzzy search with ``q``, in pages."""
+    stmt = in_partnership(select(JobFunction).join(JobFunction.company), Company.partnership_id)
+    company_id = _int_arg("company_id")
+    if company_id is not None:
+        stmt = stmt.where(JobFunction.company_id == company_id)
+    stmt = _active_filter(stmt, JobFunction.active).options(selectinload(JobFunction.occupation))
+    return _listing(stmt, JobFunction, "job_function", (JobFunction.title, JobFunction.id), schemas.job_function)
+
+
+@bp.post("/job-functions")
+@roles_required(NETWORK_EDITORS)
+def create_job_function():
+    """Add a job function to the company named by ``company_id``."""
+    body = json_object()
+    company, problems = _company_from_body(body)
+    form = bind(JobFunctionForm, body, extra=("company_id",), read_only=schemas.JOB_FUNCTION_KEYS,
+                nested=PROFILE, errors=problems, mentors=_mentor_choices(company))
+    job_function = services.create_job_function(company, field_values(form))
+    db.session.commit()
+    return _created(schemas.job_function(job_function), ".get_job_function", job_function_id=job_function.id)
+
+
+@bp.get("/job-functions/<int:job_function_id>")
+@roles_required(NETWORK_READERS)
+def get_job_function(job_function_id: int):
+    """Show a job function with its profile."""
+    return schemas.job_function(get_or_404(JobFunction, job_function_id))
+
+
+@bp.patch("/job-functions/<int:job_function_id>")
+@roles_required(NETWORK_EDITORS)
+def update_job_function(job_function_id: int):
+    """Change the fields of a job function that the body names."""
+    job_function = get_or_404(JobFunction, job_function_id)
+    form = bind(JobFunctionForm, json_object(), obj=job_function, read_only=schemas.JOB_FUNCTION_KEYS,
+                nested=PROFILE, mentors=_mentor_choices(job_function.company, job_function))
+    services.apply_job_function(job_function, field_values(form))
+    db.session.commit()
+    return schemas.job_function(job_function)
+
+
+# The description ---------------------------------------------------------------------------------------------
+
+@bp.get("/openapi.json")
+@public
+def openapi():
+    """Describe the API as an OpenAPI 3.1 document (no token needed)."""
+    from placement.api.openapi import document
+
+    return document()

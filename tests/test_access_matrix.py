@@ -1,0 +1,192 @@
+"""Every URL rule × every role and anonymous, against records of the user's partnership and of another.
+
+A new route fails this test until it is given a written expectation below.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from placement.auth import services as auth_services
+from placement.auth.access import ADMINS, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.occupations.models import Occupation
+from tests import factories
+
+MENTOR = frozenset({Role.MENTOR})
+
+
+@dataclass(frozen=True)
+class Expect:
+    #: None: public, no login needed.
+    roles: frozenset[Role] | None
+
+
+PUBLIC = Expect(None)
+
+EXPECTATIONS: dict[str, Expect] = {
+    "main.index": Expect(EVERYONE),
+    "main.set_language": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": Expect(EVERYONE),
+    "auth.api_tokens": Expect(EVERYONE),
+    "auth.revoke_api_token": Expect(EVERYONE),
+    "audit.index": Expect(ADMINS),
+    "network.company_list": Expect(NETWORK_READERS),
+    "network.company_create": Expect(NETWORK_EDITORS),
+    "network.company_detail": Expect(NETWORK_READERS | MENTOR),
+    "network.company_edit": Expect(NETWORK_EDITORS),
+    "network.company_set_active": Expect(NETWORK_EDITORS),
+    "network.mentor_list": Expect(NETWORK_READERS),
+    "network.mentor_create": Expect(NETWORK_EDITORS),
+    "network.mentor_detail": Expect(NETWORK_READERS),
+    "network.mentor_edit": Expect(NETWORK_EDITORS),
+    "network.mentor_set_active": Expect(NETWORK_EDITORS),
+    "network.job_function_list": Expect(NETWORK_READERS),
+    "network.job_function_create": Expect(NETWORK_EDITORS),
+    "network.job_function_detail": Expect(NETWORK_READERS | MENTOR),
+    "network.job_function_edit": Expect(NETWORK_EDITORS),
+    "network.job_function_set_active": Expect(NETWORK_EDITORS),
+    "network.search": Expect(NETWORK_READERS),
+    "network.search_live": Expect(NETWORK_READERS),
+    "network.import_csv": Expect(NETWORK_EDITORS),
+    "network.import_example": Expect(NETWORK_EDITORS),
+    "network.export_csv": Expect(NETWORK_EDITORS),
+    "occupations.suggest": Expect(NETWORK_READERS),
+    "occupations.detail": Expect(NETWORK_READERS),
+    "api.openapi": PUBLIC,
+    "api.list_companies": Expect(NETWORK_READERS),
+    "api.create_company": Expect(NETWORK_EDITORS),
+    "api.get_company": Expect(NETWORK_READERS),
+    "api.update_company": Expect(NETWORK_EDITORS),
+    "api.list_mentors": Expect(NETWORK_READERS),
+    "api.create_mentor": Expect(NETWORK_EDITORS),
+    "api.get_mentor": Expect(NETWORK_READERS),
+    "api.update_mentor": Expect(NETWORK_EDITORS),
+    "api.list_job_functions": Expect(NETWORK_READERS),
+    "api.create_job_function": Expect(NETWORK_EDITORS),
+    "api.get_job_function": Expect(NETWORK_READERS),
+    "api.update_job_function": Expect(NETWORK_EDITORS),
+}
+
+#: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
+SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id"}
+
+
+def _rules(app):
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+
+
+def test_every_route_has_a_written_expectation(app):
+    missing = sorted({rule.endpoint for rule in _rules(app)} - EXPECTATIONS.keys())
+    assert not missing, f"routes without an access expectation: {missing}"
+    stale = sorted(EXPECTATIONS.keys() - {rule.endpoint for rule in _rules(app)})
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(app):
+    """Two partnerships with a company, mentor and job function each; a user and API tokens per role."""
+    own, other = factories.partnership("Ringkøbing-Skjern"), factories.partnership("Aarhus")
+    records = {}
+    for key, partnership in (("own", own), ("other", other)):
+        company = factories.company(partnership)
+        mentor = factories.mentor(company)
+        job = factories.job_function(company, mentor=mentor)
+        records[key] = {"company_id": company.id, "mentor_id": mentor.id, "job_function_id": job.id,
+                        "mentor": mentor}
+    users, tokens = {}, {}
+    for role in Role:
+        user = factories.user(role, own, mentor=records["own"]["mentor"] if role is Role.MENTOR else None)
+        _, plain = auth_services.issue_api_token(user, "api")
+        revocable, _ = auth_services.issue_api_token(user, "to revoke")
+        users[role], tokens[role] = user, (plain, revocable.id)
+    stranger = factories.user(Role.CONSULTANT, other)
+    foreign_token, _ = auth_services.issue_api_token(stranger, "not yours")
+    occupation = Occupation(uri="http://data.europa.eu/esco/occupation/x", isco_group="9211",
+                            label="landbrugsmedhjælper")
+    db.session.add(occupation)
+    db.session.commit()
+    common = {"occupation_id": occupation.id, "kind": "companies"}
+    return {"users": users, "tokens": tokens, "own": {**records["own"], **common},
+            "other": {**records["other"], **common, "token_id": foreign_token.id}}
+
+
+def _request(client, rule, values, token=None):
+    url = rule.build(values, append_unknown=False)[1]
+    method = next(m for m in ("GET", "PATCH", "POST") if m in rule.methods)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if rule.endpoint.startswith("api."):
+        return client.open(url, method=method, json={} if method != "GET" else None, headers=headers)
+    return client.open(url, method=method, data={}, headers=headers)
+
+
+def _values(rule, world, side, role=None):
+    values = {}
+    for argument in rule.arguments:
+        if argument == "token_id" and side == "own":
+            values[argument] = world["tokens"][role][1]
+        elif argument in world[side]:
+            values[argument] = world[side][argument]
+        else:
+            pytest.fail(f"{rule.endpoint}: no test value for URL argument {argument!r}")
+    return values
+
+
+def _ordered(rules):
+    # Logging out ends the session, so it runs last; the API first, before any token is revoked.
+    return sorted(rules, key=lambda r: (r.endpoint == "auth.logout", not r.endpoint.startswith("api."),
+                                        r.endpoint == "auth.revoke_api_token", r.endpoint))
+
+
+def test_anonymous_is_sent_to_login_or_refused(app, world):
+    client = app.test_client()
+    for rule in _ordered(_rules(app)):
+        expect = EXPECTATIONS[rule.endpoint]
+        response = _request(client, rule, _values(rule, world, "own", Role.CONSULTANT))
+        if expect.roles is None:
+            assert response.status_code < 500 and response.status_code not in (401, 403), rule.endpoint
+        elif rule.endpoint.startswith("api."):
+            assert response.status_code == 401, rule.endpoint
+        else:
+            assert response.status_code == 302, rule.endpoint
+            assert "/login" in response.headers["Location"], rule.endpoint
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_each_role_gets_exactly_what_it_may(app, world, role, login):
+    user = world["users"][role]
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    token = world["tokens"][role][0]
+    failures = []
+    for rule in _ordered(_rules(app)):
+        expect = EXPECTATIONS[rule.endpoint]
+        api_token = token if rule.endpoint.startswith("api.") else None
+        if expect.roles is None:
+            continue
+        own = _request(client, rule, _values(rule, world, "own", role), api_token)
+        if role not in expect.roles:
+            if own.status_code != 403:
+                failures.append(f"{rule.endpoint}: {role} expected 403, got {own.status_code}")
+            continue
+        if own.status_code in (401, 403, 404) or own.status_code >= 500:
+            failures.append(f"{rule.endpoint}: {role} on its own partnership got {own.status_code}")
+        if SCOPED_ARGUMENTS & set(rule.arguments):
+            other = _request(client, rule, _values(rule, world, "other", role), api_token)
+            allowed_everywhere = role is Role.ADMIN and "token_id" not in rule.arguments
+            if allowed_everywhere:
+                if other.status_code in (401, 403, 404) or other.status_code >= 500:
+                    failures.append(f"{rule.endpoint}: admin on another partnership got {other.status_code}")
+            elif other.status_code != 404:
+                failures.append(f"{rule.endpoint}: {role} on another partnership expected 404, "
+                                f"got {other.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_mentor_sees_only_their_own_company(app, world, client, login):
+    login(world["users"][Role.MENTOR])
+    assert client.get(f"/companies/{world['own']['company_id']}").status_code == 200
+    company = factories.company(world["users"][Role.MENTOR].partnership, name="Naboen ApS")
+    assert client.get(f"/companies/{company.id}").status_code == 404
