@@ -36,7 +36,7 @@ lint: install
 	$(VENV)/bin/bandit --quiet -c pyproject.toml -r placement --severity-level medium
 
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o placement/translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -o placement/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i placement/translations/messages.pot -d placement/translations --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d placement/translations
 

@@ -6,13 +6,13 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_required
 from placement.extensions import db
+from placement.forms import BaseForm
 from placement.network import csvio
 from placement.network.models import Company
 from placement.network.views import bp
@@ -23,7 +23,7 @@ FILE_NAMES = {csvio.COMPANIES: "virksomheder", csvio.MENTORS: "mentorer",
 _KIND_PATH = "<any(" + ", ".join(csvio.KINDS) + "):kind>"
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     kind = SelectField(_l("The file holds"), choices=[SelectChoice(k, csvio.KIND_LABELS[k]) for k in csvio.KINDS],
                        default=csvio.COMPANIES)
     file = FileField(_l("CSV file"), validators=[

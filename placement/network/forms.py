@@ -1,7 +1,6 @@
 """Forms for the company network; the same forms validate the pages, the JSON API and the CSV import."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from placement.extensions import db
+from placement.forms import BaseForm
 from placement.geo import lookup
 from placement.network.cvr import CVR_CHECKSUM_MESSAGE, cvr_error, normalise_cvr
 from placement.network.models import Company, CompanyKind
@@ -35,7 +35,7 @@ def check_postcode(field) -> None:
         raise ValidationError(_l("%(code)s is not a Danish postcode.", code=field.data))
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(BaseForm):
     cvr = StringField(_l("CVR number"), filters=[_strip], validators=[DataRequired()],
                       description=_l("8 digits, e.g. 12345674."))
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
@@ -94,7 +94,7 @@ def _scale(label, description):
                       default=3, validators=[InputRequired()], description=description)
 
 
-class MentorForm(FlaskForm):
+class MentorForm(BaseForm):
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[_strip],
                        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
@@ -108,7 +108,7 @@ class MentorForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class JobFunctionForm(FlaskForm):
+class JobFunctionForm(BaseForm):
     title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
     tasks = TextAreaField(_l("Tasks"), validators=[Optional(), Length(max=5000)],
                           description=_l("Concrete, routine and measurable tasks."))
