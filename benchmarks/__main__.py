@@ -1,0 +1,21 @@
+"""``python -m benchmarks [matching] [options]``: run a benchmark suite (default: matching)."""
+
+import sys
+
+from benchmarks import matching
+
+SUITES = {"matching": matching.main}
+
+
+def main(argv: list[str]) -> int:
+    name = "matching"
+    if argv and not argv[0].startswith("-"):
+        name, argv = argv[0], argv[1:]
+    if name not in SUITES:
+        print(f"unknown benchmark {name!r}; choose from: {', '.join(SUITES)}", file=sys.stderr)
+        return 2
+    return SUITES[name](argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
