@@ -26,6 +26,10 @@ class BaseForm(FlaskForm):
         def get_translations(self, form):
             return _TRANSLATIONS
 
+    def values(self) -> dict:
+        """Return the validated data by field name, as the services take it (pages, API and CSV alike)."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
 
 #: WTForms' own messages, as used by this service's validators and fields (for ``pybabel extract``).
 WTFORMS_MESSAGES = (

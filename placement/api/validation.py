@@ -8,8 +8,9 @@ import enum
 from collections.abc import Collection, Mapping
 
 from flask import abort, jsonify, request
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
+
+from placement.forms import BaseForm
 
 VALIDATION_FAILED = "Validation failed"
 UNKNOWN_FIELD = "Unknown field."
@@ -53,15 +54,10 @@ def form_value(value) -> str:
     return str(value)
 
 
-def field_values(form: FlaskForm) -> dict:
-    """Return a form's data by field name, as the page views pass it to the services."""
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-
-
-def bind(form_class: type[FlaskForm], body: dict, *, obj=None, extra: Collection[str] = (),
+def bind(form_class: type[BaseForm], body: dict, *, obj=None, extra: Collection[str] = (),
          read_only: Collection[str] = (), nested: Mapping[str, Collection[str]] | None = None,
          clears: Mapping[str, Collection[str]] | None = None, errors: Mapping[str, list[str]] | None = None,
-         **form_kwargs) -> FlaskForm:
+         **form_kwargs) -> BaseForm:
     """Validate a JSON body with a form and return the form; raise ValidationFailed naming every bad field.
 
     ``obj``: the object being changed, whose values fill the fields the body leaves out (else the defaults).
@@ -73,7 +69,7 @@ def bind(form_class: type[FlaskForm], body: dict, *, obj=None, extra: Collection
     nested = nested or {}
     inner_to_outer = {inner: outer for outer, inners in nested.items() for inner in inners}
     problems: dict[str, list[str]] = {key: list(messages) for key, messages in (errors or {}).items()}
-    current = field_values(form_class(formdata=None, obj=obj, meta={"csrf": False}, **form_kwargs))
+    current = form_class(formdata=None, obj=obj, meta={"csrf": False}, **form_kwargs).values()
     given: dict[str, object] = {}
 
     def take(key: str, name: str, value) -> None:

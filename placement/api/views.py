@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from placement.api import schemas
 from placement.api.auth import authenticate, public, roles_required
-from placement.api.validation import REQUIRED, ValidationFailed, bind, field_values, json_object
+from placement.api.validation import REQUIRED, ValidationFailed, bind, json_object
 from placement.auth.access import NETWORK_EDITORS, NETWORK_READERS, get_or_404, in_partnership, may_see
 from placement.auth.models import Partnership
 from placement.extensions import csrf, db
@@ -151,7 +151,7 @@ def create_company():
         response = jsonify({"error": "Conflict", "message": message, "duplicate": existing})
         response.status_code = 409
         return response
-    company = services.create_company(partnership, field_values(form))
+    company = services.create_company(partnership, form.values())
     db.session.commit()
     return _created(schemas.company_detail(company), ".get_company", company_id=company.id)
 
@@ -170,7 +170,7 @@ def update_company(company_id: int):
     company = get_or_404(Company, company_id)
     form = bind(CompanyForm, json_object(), obj=company, company=company, read_only=schemas.COMPANY_KEYS,
                 clears={"postcode": ("town",)})
-    services.apply_company(company, field_values(form))
+    services.apply_company(company, form.values())
     db.session.commit()
     return schemas.company_detail(company)
 
@@ -196,7 +196,7 @@ def create_mentor():
     body = json_object()
     company, problems = _company_from_body(body)
     form = bind(MentorForm, body, extra=("company_id",), read_only=schemas.MENTOR_KEYS, errors=problems)
-    mentor = services.create_mentor(company, field_values(form))
+    mentor = services.create_mentor(company, form.values())
     db.session.commit()
     return _created(schemas.mentor(mentor), ".get_mentor", mentor_id=mentor.id)
 
@@ -214,19 +214,12 @@ def update_mentor(mentor_id: int):
     """Change the fields of a mentor that the body names."""
     mentor = get_or_404(Mentor, mentor_id)
     form = bind(MentorForm, json_object(), obj=mentor, read_only=schemas.MENTOR_KEYS)
-    services.apply_mentor(mentor, field_values(form))
+    services.apply_mentor(mentor, form.values())
     db.session.commit()
     return schemas.mentor(mentor)
 
 
 # Job functions -----------------------------------------------------------------------------------------------
-
-def _mentor_choices(company: Company | None, job_function: JobFunction | None = None) -> list[Mentor]:
-    """The mentors a job function may name: the company's active ones, and the one it has (as on the page)."""
-    if company is None:
-        return []
-    return [m for m in company.mentors if m.active or (job_function and m.id == job_function.mentor_id)]
-
 
 @bp.get("/job-functions")
 @roles_required(NETWORK_READERS)
@@ -247,8 +240,8 @@ def create_job_function():
     body = json_object()
     company, problems = _company_from_body(body)
     form = bind(JobFunctionForm, body, extra=("company_id",), read_only=schemas.JOB_FUNCTION_KEYS,
-                nested=PROFILE, errors=problems, mentors=_mentor_choices(company))
-    job_function = services.create_job_function(company, field_values(form))
+                nested=PROFILE, errors=problems, mentors=services.mentor_choices(company))
+    job_function = services.create_job_function(company, form.values())
     db.session.commit()
     return _created(schemas.job_function(job_function), ".get_job_function", job_function_id=job_function.id)
 
@@ -266,8 +259,8 @@ def update_job_function(job_function_id: int):
     """Change the fields of a job function that the body names."""
     job_function = get_or_404(JobFunction, job_function_id)
     form = bind(JobFunctionForm, json_object(), obj=job_function, read_only=schemas.JOB_FUNCTION_KEYS,
-                nested=PROFILE, mentors=_mentor_choices(job_function.company, job_function))
-    services.apply_job_function(job_function, field_values(form))
+                nested=PROFILE, mentors=services.mentor_choices(job_function.company, job_function))
+    services.apply_job_function(job_function, form.values())
     db.session.commit()
     return schemas.job_function(job_function)
 

@@ -266,7 +266,7 @@ def _validate(row: _Row, form) -> dict | None:
                 row.error(_FIELD_COLUMNS.get(name, name), message)
     if row.errors:
         return None
-    return {name: f.data for name, f in form._fields.items() if name != "csrf_token"}
+    return form.values()
 
 
 def _form(form_class, formdata: MultiDict, **kwargs):
@@ -285,6 +285,7 @@ class _Importer:
     def __init__(self, kind: str, partnership: Partnership, report: ImportReport):
         self.kind = kind
         self.partnership = partnership
+        self._occupation_ids: dict[str, int] | None = None
         self.report = report
         #: What to create, in file order: (line, data, company or None).
         self.valid: list[tuple[int, dict, Company | None]] = []
@@ -375,7 +376,9 @@ class _Importer:
                 formdata["mentor_id"] = str(mentor.id)
         uri = row.values.get("occupation_uri", "")
         if uri:
-            occupation_id = db.session.scalar(select(Occupation.id).where(Occupation.uri == uri))
+            if self._occupation_ids is None:  # one query per import, not one per row
+                self._occupation_ids = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
+            occupation_id = self._occupation_ids.get(uri)
             if occupation_id is None:
                 row.error("occupation_uri", _("Unknown occupation: no ESCO occupation has this URI."))
             else:

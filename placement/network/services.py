@@ -81,6 +81,13 @@ def create_mentor(company: Company, data: dict) -> Mentor:
     return mentor
 
 
+def mentor_choices(company: Company | None, job_function: JobFunction | None = None) -> list[Mentor]:
+    """Return the mentors a job function may name: the company's active ones, and the one it has already."""
+    if company is None:
+        return []
+    return [m for m in company.mentors if m.active or (job_function is not None and m.id == job_function.mentor_id)]
+
+
 def apply_job_function(job_function: JobFunction, data: dict) -> JobFunction:
     """Set a job function's fields from validated data; its own postcode, when given, sets its location."""
     for field in JOB_FUNCTION_FIELDS:

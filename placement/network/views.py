@@ -18,10 +18,6 @@ bp = Blueprint("network", __name__)
 COMPANY_VIEWERS = NETWORK_READERS | {Role.MENTOR}
 
 
-def _form_data(form) -> dict:
-    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
-
-
 def _partnership_for_new_company() -> Partnership:
     """An admin may file a company under any partnership (``?partnership=ID``); others use their own."""
     if current_user.is_admin and request.args.get("partnership", type=int):
@@ -55,7 +51,7 @@ def company_create():
         if duplicate is not None and not form.confirm_not_duplicate.data:
             form.likely_duplicate = duplicate
         else:
-            company = services.create_company(partnership, _form_data(form))
+            company = services.create_company(partnership, form.values())
             db.session.commit()
             flash(_("%(name)s was added.", name=company.name), "success")
             return redirect(url_for("network.company_detail", company_id=company.id))
@@ -82,7 +78,7 @@ def company_edit(company_id: int):
     if request.method == "GET":
         form.kind.data = company.kind.value
     if form.validate_on_submit():
-        services.apply_company(company, _form_data(form))
+        services.apply_company(company, form.values())
         db.session.commit()
         flash(_("The changes were saved."), "success")
         return redirect(url_for("network.company_detail", company_id=company.id))
@@ -129,7 +125,7 @@ def mentor_create(company_id: int):
     company = get_or_404(Company, company_id)
     form = MentorForm()
     if form.validate_on_submit():
-        mentor = services.create_mentor(company, _form_data(form))
+        mentor = services.create_mentor(company, form.values())
         db.session.commit()
         flash(_("%(name)s was added.", name=mentor.name), "success")
         return redirect(url_for("network.mentor_detail", mentor_id=mentor.id))
@@ -150,7 +146,7 @@ def mentor_edit(mentor_id: int):
     mentor = get_or_404(Mentor, mentor_id)
     form = MentorForm(obj=mentor)
     if form.validate_on_submit():
-        services.apply_mentor(mentor, _form_data(form))
+        services.apply_mentor(mentor, form.values())
         db.session.commit()
         flash(_("The changes were saved."), "success")
         return redirect(url_for("network.mentor_detail", mentor_id=mentor.id))
@@ -194,8 +190,7 @@ def job_function_list():
 
 
 def _job_function_form(company: Company, job_function: JobFunction | None = None) -> JobFunctionForm:
-    mentors = [m for m in company.mentors if m.active or (job_function and m.id == job_function.mentor_id)]
-    form = JobFunctionForm(obj=job_function, mentors=mentors)
+    form = JobFunctionForm(obj=job_function, mentors=services.mentor_choices(company, job_function))
     if request.method == "GET" and job_function is not None:
         form.mentor_id.data = job_function.mentor_id or 0
     return form
@@ -208,7 +203,7 @@ def job_function_create(company_id: int):
     company = get_or_404(Company, company_id)
     form = _job_function_form(company)
     if form.validate_on_submit():
-        job_function = services.create_job_function(company, _form_data(form))
+        job_function = services.create_job_function(company, form.values())
         db.session.commit()
         flash(_("%(title)s was added.", title=job_function.title), "success")
         return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
@@ -233,7 +228,7 @@ def job_function_edit(job_function_id: int):
     job_function = get_or_404(JobFunction, job_function_id)
     form = _job_function_form(job_function.company, job_function)
     if form.validate_on_submit():
-        services.apply_job_function(job_function, _form_data(form))
+        services.apply_job_function(job_function, form.values())
         db.session.commit()
         flash(_("The changes were saved."), "success")
         return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
