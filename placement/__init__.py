@@ -79,20 +79,24 @@ def register_blueprints(app: Flask) -> None:
     from placement.audit.views import bp as audit_bp
     from placement.auth.views import bp as auth_bp
     from placement.main.views import bp as main_bp
+    from placement.matches.views import bp as matches_bp
     from placement.network.views import bp as network_bp
     from placement.occupations.views import bp as occupations_bp
+    from placement.participants.views import bp as participants_bp
 
-    for bp in (main_bp, auth_bp, network_bp, occupations_bp, audit_bp, api_bp):
+    for bp in (main_bp, auth_bp, participants_bp, network_bp, occupations_bp, matches_bp, audit_bp, api_bp):
         app.register_blueprint(bp)
 
 
 def register_commands(app: Flask) -> None:
     from placement.auth.cli import users_cli
     from placement.demo.cli import demo_cli
+    from placement.mail.cli import outbox_cli
     from placement.network.cli import network_cli
     from placement.occupations.cli import occupations_cli
+    from placement.participants.cli import participants_cli
 
-    for group in (users_cli, occupations_cli, network_cli, demo_cli):
+    for group in (users_cli, occupations_cli, network_cli, participants_cli, demo_cli, outbox_cli):
         app.cli.add_command(group)
 
 

@@ -41,6 +41,13 @@ class Config:
     MAIL_USE_TLS = True
     MAIL_SENDER = "placement@localhost"
 
+    #: Longest internship, in weeks, before a warning asks for a recorded extension.
+    INTERNSHIP_MAX_WEEKS = 52
+    #: Interns a company may have per employee before a warning (at least one intern is always allowed).
+    INTERNS_PER_EMPLOYEE = 0.2
+    #: How long the link e-mailed to a mentor stays valid.
+    MENTOR_LINK_DAYS = 14
+
     PAGE_SIZE = 25
     #: Largest CSV file accepted for import through the page, in bytes.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -38,6 +38,8 @@ WTFORMS_MESSAGES = (
     _l("Not a valid integer value."),
     _l("Not a valid choice."),
     _l("Invalid Choice: could not coerce."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("Not a valid date value."),
     _l("Number must be at least %(min)s."),
     _l("Number must be at most %(max)s."),
     _l("Number must be between %(min)s and %(max)s."),
@@ -50,4 +52,6 @@ WTFORMS_MESSAGES = (
                   "Field cannot be longer than %(max)d characters.", 1),
     lazy_ngettext("Field must be exactly %(max)d character long.",
                   "Field must be exactly %(max)d characters long.", 1),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
 )

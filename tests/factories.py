@@ -1,12 +1,15 @@
 """Small builders for test rows; each flushes, the test commits when it needs to."""
 
 import itertools
+from datetime import date
 
 from placement.auth import services as auth_services
 from placement.auth.models import Partnership, Role, User
 from placement.extensions import db
+from placement.geo import lookup
 from placement.network.cvr import make_valid_cvr
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
+from placement.participants.models import Participant
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
@@ -62,3 +65,18 @@ def job_function(company: Company, *, title: str = "Lagermedarbejder", **fields)
     db.session.add(j)
     db.session.commit()
     return j
+
+
+def participant(partnership: Partnership, *, name: str | None = None, postcode: str = "8900", **fields) -> Participant:
+    """A young person in a resource course; town and coordinates follow the postcode."""
+    place = lookup(postcode)
+    p = Participant(partnership=partnership, name=name or f"Ung {next(_seq)}",
+                    date_of_birth=fields.pop("date_of_birth", date(2002, 5, 17)),
+                    home_municipality=fields.pop("home_municipality", partnership.municipality),
+                    postcode=postcode, town=fields.pop("town", place.town if place else ""),
+                    latitude=fields.pop("latitude", place.latitude if place else None),
+                    longitude=fields.pop("longitude", place.longitude if place else None),
+                    course_start=fields.pop("course_start", date(2025, 1, 6)), **fields)
+    db.session.add(p)
+    db.session.commit()
+    return p

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from placement.auth import services as auth_services
-from placement.auth.access import ADMINS, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
+from placement.auth.access import ADMINS, CASE_EDITORS, CASE_ROLES, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.occupations.models import Occupation
@@ -68,10 +68,28 @@ EXPECTATIONS: dict[str, Expect] = {
     "api.create_job_function": Expect(NETWORK_EDITORS),
     "api.get_job_function": Expect(NETWORK_READERS),
     "api.update_job_function": Expect(NETWORK_EDITORS),
+    "participants.participant_list": Expect(CASE_ROLES),
+    "participants.participant_create": Expect(CASE_EDITORS),
+    "participants.participant_detail": Expect(CASE_ROLES),
+    "participants.participant_edit": Expect(CASE_EDITORS),
+    "participants.participant_set_active": Expect(CASE_EDITORS),
+    "participants.import_csv": Expect(CASE_EDITORS),
+    "participants.import_example": Expect(CASE_EDITORS),
+    "participants.export_csv": Expect(CASE_EDITORS),
+    "api.list_participants": Expect(CASE_ROLES),
+    "api.create_participant": Expect(CASE_EDITORS),
+    "api.get_participant": Expect(CASE_ROLES),
+    "api.update_participant": Expect(CASE_EDITORS),
+    "matches.for_participant": Expect(CASE_ROLES),
+    "matches.compare": Expect(CASE_ROLES),
+    "matches.for_job_function": Expect(NETWORK_READERS & CASE_ROLES),
+    "matches.weights": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "api.participant_matches": Expect(CASE_ROLES),
+    "api.job_function_candidates": Expect(NETWORK_READERS & CASE_ROLES),
 }
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
-SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id"}
+SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id"}
 
 
 def _rules(app):
@@ -102,6 +120,11 @@ def world(app):
         _, plain = auth_services.issue_api_token(user, "api")
         revocable, _ = auth_services.issue_api_token(user, "to revoke")
         users[role], tokens[role] = user, (plain, revocable.id)
+    for key, partnership in (("own", own), ("other", other)):
+        # The young person's case names the consultant and the caseworker (the coordinator sees the partnership).
+        case = {"consultant_id": users[Role.CONSULTANT].id, "caseworker_id": users[Role.CASEWORKER].id} \
+            if key == "own" else {}
+        records[key]["participant_id"] = factories.participant(partnership, **case).id
     stranger = factories.user(Role.CONSULTANT, other)
     foreign_token, _ = auth_services.issue_api_token(stranger, "not yours")
     occupation = Occupation(uri="http://data.europa.eu/esco/occupation/x", isco_group="9211",

@@ -7,11 +7,12 @@
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import DateTime
+from wtforms import SelectMultipleField
 from wtforms import validators as v
 
 from placement.api import schemas
@@ -54,10 +55,12 @@ def _field_schema(field) -> dict:
         schema["type"] = "string"
     if field.type == "EmailField":
         schema["format"] = "email"
+    if field.type == "DateField":
+        schema["format"] = "date"
     # Fixed choices are listed; a select of ids (a company's mentors) depends on the data.
     if field.type == "RadioField" or (field.type == "SelectField" and coerce is not int):
         # WTForms 3.3 keeps choices as SelectChoice objects; older versions as (value, label) pairs.
-        schema["enum"] = [coerce(getattr(choice, "value", None) or choice[0]) for choice in field.choices]
+        schema["enum"] = [coerce(choice.value if hasattr(choice, "value") else choice[0]) for choice in field.choices]
     for validator in field.validators:
         if isinstance(validator, v.Length):
             if validator.min > 0:
@@ -69,6 +72,12 @@ def _field_schema(field) -> dict:
                 schema["minimum"] = validator.min
             if validator.max is not None:
                 schema["maximum"] = validator.max
+    if isinstance(field, SelectMultipleField):
+        # Several choices: an array; fixed choices are listed, ids (occupations) depend on the data.
+        items = {"type": schema["type"]}
+        if coerce is not int:
+            items["enum"] = [coerce(choice.value) for choice in field.choices]
+        schema = {"type": "array", "items": items}
     default = field.default
     if default is not None and not callable(default):
         schema["default"] = coerce(default) if "enum" in schema else default
@@ -130,6 +139,8 @@ def _column_schema(model, key: str) -> dict:
             schema = {"type": "string", "enum": [member.value for member in python_type]}
         elif python_type is datetime:
             schema = {"type": "string", "format": "date-time"}
+        elif python_type is date:
+            schema = {"type": "string", "format": "date"}
         else:
             schema = {"type": _TYPES[python_type]}
             length = getattr(column.type, "length", None)
@@ -241,6 +252,8 @@ _PARAMETERS = {
     "per_page": _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                        f"Items per page, at most {MAX_PER_PAGE} (default: the site's page size)."),
     "company_id": _param("company_id", "query", {"type": "integer"}, "Only those of this company."),
+    "consultant_id": _param("consultant_id", "query", {"type": "integer"}, "Only those with this job "
+                            "consultant."),
 }
 
 
@@ -303,17 +316,141 @@ def _resource(tag: str, collection: str, item_param: str, name: str, *, noun: st
     }
 
 
+# Matching ----------------------------------------------------------------------------------------------------
+
+def _matching_schemas() -> dict:
+    """The results of ``placement.api.matches``: per component its value, weight and Danish explanation."""
+    from placement.matching import COMPONENTS
+
+    share = {"type": "number", "minimum": 0, "maximum": 1}
+    component = _object({"value": {**share, "description": "How well this part fits, 0–1."},
+                         "weight": {**share, "description": "Its weight; the weights sum to 1."},
+                         "explanation": {"type": "string", "description": "A short Danish sentence."}})
+    reason = _object({"code": {"type": "string", "enum": ["no_free_place", "mentor_at_capacity", "no_mentor",
+                                                          "hours_dont_fit", "too_far", "physical_load"]},
+                      "label": {"type": "string", "description": "Danish."}})
+
+    def item(subject_key: str, subject: dict) -> dict:
+        return _object({
+            "rank": {"type": ["integer", "null"], "minimum": 1, "description": "Place among the suggestions; "
+                     "null for an excluded one."},
+            subject_key: subject,
+            "total": {**share, "description": "Weighted sum of the components."},
+            "distance_km": {"type": ["number", "null"], "description": "Null when an address is missing."},
+            "components": _object({name: _ref("MatchComponent") for name in COMPONENTS}),
+            "explanations": {"type": "array", "items": {"type": "string"},
+                             "description": "One Danish line per component: label, value, weight and why."},
+            "reasons": {"type": "array", "items": _ref("ExclusionReason"),
+                        "description": "Why it is excluded; empty for a suggestion."},
+        })
+
+    weights = _object({name: share for name in COMPONENTS})
+    job_function = _object({
+        "id": {"type": "integer"}, "title": {"type": "string"}, "company_id": {"type": "integer"},
+        "company_name": {"type": "string"}, **_columns(Company, ("postcode", "town")),
+        "company_kind": _column_schema(Company, "kind"),
+        "occupation": _nullable(_object({"id": {"type": "integer"}, "label": {"type": "string"},
+                                         "isco_group": {"type": "string"}})),
+    })
+    counts = {"offered": {"type": "integer", "minimum": 0}, "considered": {"type": "integer", "minimum": 0},
+              "excluded_count": {"type": "integer", "minimum": 0}}
+    matches = _object({
+        "participant_id": {"type": "integer"},
+        "filters": _object({"max_km": {"type": ["integer", "null"]}, "kind": {"type": ["string", "null"]},
+                            "area": {"type": ["string", "null"]}}),
+        "weights": weights, **counts,
+        "matches": {"type": "array", "items": _ref("JobFunctionMatch")},
+        "excluded": {"type": "array", "items": _ref("JobFunctionMatch"),
+                     "description": "Only with include_excluded=true."},
+    })
+    matches["required"].remove("excluded")
+    candidates = _object({
+        "job_function_id": {"type": "integer"},
+        "offered": {"type": "boolean", "description": "False when the job function or its company is "
+                    "deactivated: nobody is ranked."},
+        "considered": counts["considered"], "excluded_count": counts["excluded_count"], "weights": weights,
+        "candidates": {"type": "array", "items": _ref("Candidate")},
+        "excluded": {"type": "array", "items": _ref("Candidate"), "description": "Only with include_excluded=true."},
+    })
+    candidates["required"].remove("excluded")
+    return {
+        "MatchComponent": component,
+        "ExclusionReason": reason,
+        "JobFunctionMatch": item("job_function", job_function),
+        "Candidate": item("participant", _object({"id": {"type": "integer"}, "name": {"type": "string"}})),
+        "ParticipantMatches": matches,
+        "JobFunctionCandidates": candidates,
+    }
+
+
+_MATCHING_PARAMETERS = {
+    "max_km": _param("max_km", "query", {"type": "integer", "minimum": 1}, "Only job functions at most this far "
+                     "away; at most the young person's own travel limit."),
+    "kind": _param("kind", "query", {"type": "string", "enum": ["ordinary", "social_economic"]},
+                   "Only companies of this kind."),
+    "area": _param("area", "query", {"type": "string", "pattern": "^[0-9]$"}, "Only job functions whose "
+                   "occupation lies in this ISCO-08 major group (its first digit)."),
+    "include_excluded": _param("include_excluded", "query", {"type": "boolean", "default": False},
+                               "Also list the excluded ones with their reasons."),
+    "limit": _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+                    "How many suggestions."),
+}
+
+
+def _matching_paths() -> dict:
+    """The two matching operations: suggestions only, nothing is assigned."""
+    return {
+        "/participants/{participant_id}/matches": {"get": _operation(
+            "participant_matches", "Rank the partnership's job functions for a young person, each with its "
+            "reasons (suggestions only).", schema="ParticipantMatches", path_param="participant_id",
+            params=("max_km", "kind", "area", "include_excluded", "limit"), errors=(404,), tag="Matching")},
+        "/job-functions/{job_function_id}/candidates": {"get": _operation(
+            "job_function_candidates", "Rank the young people you work on for a job function, each with its "
+            "reasons (suggestions only).", schema="JobFunctionCandidates", path_param="job_function_id",
+            params=("include_excluded", "limit"), errors=(404,), tag="Matching")},
+    }
+
+
+# Young people ------------------------------------------------------------------------------------------------
+
+def _participant_schemas() -> dict:
+    """Young people: lists without health data, one record with it; the needs profile in the young person's
+    words (``placement.participants.needs``)."""
+    from placement.api.participants import PARTICIPANT_DETAIL_KEYS, PARTICIPANT_KEYS
+    from placement.participants.forms import ParticipantForm
+    from placement.participants.models import Disruption, Participant
+    from placement.participants.needs import NEEDS
+
+    detail = {**_columns(Participant, tuple(k for k in PARTICIPANT_DETAIL_KEYS if k != "disruptions")),
+              "disruptions": {"type": "array", "items": {"type": "string", "enum": [d.value for d in Disruption]}},
+              "occupations": {"type": "array", "items": _ref("Occupation")}, "profile": _ref("Needs")}
+    return {
+        "Participant": _object(_columns(Participant, PARTICIPANT_KEYS)),
+        "ParticipantDetail": _object(detail),
+        "ParticipantList": _page_schema("Participant"),
+        "Needs": _object({need.key: {"type": "integer", "minimum": SCALE_MIN, "maximum": SCALE_MAX,
+                                     "description": f"{need.label}. 1: {need.low} … 5: {need.high}"}
+                          for need in NEEDS}),
+        **_body_schemas("Participant", ParticipantForm, extra={"partnership_id": {
+            "type": "integer", "description": "Administrators only: the partnership to file the young person "
+            "under (default: your own)."}}, nested={"profile": _profile_keys()}),
+    }
+
+
 def document() -> dict:
     """Return the OpenAPI document (in English, whatever the request's language)."""
     with force_locale("en"):
-        components_schemas = _schemas()
+        components_schemas = {**_schemas(), **_participant_schemas(), **_matching_schemas()}
     paths = {
+        **_resource("Young people", "/participants", "participant_id", "Participant", noun="young person",
+                    detail="ParticipantDetail", list_params=("consultant_id", "active")),
         **_resource("Companies", "/companies", "company_id", "Company", noun="company", detail="CompanyDetail",
                     list_params=("q", "active"), conflict=True),
         **_resource("Mentors", "/mentors", "mentor_id", "Mentor", noun="mentor",
                     list_params=("company_id", "q", "active")),
         **_resource("Job functions", "/job-functions", "job_function_id", "JobFunction", noun="job function",
                     list_params=("company_id", "q", "active")),
+        **_matching_paths(),
         "/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "tags": ["Meta"], "security": [],
             "responses": {"200": {"description": "The OpenAPI document.",
@@ -324,20 +461,22 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": TITLE, "version": VERSION,
-            "description": "The partnership's company network: companies, their mentors and the job functions "
+            "description": "The partnership's young people (only those you work on; reading one is logged) and "
+                           "company network: companies, their mentors and the job functions "
                            "they offer. Authenticate with a personal API token (Account → API tokens) in the "
                            "header Authorization: Bearer <token>; a browser session never authenticates the API. "
                            "Bodies are JSON objects; PATCH changes only the fields it names.",
         },
         "servers": [{"url": bp.url_prefix}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"}, {"name": "Meta"}],
+        "tags": [{"name": "Young people"}, {"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"},
+                 {"name": "Matching"}, {"name": "Meta"}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A personal API token, e.g. plc_…"}},
             "schemas": components_schemas,
-            "parameters": _PARAMETERS,
+            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS},
             "responses": _RESPONSES,
         },
     }

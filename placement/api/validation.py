@@ -18,6 +18,7 @@ READ_ONLY_FIELD = "Read-only field."
 REQUIRED = "This field is required."
 NOT_SCALAR = "Must be a string, number, boolean or null."
 NOT_OBJECT = "Must be a JSON object."
+NOT_LIST = "Must be an array of strings or numbers."
 
 
 class ValidationFailed(Exception):
@@ -61,6 +62,7 @@ def bind(form_class: type[BaseForm], body: dict, *, obj=None, extra: Collection[
     """Validate a JSON body with a form and return the form; raise ValidationFailed naming every bad field.
 
     ``obj``: the object being changed, whose values fill the fields the body leaves out (else the defaults).
+    A field whose value is a list (a multiple choice) takes a JSON array, replacing the whole list.
     ``extra``: body keys the caller handles itself. ``read_only``: keys answered "Read-only field.".
     ``nested``: objects whose keys are form fields, e.g. ``{"profile": DIMENSION_KEYS}``; their errors are named
     ``profile.<key>``. ``clears``: fields the form derives from another, e.g. ``{"postcode": ["town"]}``, left
@@ -73,7 +75,14 @@ def bind(form_class: type[BaseForm], body: dict, *, obj=None, extra: Collection[
     given: dict[str, object] = {}
 
     def take(key: str, name: str, value) -> None:
-        if isinstance(value, dict | list):
+        if isinstance(current.get(key), list):  # a multiple choice takes an array (null: none)
+            if value is None:
+                given[key] = []
+            elif not isinstance(value, list) or any(isinstance(item, dict | list | None) for item in value):
+                problems[name] = [NOT_LIST]
+            else:
+                given[key] = value
+        elif isinstance(value, dict | list):
             problems[name] = [NOT_SCALAR]
         else:
             given[key] = value
@@ -100,7 +109,13 @@ def bind(form_class: type[BaseForm], body: dict, *, obj=None, extra: Collection[
         for name in derived:
             if source in given and name not in given:
                 merged[name] = None
-    formdata = MultiDict({name: form_value(value) for name, value in merged.items()})
+    formdata = MultiDict()
+    for name, value in merged.items():
+        if isinstance(value, list):
+            for item in value:
+                formdata.add(name, form_value(item))
+        else:
+            formdata[name] = form_value(value)
     form = form_class(formdata=formdata, meta={"csrf": False}, **form_kwargs)
     if not form.validate():
         for name, messages in form.errors.items():

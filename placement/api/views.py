@@ -274,3 +274,9 @@ def openapi():
     from placement.api.openapi import document
 
     return document()
+
+
+from placement.api import (  # noqa: E402 - these endpoints share this blueprint
+    matches,  # noqa: F401 - matching
+    participants,  # noqa: F401 - young people
+)

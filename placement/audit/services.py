@@ -58,6 +58,14 @@ def _changes(obj: Audited, action: str) -> dict:
     return changes
 
 
+def record_access(session: Session, obj: Audited) -> None:
+    """Record that the current actor opened a record with special-category data (GDPR art. 9)."""
+    actor_id, actor_label = _actor()
+    session.execute(insert(AuditEvent.__table__).values(
+        at=utcnow(), actor_id=actor_id, actor_label=actor_label, action="view", entity=obj.__tablename__,
+        entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={}))
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):

@@ -57,3 +57,44 @@ def get_or_404(model, ident):
     if obj is None or not may_see(obj):
         abort(404)
     return obj
+
+
+#: The roles that work on young people's cases. Mentors never see a young person's record.
+CASE_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CONSULTANT, Role.CASEWORKER})
+#: The roles that create and change young people's records.
+CASE_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR, Role.CONSULTANT})
+
+
+def participant_scope(stmt: Select, model) -> Select:
+    """Limit a query of young people to those the current user works on.
+
+    An admin sees all; a youth coordinator every young person of the partnership (they assign the cases and
+    follow the partnership's results); a consultant or caseworker only the cases they are named on.
+    """
+    if current_user.is_admin:
+        return stmt
+    stmt = stmt.where(model.partnership_id == current_user.partnership_id)
+    if current_user.role is Role.COORDINATOR:
+        return stmt
+    me = current_user.id
+    return stmt.where((model.consultant_id == me) | (model.coordinator_id == me) | (model.caseworker_id == me))
+
+
+def may_see_participant(participant) -> bool:
+    """Tell whether the current user works on this young person's case (see ``participant_scope``)."""
+    if current_user.is_admin:
+        return True
+    if current_user.role not in CASE_ROLES or participant.partnership_id != current_user.partnership_id:
+        return False
+    return current_user.role is Role.COORDINATOR or current_user.id in (
+        participant.consultant_id, participant.coordinator_id, participant.caseworker_id)
+
+
+def get_participant_or_404(ident):
+    """Load a young person the current user works on, or answer 404."""
+    from placement.participants.models import Participant
+
+    participant = db.session.get(Participant, ident)
+    if participant is None or not may_see_participant(participant):
+        abort(404)
+    return participant

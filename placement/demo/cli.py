@@ -10,7 +10,8 @@ demo_cli = AppGroup("demo", help="Synthetic demo data.")
 
 @demo_cli.command("seed")
 def seed() -> None:
-    """Create the four demo partnerships, their company networks and demo logins (empty database only)."""
+    """Create the four demo partnerships, their company networks, young people and demo logins (empty database
+    only)."""
     if has_data():
         click.echo("Database already has data; demo seed skipped.")
         _print_logins()
@@ -18,10 +19,10 @@ def seed() -> None:
     with click.progressbar(length=COMPANY_TOTAL, label="Seeding demo companies") as bar:
         counts = seed_demo(progress=lambda done, _total: bar.update(done - bar.pos))
     for name, companies in counts["companies_per_partnership"].items():
-        click.echo(f"{name}: {companies} companies")
+        click.echo(f"{name}: {companies} companies, {counts['participants_per_partnership'][name]} young people")
     click.echo(f"In all: {counts['partnerships']} partnerships, {counts['companies']} companies, "
                f"{counts['mentors']} mentors, {counts['job_functions']} job functions, "
-               f"{counts['users']} users.")
+               f"{counts['participants']} young people, {counts['users']} users.")
     _print_logins()
 
 

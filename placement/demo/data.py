@@ -1,9 +1,15 @@
-"""Synthetic, deterministic demo data: the report's four partnerships with a company network and demo logins.
+"""Synthetic, deterministic demo data: the report's four partnerships with a company network, demo logins and
+young people.
 
 Everything here is invented: company names, people, e-mail addresses (``@example.dk``, ``@demo.example``)
 and phone numbers. Only the postcodes are real (from the postcode table, which also gives the coordinates),
 and the four partnerships are the ones named in the report. The same random seed gives the same data on
-every run.
+every run (young people's dates are relative to the day of seeding, so their ages and courses stay current).
+
+Ringkøbing-Skjern holds a worked example for the matching screens: Mikkel Dyrholm (``MATCHING_EXAMPLE``), who
+likes animals and needs a calm, predictable workplace within 15 km of Skjern. Its network holds, besides the
+generated companies (``SCENARIO_COMPANIES``), a hectic restaurant kitchen in Skjern, a calm horse pension in
+Tarm and a calm calf farm in Janderup, about 38 km away: too far for him.
 """
 
 from __future__ import annotations
@@ -12,21 +18,25 @@ import itertools
 import random
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from placement.audit.services import set_actor
-from placement.auth.models import Partnership, Role
+from placement.auth.models import Partnership, Role, User
 from placement.auth.services import create_user
 from placement.extensions import db
 from placement.geo.postcodes import lookup
 from placement.network.cvr import make_valid_cvr
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.occupations.models import Occupation
+from placement.participants.models import Consent, Disruption, Participant, Transport
+from placement.participants.services import add_years, local_today
 from placement.profile import DIMENSION_KEYS, SCALE_MAX, SCALE_MIN
 
-__all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "PARTNERSHIPS", "has_data", "seed_demo"]
+__all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "MATCHING_EXAMPLE", "PARTNERSHIPS", "SCENARIO_COMPANIES",
+           "has_data", "seed_demo"]
 
 SEED = 2019
 #: The password of every demo login: published on purpose, never use it for real accounts.
@@ -582,7 +592,75 @@ PARTNERSHIPS: tuple[PartnershipSpec, ...] = (
     )),
 )
 
-COMPANY_TOTAL = sum(len(p.companies) for p in PARTNERSHIPS)
+
+
+@dataclass(frozen=True)
+class FixedCompanySpec:
+    """A company with exactly these job functions (no random choice), for a worked example."""
+
+    name: str
+    postcode: str
+    industry: str
+    note: str
+    #: Job functions whose profile and hours are fixed values.
+    jobs: tuple[JobTemplate, ...]
+    mentor_level: int = 4
+    rural: bool = True
+
+
+#: Companies added after the generated network (which stays as it was) to make the matching example telling.
+SCENARIO_COMPANIES: dict[str, tuple[FixedCompanySpec, ...]] = {
+    "Ringkøbing-Skjern": (
+        # Near (Skjern itself) but hectic: a poor fit for a young person who needs calm and predictability.
+        FixedCompanySpec(
+            "Restaurant Torvekroen", "6900", "Restaurant",
+            "Travlt à la carte-køkken; mange gæster fredag og lørdag og ved selskaber.", rural=False, jobs=(
+                JobTemplate(
+                    "Køkkenmedhjælper (restaurant)",
+                    "Opvask, skrælning og snitning af grøntsager og anretning i et travlt à la carte-køkken. Mange "
+                    "bestillinger på én gang, skiftende opgaver efter kokkens anvisning og høj lyd fra opvask og "
+                    "emhætter.",
+                    {"structure": 2, "predictability": 2, "pace": 5, "social_contact": 4, "physical_load": 3,
+                     "sensory_load": 5, "independence": 3}, 15, 30, "køkkenmedhjælper"),
+            )),
+        # Within 15 km (Tarm) and calm: horses.
+        FixedCompanySpec(
+            "Hestepensionen Ådalen", "6880", "Hestepension",
+            "Rolig hestepension med 24 heste; faste rutiner hver dag. Ejeren har haft praktikanter før.",
+            mentor_level=5, jobs=(
+                JobTemplate(
+                    "Staldmedhjælper (hestepension)",
+                    "Fodring af heste med hø efter fast skema, udmugning af bokse, fejning af stalden og "
+                    "påfyldning af vand. Samme rækkefølge hver morgen i en rolig stald.",
+                    {"structure": 5, "predictability": 5, "pace": 2, "social_contact": 2, "physical_load": 3,
+                     "sensory_load": 2, "independence": 2}, 10, 25, "staldmedhjælper"),
+                JobTemplate(
+                    "Foldmedhjælper",
+                    "Trække heste ud på fold og hjem igen, tjekke hegn og vandkar efter tjekliste og rive folden.",
+                    {"structure": 4, "predictability": 5, "pace": 1, "social_contact": 1, "physical_load": 3,
+                     "sensory_load": 1, "independence": 3}, 8, 20, "dyrepasser"),
+            )),
+        # Calm animal work, but about 38 km from Skjern: beyond a 15 km travel limit.
+        FixedCompanySpec(
+            "Kalvegården Janderup", "6851", "Kvægbrug (kalveopdræt)",
+            "Specialiseret kalveopdræt; stille staldmiljø og faste fodringstider.", jobs=(
+                JobTemplate(
+                    "Kalvepasser (kalveopdræt)",
+                    "Fodring af kalve med mælk og kraftfoder efter fast plan, strøelse i kalvebokse og vask af "
+                    "spande; roligt arbejde med dyrene i små hold.",
+                    {"structure": 5, "predictability": 5, "pace": 1, "social_contact": 1, "physical_load": 3,
+                     "sensory_load": 2, "independence": 2}, 10, 25, "dyrepasser"),
+                JobTemplate(
+                    "Landbrugsmedhjælper (kalve og kvier)",
+                    "Udmugning, strøelse og fodring af kvier efter skema i stalden og flytning af dyr sammen med "
+                    "mentor i landbruget.",
+                    {"structure": 5, "predictability": 4, "pace": 2, "social_contact": 2, "physical_load": 4,
+                     "sensory_load": 3, "independence": 2}, 15, 30, "landbrugsmedhjælper"),
+            )),
+    ),
+}
+
+COMPANY_TOTAL = sum(len(p.companies) + len(SCENARIO_COMPANIES.get(p.name, ())) for p in PARTNERSHIPS)
 
 # --- people (invented) --------------------------------------------------------------------------------
 
@@ -756,6 +834,181 @@ def _clamp(value: int) -> int:
     return max(SCALE_MIN, min(SCALE_MAX, value))
 
 
+def _fixed_company(b: _Builder, partnership: Partnership, spec: FixedCompanySpec) -> Company:
+    place = lookup(spec.postcode)
+    if place is None:
+        raise ValueError(f"demo postcode {spec.postcode} is not in the postcode table")
+    streets = _RURAL_STREETS if spec.rural else _TOWN_STREETS
+    contact = b.person()
+    company = Company(
+        partnership=partnership, cvr=b.cvr(), name=spec.name, kind=CompanyKind.ORDINARY,
+        address=f"{b.rng.choice(streets)} {b.rng.randint(1, 120)}", postcode=place.code, town=place.town,
+        latitude=place.latitude, longitude=place.longitude, industry=spec.industry, employees=b.rng.randint(2, 8),
+        contact_name=contact, contact_email=b.email(_slug(spec.name, "-")), contact_phone=b.phone(),
+        notes="\n".join((b.rng.choice(_RELATION_NOTES), spec.note)))
+    mentor = Mentor(company=company, name=contact, email=b.email(_slug(contact)), phone=b.phone(),
+                    experience_level=spec.mentor_level, experience_notes=_MENTOR_NOTES[spec.mentor_level][0],
+                    max_interns=2)
+    db.session.add_all([company, mentor])
+    for template in spec.jobs:
+        db.session.add(JobFunction(
+            company=company, title=template.title, tasks=template.tasks, hours_min=b.span(template.hours_min),
+            hours_max=b.span(template.hours_max), places=1, mentor=mentor,
+            occupation_id=b.occupation_id(template.occupation),
+            **{key: template.profile.get(key, 3) for key in DIMENSION_KEYS}))
+    return company
+
+
+# --- young people (invented) --------------------------------------------------------------------------------
+
+#: Mikkel Dyrholm, the worked example: likes animals, needs calm and predictability, travels at most 15 km.
+MATCHING_EXAMPLE = {
+    "partnership": "Ringkøbing-Skjern", "name": "Mikkel Dyrholm", "age": 21, "postcode": "6900",
+    "interests": "dyr, heste, kalve, dyrepasning, stald", "occupations": ("dyrepasser", "staldmedhjælper"),
+    "profile": {"structure": 5, "predictability": 5, "pace": 2, "social_contact": 2, "sensory_load": 2,
+                "physical_load": 3, "independence": 2},
+    "support_need": 4, "max_km": 15, "hours_min": 15, "hours_max": 25, "consultant": "konsulent@demo.example",
+}
+
+_YOUNG_FIRST_NAMES = (
+    "Emil", "Frederik", "Mathias", "Oliver", "Jonas", "Magnus", "Lucas", "Victor", "Tobias", "Sebastian",
+    "Rasmus", "Nikolaj", "Kasper", "Alexander", "Sofie", "Emma", "Ida", "Freja", "Laura", "Julie", "Mathilde",
+    "Cecilie", "Caroline", "Anna", "Clara", "Sarah", "Amalie", "Josefine", "Nanna", "Malthe",
+)
+#: Ages 18–30, mostly early twenties, as in the report's cohort.
+_AGES = (18, 19, 19, 20, 20, 20, 21, 21, 21, 21, 22, 22, 22, 22, 23, 23, 23, 24, 24, 25, 25, 26, 27, 28, 29, 30)
+#: Granted course lengths: most often 3 years.
+_COURSE_YEARS = (3, 3, 3, 3, 3, 3, 3, 1, 2, 4, 5)
+_INTERESTS = (
+    ("dyr, heste, udendørs arbejde", ("dyrepasser",)),
+    ("planter, have, at være udenfor", ("gartnerimedhjælper",)),
+    ("madlavning, bagning, café", ("køkkenmedhjælper",)),
+    ("biler, motorer, at skrue", ("automekaniker",)),
+    ("traktorer, maskiner, landbrug", ("landbrugsmedhjælper",)),
+    ("orden og system, at pakke", ("lagerarbejder",)),
+    ("butik, kunder, at sætte varer på plads", ("butiksmedhjælper",)),
+    ("træ, værksted, at bygge ting", ()),
+    ("rengøring, faste rutiner", ("rengøringsassistent",)),
+    ("computerspil, musik; ved ikke endnu", ()),
+)
+_HEALTH_NOTES = (
+    "", "", "Medicin morgen og aften; kan være træt de første timer.",
+    "Bliver hurtigt træt; har brug for en pause hver time.", "Epilepsi, velbehandlet; mentor kender planen.",
+    "Ryg- og knæsmerter ved tunge løft.",
+)
+_SUPPORT_NOTES = (
+    "Fast mentor og en kort snak hver morgen om dagens opgaver.",
+    "Dagsplan på papir; ringer til jobkonsulenten ved ændringer.",
+    "Brug for at blive vist opgaverne flere gange; arbejder godt med faste tjeklister.",
+    "Skal have ét fast sted at gå hen, når det bliver for meget.",
+    "Mentor følger med de første uger; derefter opfølgning hver 14. dag.",
+)
+_PSYCHOLOGICAL_DISRUPTIONS = (Disruption.ANXIETY, Disruption.ANXIETY, Disruption.DEPRESSION,
+                              Disruption.SOCIAL_PHOBIA, Disruption.RESIGNATION, Disruption.ISOLATION)
+#: Every so many young people, one has declined consent to share data (2 of 36 in the report).
+_DECLINED_EVERY = 18
+
+
+@dataclass
+class _Cohort:
+    """Deterministic generators for young people, from their own seed so the network stays as it was."""
+
+    today: date
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED + 1))  # nosec B311
+    names: set[str] = field(default_factory=set)
+    count: int = 0
+
+    def name(self) -> str:
+        while True:
+            name = f"{self.rng.choice(_YOUNG_FIRST_NAMES)} {self.rng.choice(_SURNAMES)}"
+            if name not in self.names:
+                self.names.add(name)
+                return name
+
+    def born(self, age: int) -> date:
+        return add_years(self.today, -age) - timedelta(days=self.rng.randint(1, 360))
+
+    def consent(self, course_start: date) -> tuple[Consent, date]:
+        self.count += 1
+        signed = min(course_start + timedelta(days=self.rng.randint(0, 14)), self.today)
+        return (Consent.DECLINED if self.count % _DECLINED_EVERY == 7 else Consent.GIVEN), signed
+
+
+def _disabilities(cohort: _Cohort, n: int) -> list[str]:
+    """More than half cognitive + psychological (as in the report), some physical, shuffled."""
+    others = itertools.cycle(("cpf", "p", "c", "pf", "f"))
+    kinds = ["cp"] * (n // 2 + 1) + [next(others) for _ in range(n - n // 2 - 1)]
+    cohort.rng.shuffle(kinds)
+    return kinds
+
+
+def _case_people(users: dict[tuple[str, Role], User], partnership: str) -> dict[str, int | None]:
+    return {slot: users[partnership, role].id if (partnership, role) in users else None
+            for slot, role in (("consultant_id", Role.CONSULTANT), ("coordinator_id", Role.COORDINATOR),
+                               ("caseworker_id", Role.CASEWORKER))}
+
+
+def _participant(b: _Builder, cohort: _Cohort, partnership: Partnership, spec: PartnershipSpec, kind: str,
+                 people: dict[str, int | None]) -> Participant:
+    rng = cohort.rng
+    place = lookup(rng.choice([spec.postcode, *(c.postcode for c in spec.companies)]))
+    years = rng.choice(_COURSE_YEARS)
+    # Started some time in the last two and a half years; the ones whose course has ended are deactivated.
+    start = cohort.today - timedelta(days=rng.randint(0, 912))
+    consent, signed = cohort.consent(start)
+    interests, occupations = rng.choice(_INTERESTS)
+    hours_min = rng.choice((6, 8, 10, 12, 15))
+    max_km = rng.choice((5, 10, 15, 15, 20, 25, 30))
+    disruptions = set()
+    if "p" in kind:
+        disruptions.update(rng.sample(_PSYCHOLOGICAL_DISRUPTIONS, rng.randint(0, 2)))
+    participant = Participant(
+        partnership=partnership, name=cohort.name(), date_of_birth=cohort.born(rng.choice(_AGES)),
+        home_municipality=spec.municipality, postcode=place.code, town=place.town, latitude=place.latitude,
+        longitude=place.longitude, cognitive="c" in kind, psychological="p" in kind, physical="f" in kind,
+        disruptions=[d.value for d in Disruption if d in disruptions], health_notes=rng.choice(_HEALTH_NOTES),
+        interests=interests, support_need=rng.randint(2, 5), support_notes=rng.choice(_SUPPORT_NOTES),
+        hours_min=hours_min, hours_max=min(37, hours_min + rng.choice((5, 10, 15))), max_km=max_km,
+        transport=rng.choice((Transport.BIKES, Transport.WALKS)) if max_km <= 5 else
+        rng.choice((Transport.PUBLIC, Transport.PUBLIC, Transport.DRIVES, Transport.BIKES)),
+        course_start=start, course_years=years, consent=consent, consent_date=signed,
+        active=add_years(start, years) > cohort.today, structure=rng.randint(3, 5), predictability=rng.randint(3, 5),
+        pace=rng.randint(1, 4), social_contact=rng.randint(1, 4),
+        # A physical disability lowers the tolerance of physical load.
+        physical_load=rng.randint(1, 2) if "f" in kind else rng.randint(2, 4), sensory_load=rng.randint(1, 4),
+        independence=rng.randint(1, 4), occupations=_occupations(b, occupations), **people)
+    db.session.add(participant)
+    return participant
+
+
+def _occupations(b: _Builder, labels) -> list[Occupation]:
+    ids = [ident for ident in (b.occupation_id(label) for label in labels) if ident is not None]
+    return [db.session.get(Occupation, ident) for ident in ids]
+
+
+def _matching_example(b: _Builder, cohort: _Cohort, partnership: Partnership, spec: PartnershipSpec,
+                      people: dict[str, int | None]) -> Participant:
+    example = MATCHING_EXAMPLE
+    place = lookup(example["postcode"])
+    cohort.names.add(example["name"])
+    start = cohort.today - timedelta(days=425)  # in the course for 14 months
+    consent, signed = cohort.consent(start)
+    participant = Participant(
+        partnership=partnership, name=example["name"], date_of_birth=cohort.born(example["age"]),
+        home_municipality=spec.municipality, postcode=place.code, town=place.town, latitude=place.latitude,
+        longitude=place.longitude, cognitive=True, psychological=True, physical=False,
+        disruptions=[Disruption.ANXIETY.value],
+        health_notes="Bliver hurtigt overvældet af larm og mange mennesker; har brug for faste pauser.",
+        interests=example["interests"], support_need=example["support_need"],
+        support_notes="Fast mentor, der er til stede ved mødetid; dagsplan på papir og besked i god tid om "
+                      "ændringer.",
+        hours_min=example["hours_min"], hours_max=example["hours_max"], max_km=example["max_km"],
+        transport=Transport.PUBLIC, course_start=start, course_years=3, consent=consent, consent_date=signed,
+        occupations=_occupations(b, example["occupations"]), **example["profile"], **people)
+    db.session.add(participant)
+    return participant
+
+
 def has_data() -> bool:
     """Return True when the database has a partnership already (the demo seed then stays away)."""
     return db.session.scalar(select(Partnership.id).limit(1)) is not None
@@ -765,15 +1018,15 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
     """Create the demo partnerships, company network and logins, and COMMIT them.
 
     Meant for an empty database (``RuntimeError`` when a partnership exists). ``progress(done, total)``
-    is called after each company. Returns counts: partnerships, companies, mentors, job_functions, users and
-    companies_per_partnership (name -> count).
+    is called after each company. Returns counts: partnerships, companies, mentors, job_functions, users,
+    participants, companies_per_partnership and participants_per_partnership (name -> count).
     """
     set_actor(None, "demo seed")
     if has_data():
         raise RuntimeError("the database has data already; the demo seed only fills an empty database")
     b = _Builder()
     counts = {"partnerships": 0, "companies": 0, "mentors": 0, "job_functions": 0, "users": 0,
-              "companies_per_partnership": {}}
+              "participants": 0, "companies_per_partnership": {}, "participants_per_partnership": {}}
     partnerships: dict[str, Partnership] = {}
     companies: dict[str, Company] = {}
     done = 0
@@ -797,6 +1050,21 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
                 progress(done, COMPANY_TOTAL)
         counts["companies_per_partnership"][spec.name] = len(spec.companies)
 
+    # After the generated network, so that it stays exactly as it was.
+    for spec in PARTNERSHIPS:
+        for fixed in SCENARIO_COMPANIES.get(spec.name, ()):
+            company = _fixed_company(b, partnerships[spec.name], fixed)
+            db.session.flush()
+            companies[company.name] = company
+            counts["companies"] += 1
+            counts["mentors"] += len(company.mentors)
+            counts["job_functions"] += len(company.job_functions)
+            counts["companies_per_partnership"][spec.name] += 1
+            done += 1
+            if progress:
+                progress(done, COMPANY_TOTAL)
+
+    users: dict[tuple[str, Role], User] = {}
     for email, role, partnership_name in DEMO_LOGINS:
         mentor_id = None
         if role is Role.MENTOR:
@@ -804,9 +1072,22 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
             mentor_id, name = mentor.id, mentor.name
         else:
             name = _LOGIN_NAMES[email]
-        create_user(email=email, name=name, password=DEMO_PASSWORD, role=role,
-                    partnership=partnerships[partnership_name], mentor_id=mentor_id)
+        user = create_user(email=email, name=name, password=DEMO_PASSWORD, role=role,
+                           partnership=partnerships[partnership_name], mentor_id=mentor_id)
+        users.setdefault((partnership_name, role), user)
         counts["users"] += 1
+
+    cohort = _Cohort(local_today())
+    for spec in PARTNERSHIPS:
+        partnership, people = partnerships[spec.name], _case_people(users, spec.name)
+        added = []
+        if spec.name == MATCHING_EXAMPLE["partnership"]:
+            added.append(_matching_example(b, cohort, partnership, spec, people))
+        size = cohort.rng.randint(8, 10) - len(added)
+        added += [_participant(b, cohort, partnership, spec, kind, people) for kind in _disabilities(cohort, size)]
+        db.session.flush()
+        counts["participants"] += len(added)
+        counts["participants_per_partnership"][spec.name] = len(added)
     db.session.commit()
     return counts
 

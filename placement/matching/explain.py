@@ -148,9 +148,9 @@ def _track_record(job: Job) -> str:
     return f"{job.hires} af {job.ended} tidligere forløb endte i ansættelse"
 
 
-def explain(person: Person, job: Job, components: Sequence[float], km: float, weights: Weights) -> list[str]:
-    """Return one Danish line per component: "<label> <value> (vægt <w> %): <why>"."""
-    texts = {
+def sentences(person: Person, job: Job, components: Sequence[float], km: float) -> dict[str, str]:
+    """Return the short Danish sentence of each component (the "<why>" of ``explain``), by component name."""
+    return {
         "interests": _interests(components[0]),
         "structure": _structure(person, job),
         "demands": _demands(person, job),
@@ -160,6 +160,11 @@ def explain(person: Person, job: Job, components: Sequence[float], km: float, we
         "distance": _distance(person, km),
         "track_record": _track_record(job),
     }
+
+
+def explain(person: Person, job: Job, components: Sequence[float], km: float, weights: Weights) -> list[str]:
+    """Return one Danish line per component: "<label> <value> (vægt <w> %): <why>"."""
+    texts = sentences(person, job, components, km)
     w = weights.as_tuple()
     return [
         f"{LABELS[name]} {_fixed(components[k])} (vægt {_percent(w[k])}): {texts[name]}"

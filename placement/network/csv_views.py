@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -11,6 +11,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_required
+from placement.csvtools import csv_response
 from placement.extensions import db
 from placement.forms import BaseForm
 from placement.network import csvio
@@ -29,13 +30,6 @@ class ImportForm(BaseForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["csv"], _l("Choose a .csv file."))],
         description=_l("UTF-8, separated by semicolons or commas, with the column names in the first line."))
-
-
-def _csv_response(text: str, filename: str) -> Response:
-    response = Response(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f"attachment; filename={filename}"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/network/import", methods=["GET", "POST"])
@@ -59,7 +53,7 @@ def import_csv():
 @roles_required(NETWORK_EDITORS)
 def import_example(kind: str):
     """Download an example file with one valid row."""
-    return _csv_response(csvio.example_csv(kind), f"eksempel-{FILE_NAMES[kind]}.csv")
+    return csv_response(csvio.example_csv(kind), f"eksempel-{FILE_NAMES[kind]}.csv")
 
 
 @bp.get(f"/network/export/{_KIND_PATH}.csv")
@@ -69,4 +63,4 @@ def export_csv(kind: str):
     companies = db.session.scalars(in_partnership(csvio.export_select(), Company.partnership_id))
     text = csvio.export_csv(kind, companies)
     today = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-    return _csv_response(text, f"{FILE_NAMES[kind]}-{today.isoformat()}.csv")
+    return csv_response(text, f"{FILE_NAMES[kind]}-{today.isoformat()}.csv")

@@ -7,6 +7,7 @@
  *   - live search:        form input[data-live-search][aria-controls]
  *   - occupation picker:  .occupation-picker[data-suggest-url] with #occupation-search and #occupation-suggestions
  *   - confirmation:       form[data-confirm="message"] (or a submit button with data-confirm)
+ *   - compare two:        form[data-compare] with checkboxes name="job" (at most two ticked)
  *
  * Data from the server is only ever written with textContent, never innerHTML.
  */
@@ -469,11 +470,35 @@
     }, true);
   }
 
+  /* ---------- compare two suggestions (form[data-compare] with checkboxes name="job") ---------- */
+
+  function initCompare(form) {
+    const boxes = Array.from(form.querySelectorAll('input[type="checkbox"][name="job"]'));
+    const buttons = Array.from(form.querySelectorAll('button[type="submit"]'));
+    if (boxes.length < 2) return;
+
+    function update() {
+      const chosen = boxes.filter((box) => box.checked).length;
+      // At most two can be ticked; the others wait until one is unticked.
+      boxes.forEach((box) => { box.disabled = !box.checked && chosen >= 2; });
+      buttons.forEach((button) => {
+        button.disabled = chosen !== 2;
+        button.setAttribute("aria-disabled", chosen !== 2 ? "true" : "false");
+      });
+    }
+
+    boxes.forEach((box) => box.addEventListener("change", update));
+    // Coming back with the browser's back button keeps the ticks: count them again.
+    window.addEventListener("pageshow", update);
+    update();
+  }
+
   /* ---------- start ---------- */
 
   function start() {
     document.querySelectorAll("form input[data-live-search]").forEach((input) => initLiveSearch(input));
     document.querySelectorAll(".occupation-picker[data-suggest-url]").forEach((picker) => initOccupationPicker(picker));
+    document.querySelectorAll("form[data-compare]").forEach((form) => initCompare(form));
     initConfirm();
   }
 

@@ -1,0 +1,67 @@
+"""The link e-mailed to a mentor: signed, expiring and single-use, so a mentor needs no account to confirm."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
+
+from placement.agreements.models import Agreement, MentorLink, State
+from placement.database import utcnow
+from placement.extensions import db
+
+
+class LinkRefused(Exception):
+    """The link is forged, expired, used already, or its agreement no longer waits for the mentor."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="mentor-link")
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue(agreement: Agreement) -> str:
+    """Make a new link for the agreement's mentor (earlier unused links stop working) and return its URL."""
+    now = utcnow()
+    db.session.execute(update(MentorLink).where(MentorLink.agreement_id == agreement.id,
+                                                MentorLink.used_at.is_(None)).values(used_at=now))
+    secret = secrets.token_urlsafe(32)
+    days = current_app.config["MENTOR_LINK_DAYS"]
+    link = MentorLink(agreement_id=agreement.id, digest=_digest(secret), expires_at=now + timedelta(days=days))
+    db.session.add(link)
+    db.session.flush()
+    token = _serializer().dumps({"link": link.id, "secret": secret})
+    return url_for("agreements.mentor_link", token=token, _external=True)
+
+
+def resolve(token: str) -> MentorLink:
+    """Return the live link a token names, or raise LinkRefused."""
+    days = current_app.config["MENTOR_LINK_DAYS"]
+    try:
+        data = _serializer().loads(token, max_age=days * 24 * 3600)
+        link = db.session.get(MentorLink, int(data["link"]))
+        secret = str(data["secret"])
+    except (BadSignature, KeyError, TypeError, ValueError) as error:
+        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one.")) from error
+    if link is None or not hmac.compare_digest(link.digest, _digest(secret)):
+        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one."))
+    if link.used_at is not None:
+        raise LinkRefused(_("This link has been used already. Ask the job consultant if something is missing."))
+    if link.expires_at <= utcnow():
+        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."))
+    agreement = db.session.get(Agreement, link.agreement_id)
+    if agreement.state is not State.SENT:
+        raise LinkRefused(_("This plan no longer waits for your answer."))
+    return link
+
+
+def use(link: MentorLink) -> None:
+    """Spend the link: it cannot be used again."""
+    link.used_at = utcnow()

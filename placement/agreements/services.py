@@ -1,0 +1,337 @@
+"""The agreement's workflow: the states, who may move it, places and capacity, follow-up, outcome, decision.
+
+Every change goes through ``transition`` or one of the recording functions below, so each step is checked,
+versioned (optimistic locking) and written to the timeline. Callers commit.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from placement.agreements.models import (
+    HOLDS_PLACE,
+    Agreement,
+    AgreementEvent,
+    Decision,
+    FollowUp,
+    Goal,
+    NotHiredReason,
+    Outcome,
+    PlaceAfterHire,
+    State,
+)
+from placement.auth.models import User
+from placement.extensions import db
+from placement.network.models import Company, JobFunction, Mentor
+
+
+class AgreementError(Exception):
+    """A step that is not allowed now; nothing was changed."""
+
+
+class StaleAgreement(AgreementError):
+    """Someone else changed the agreement meanwhile."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    sources: frozenset[State]
+    target: State
+    #: Who may take the step: "staff" (consultant, coordinator, admin) or "mentor" (account or e-mailed link).
+    by: str
+
+
+STEPS = {step.name: step for step in (
+    Step("send", frozenset({State.DRAFT}), State.SENT, "staff"),
+    Step("confirm", frozenset({State.SENT}), State.CONFIRMED, "mentor"),
+    Step("request_changes", frozenset({State.SENT}), State.DRAFT, "mentor"),
+    Step("decline", frozenset({State.SENT}), State.DECLINED, "mentor"),
+    Step("start", frozenset({State.CONFIRMED}), State.ACTIVE, "staff"),
+    Step("end", frozenset({State.ACTIVE}), State.ENDED, "staff"),
+    Step("cancel", frozenset({State.DRAFT, State.SENT, State.CONFIRMED}), State.CANCELLED, "staff"),
+)}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts: a user, or a mentor through the e-mailed link (``user`` None)."""
+
+    user: User | None
+    label: str
+    is_mentor: bool
+
+
+def check_version(agreement: Agreement, expected: int | None) -> None:
+    """Refuse a change made on a version of the agreement that is no longer current."""
+    if expected is not None and expected != agreement.version:
+        raise StaleAgreement(_("The agreement was changed by someone else meanwhile. Here is the current version."))
+
+
+def commit() -> None:
+    """Commit the request's changes; a concurrent change of the same agreement makes this one fail whole."""
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleAgreement(_("The agreement was changed by someone else meanwhile. Here is the current "
+                               "version.")) from error
+
+
+def _event(agreement: Agreement, actor: Actor, to_state: State, kind: str, comment: str = "",
+           from_state: State | None = None) -> AgreementEvent:
+    event = AgreementEvent(agreement=agreement, actor_id=actor.user.id if actor.user else None,
+                           actor_label=actor.label, from_state=from_state, to_state=to_state, kind=kind,
+                           comment=comment.strip())
+    db.session.add(event)
+    return event
+
+
+def allowed_steps(agreement: Agreement, actor: Actor) -> list[str]:
+    """Return the steps this actor may take now."""
+    by = "mentor" if actor.is_mentor else "staff"
+    return [s.name for s in STEPS.values() if agreement.state in s.sources and s.by == by]
+
+
+def transition(agreement: Agreement, step_name: str, actor: Actor, *, comment: str = "",
+               expected_version: int | None = None) -> AgreementEvent:
+    """Move the agreement one step, or raise AgreementError and change nothing."""
+    step = STEPS.get(step_name)
+    if step is None:
+        raise AgreementError(_("Unknown step %(step)s.", step=step_name))
+    check_version(agreement, expected_version)
+    if (step.by == "mentor") != actor.is_mentor:
+        raise AgreementError(_("Only the mentor confirms, requests changes or declines; only the job centre's "
+                               "and the education place's staff send, start, end or cancel."))
+    if agreement.state not in step.sources:
+        raise AgreementError(_("An agreement that is “%(state)s” cannot take this step (%(step)s).",
+                               state=agreement.state.label, step=step_name))
+    if step_name == "request_changes" and not comment.strip():
+        raise AgreementError(_("Say which changes are needed."))
+    if step_name == "send":
+        problems = plan_problems(agreement)
+        if problems:
+            raise AgreementError(_("The plan is not complete: %(missing)s.", missing="; ".join(problems)))
+    if step_name == "confirm" and not agreement.capacity_override:
+        problem = capacity_problem(agreement)
+        if problem:
+            raise AgreementError(problem)
+    if step_name == "end" and agreement.outcome is None:
+        raise AgreementError(_("Record the outcome when ending the internship."))
+    previous = agreement.state
+    agreement.state = step.target
+    return _event(agreement, actor, step.target, "transition", comment, from_state=previous)
+
+
+def plan_problems(agreement: Agreement) -> list[str]:
+    """Return what the plan still lacks before it can go to the mentor."""
+    missing = [label for field, label in (
+        ("purpose", _("the purpose")), ("tasks", _("the job functions")),
+        ("works_with", _("who the young person works with")), ("meeting", _("where and when they meet")),
+        ("support", _("the support need")), ("follow_up_plan", _("how we follow up")))
+        if not getattr(agreement, field).strip()]
+    if not agreement.goals:
+        missing.append(_("at least one goal"))
+    if not agreement.mentor.email:
+        missing.append(_("the mentor's e-mail address"))
+    return missing
+
+
+def places_taken(job_function_ids, *, exclude_agreement_id: int | None = None) -> dict[int, int]:
+    """Return how many places each job function has taken by confirmed or active agreements."""
+    stmt = (select(Agreement.job_function_id, func.count(Agreement.id))
+            .where(Agreement.job_function_id.in_(list(job_function_ids)), Agreement.state.in_(HOLDS_PLACE))
+            .group_by(Agreement.job_function_id))
+    if exclude_agreement_id is not None:
+        stmt = stmt.where(Agreement.id != exclude_agreement_id)
+    return dict(db.session.execute(stmt).all())
+
+
+def interns_of(mentor_ids, *, exclude_agreement_id: int | None = None) -> dict[int, int]:
+    """Return how many confirmed or active interns each mentor has."""
+    stmt = (select(Agreement.mentor_id, func.count(Agreement.id))
+            .where(Agreement.mentor_id.in_(list(mentor_ids)), Agreement.state.in_(HOLDS_PLACE))
+            .group_by(Agreement.mentor_id))
+    if exclude_agreement_id is not None:
+        stmt = stmt.where(Agreement.id != exclude_agreement_id)
+    return dict(db.session.execute(stmt).all())
+
+
+def capacity_problem(agreement: Agreement) -> str | None:
+    """Say why confirming would overfill the job function or the mentor, or None."""
+    job, mentor = agreement.job_function, agreement.mentor
+    taken = places_taken([job.id], exclude_agreement_id=agreement.id).get(job.id, 0)
+    if taken >= job.places:
+        return _("All %(places)s places of “%(title)s” are taken. The consultant can record an override with a "
+                 "reason.", places=job.places, title=job.title)
+    interns = interns_of([mentor.id], exclude_agreement_id=agreement.id).get(mentor.id, 0)
+    if interns >= mentor.max_interns:
+        return _("%(mentor)s already has %(interns)s of %(max)s interns. The consultant can record an override "
+                 "with a reason.", mentor=mentor.name, interns=interns, max=mentor.max_interns)
+    return None
+
+
+def record_override(agreement: Agreement, actor: Actor, reason: str, *, expected_version: int | None = None) -> None:
+    """Allow confirming into a full job function or for a mentor at capacity, with the reason on the timeline."""
+    check_version(agreement, expected_version)
+    if not reason.strip():
+        raise AgreementError(_("Give the reason for the override."))
+    if agreement.state not in (State.DRAFT, State.SENT):
+        raise AgreementError(_("An override is recorded before the mentor confirms."))
+    agreement.capacity_override = reason.strip()
+    _event(agreement, actor, agreement.state, "override", reason)
+
+
+def planned_end(agreement: Agreement) -> date:
+    """Return the last day of the internship as planned, or as extended."""
+    end = agreement.start_date + timedelta(weeks=agreement.planned_weeks) - timedelta(days=1)
+    return max(end, agreement.extended_until) if agreement.extended_until else end
+
+
+def follow_up_dates(agreement: Agreement) -> list[date]:
+    """Return the follow-up meetings the plan sets: every ``follow_up_weeks`` from the start to the end."""
+    dates, step = [], timedelta(weeks=max(agreement.follow_up_weeks, 1))
+    day, end = agreement.start_date + step, planned_end(agreement)
+    while day <= end:
+        dates.append(day)
+        day += step
+    return dates
+
+
+def next_follow_up(agreement: Agreement, today: date) -> date | None:
+    """Return the first planned follow-up not covered by a logged one (held on or after it), or None."""
+    held = sorted(f.held_on for f in agreement.follow_ups)
+    for planned in follow_up_dates(agreement):
+        if not any(h >= planned for h in held):
+            return planned
+    return None
+
+
+def is_overdue(agreement: Agreement, today: date) -> bool:
+    """Tell whether an active internship has a follow-up that should have happened."""
+    due = next_follow_up(agreement, today)
+    return agreement.state is State.ACTIVE and due is not None and due < today
+
+
+def log_follow_up(agreement: Agreement, author: User, held_on: date, note: str, next_step: str) -> FollowUp:
+    """Log a follow-up meeting with its note and the next step."""
+    if agreement.state is not State.ACTIVE:
+        raise AgreementError(_("Follow-ups are logged while the internship is active."))
+    follow_up = FollowUp(agreement=agreement, held_on=held_on, note=note.strip(), next_step=next_step.strip(),
+                         author_id=author.id)
+    db.session.add(follow_up)
+    _event(agreement, Actor(author, author.name, False), agreement.state, "follow_up", note)
+    return follow_up
+
+
+def record_outcome(agreement: Agreement, actor: Actor, *, outcome: Outcome, ended_on: date,
+                   hours: int | None = None, job_start: date | None = None,
+                   reason: NotHiredReason | None = None, comment: str = "",
+                   expected_version: int | None = None) -> AgreementEvent:
+    """End the internship with its outcome; a flex-job, wage subsidy or protected employment awaits a decision."""
+    check_version(agreement, expected_version)
+    if actor.is_mentor or agreement.state is not State.ACTIVE:
+        raise AgreementError(_("Only an active internship is ended, by the consultant or coordinator."))
+    if outcome.is_hire and (hours is None or job_start is None):
+        raise AgreementError(_("A hire needs the weekly hours and the start date of the job."))
+    if not outcome.is_hire and reason is None:
+        raise AgreementError(_("Say why the internship did not end in a hire."))
+    if ended_on < agreement.start_date:
+        raise AgreementError(_("The internship cannot end before it started."))
+    agreement.outcome, agreement.ended_on = outcome, ended_on
+    agreement.outcome_hours, agreement.outcome_start = (hours, job_start) if outcome.is_hire else (None, None)
+    agreement.not_hired_reason = None if outcome.is_hire else reason
+    agreement.decision = Decision.PENDING if outcome.needs_decision else None
+    return transition(agreement, "end", actor, comment=comment)
+
+
+def record_decision(agreement: Agreement, actor: Actor, decision: Decision, decided_on: date, comment: str = "",
+                    *, expected_version: int | None = None) -> None:
+    """Record the home municipality's job-centre decision on a flex-job, wage subsidy or protected employment."""
+    check_version(agreement, expected_version)
+    if agreement.outcome is None or not agreement.outcome.needs_decision:
+        raise AgreementError(_("Only a flex-job, wage-subsidy job or protected employment awaits a decision."))
+    if decision is Decision.PENDING:
+        raise AgreementError(_("Record the decision: approved or rejected."))
+    agreement.decision, agreement.decision_date = decision, decided_on
+    _event(agreement, actor, agreement.state, "decision", f"{decision.value}: {comment}".strip(": "))
+
+
+def record_place_after_hire(agreement: Agreement, actor: Actor, choice: PlaceAfterHire, comment: str = "",
+                            *, expected_version: int | None = None) -> None:
+    """Record whether the company re-opened the internship place after hiring, so the network does not shrink.
+
+    Re-opened: the place is free again (the ended agreement no longer holds it). Declined: the job function
+    offers one place fewer.
+    """
+    check_version(agreement, expected_version)
+    if agreement.outcome is None or not agreement.outcome.is_hire:
+        raise AgreementError(_("This is asked only when an internship ended in a hire."))
+    if agreement.place_after_hire is not None:
+        raise AgreementError(_("What became of the place is already recorded."))
+    agreement.place_after_hire = choice
+    if choice is PlaceAfterHire.DECLINED:
+        agreement.job_function.places = max(agreement.job_function.places - 1, 0)
+    _event(agreement, actor, agreement.state, "place", f"{choice.value}: {comment}".strip(": "))
+
+
+def record_extension(agreement: Agreement, actor: Actor, until: date, reason: str,
+                     *, expected_version: int | None = None) -> None:
+    """Extend the internship beyond its planned length, with the reason."""
+    check_version(agreement, expected_version)
+    if agreement.state is not State.ACTIVE:
+        raise AgreementError(_("Only an active internship is extended."))
+    if until <= planned_end(agreement) or not reason.strip():
+        raise AgreementError(_("An extension needs a later end date and a reason."))
+    agreement.extended_until = until
+    _event(agreement, actor, agreement.state, "extension", f"{until.isoformat()}: {reason.strip()}")
+
+
+def warnings(agreement: Agreement, today: date) -> list[str]:
+    """Return what Danish practice calls for attention: overrunning internships, companies with too many interns."""
+    found = []
+    if agreement.state is State.ACTIVE:
+        limit_weeks = current_app.config["INTERNSHIP_MAX_WEEKS"]
+        if today > planned_end(agreement):
+            found.append(_("The internship has run past its planned end (%(end)s) without a recorded extension.",
+                           end=planned_end(agreement).isoformat()))
+        elif agreement.extended_until is None and today > agreement.start_date + timedelta(weeks=limit_weeks):
+            found.append(_("The internship has run longer than %(weeks)s weeks without a recorded extension.",
+                           weeks=limit_weeks))
+        company = agreement.job_function.company
+        limit = company_intern_limit(company)
+        interns = db.session.scalar(select(func.count(Agreement.id)).join(Agreement.job_function)
+                                    .where(JobFunction.company_id == company.id, Agreement.state == State.ACTIVE))
+        if interns > limit:
+            found.append(_("%(company)s has %(interns)s interns; its size allows %(limit)s.", company=company.name,
+                           interns=interns, limit=limit))
+    return found
+
+
+def company_intern_limit(company: Company) -> int:
+    """Return how many interns a company's size allows (configurable ratio of interns to employees, at least 1)."""
+    ratio = current_app.config["INTERNS_PER_EMPLOYEE"]
+    return max(1, int((company.employees or 0) * ratio))
+
+
+def new_agreement(*, participant, job_function: JobFunction, mentor: Mentor, consultant: User | None,
+                  start_date: date, actor: Actor, match_explanation: dict | None = None, **plan) -> Agreement:
+    """Create a draft agreement (from a match, carrying its explanation, or directly)."""
+    if job_function.company.partnership_id != participant.partnership_id:
+        raise AgreementError(_("The job function belongs to another partnership."))
+    if mentor.company_id != job_function.company_id:
+        raise AgreementError(_("The mentor must work at the job function's company."))
+    goals = plan.pop("goals", [])
+    agreement = Agreement(partnership_id=participant.partnership_id, participant=participant,
+                          job_function=job_function, mentor=mentor, consultant=consultant, start_date=start_date,
+                          match_explanation=match_explanation, **plan)
+    for position, text in enumerate(g for g in goals if g.strip()):
+        agreement.goals.append(Goal(position=position, text=text.strip()))
+    db.session.add(agreement)
+    db.session.flush()
+    _event(agreement, actor, State.DRAFT, "transition", "")
+    return agreement

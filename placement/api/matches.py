@@ -1,0 +1,108 @@
+"""Matching in the JSON API: the same service as the pages (``placement.matches.services``), so the same order
+and the same numbers. Suggestions only: no endpoint assigns anything from a score.
+"""
+
+from flask import abort, request
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from placement.api.auth import roles_required
+from placement.api.views import _bool_arg, _int_arg, bp
+from placement.auth.access import CASE_ROLES, get_or_404, get_participant_or_404
+from placement.matches import services
+from placement.matches.forms import MatchFilterForm
+from placement.matches.views import CANDIDATE_SEEKERS
+from placement.matching import COMPONENTS
+from placement.network.models import JobFunction
+
+#: Most suggestions one request may ask for.
+MAX_LIMIT = 100
+FILTER_PARAMETERS = ("max_km", "kind", "area")
+
+
+def _weights(weights) -> dict[str, float]:
+    return dict(zip(COMPONENTS, weights.as_tuple(), strict=True))
+
+
+def _components(scored: services.Scored) -> dict:
+    return {c.name: {"value": c.value, "weight": c.weight, "explanation": c.sentence} for c in scored.components}
+
+
+def _scored(scored: services.Scored, subject_key: str, subject: dict) -> dict:
+    return {
+        "rank": scored.rank,
+        subject_key: subject,
+        "total": scored.total,
+        "distance_km": scored.distance_km,
+        "components": _components(scored),
+        "explanations": scored.explanations,
+        "reasons": [{"code": r.code, "label": r.label} for r in scored.reasons],
+    }
+
+
+def _job_function(job: JobFunction) -> dict:
+    occupation = job.occupation
+    return {
+        "id": job.id, "title": job.title, "company_id": job.company_id, "company_name": job.company.name,
+        "company_kind": job.company.kind.value, "postcode": job.postcode, "town": job.town,
+        "occupation": None if occupation is None else {"id": occupation.id, "label": occupation.label,
+                                                       "isco_group": occupation.isco_group},
+    }
+
+
+def _participant(participant) -> dict:
+    return {"id": participant.id, "name": participant.name}
+
+
+def _filters(travel_limit: int) -> services.MatchFilters:
+    """Read the page's filters from the query string with the page's form; answer 400 naming a bad one."""
+    given = MultiDict({name: request.args[name] for name in FILTER_PARAMETERS if name in request.args})
+    form = MatchFilterForm(formdata=given, travel_limit=travel_limit)
+    if not form.validate():
+        name, messages = next((n, m) for n, m in form.errors.items() if n in FILTER_PARAMETERS)
+        abort(400, description=f"The query parameter {name} is invalid: {' '.join(str(m) for m in messages)}")
+    return form.filters()
+
+
+@bp.get("/participants/<int:participant_id>/matches")
+@roles_required(CASE_ROLES)
+def participant_matches(participant_id: int):
+    """Rank the partnership's job functions for a young person: ``limit`` best, excluded ones on request."""
+    participant = get_participant_or_404(participant_id)
+    filters = _filters(participant.max_km)
+    limit = _int_arg("limit", services.TOP, maximum=MAX_LIMIT)
+    include_excluded = bool(_bool_arg("include_excluded"))
+    result = services.matches_for_participant(participant, filters, limit=limit)
+    body = {
+        "participant_id": participant.id,
+        "filters": {"max_km": result.filters.max_km, "kind": result.filters.kind, "area": result.filters.area},
+        "weights": _weights(result.weights),
+        "offered": result.offered,
+        "considered": result.considered,
+        "matches": [_scored(s, "job_function", _job_function(s.subject)) for s in result.suggestions],
+        "excluded_count": len(result.excluded),
+    }
+    if include_excluded:
+        body["excluded"] = [_scored(s, "job_function", _job_function(s.subject)) for s in result.excluded]
+    return body
+
+
+@bp.get("/job-functions/<int:job_function_id>/candidates")
+@roles_required(CANDIDATE_SEEKERS)
+def job_function_candidates(job_function_id: int):
+    """Rank the young people you work on for a job function: ``limit`` best, excluded ones on request."""
+    job_function = get_or_404(JobFunction, job_function_id)
+    limit = _int_arg("limit", services.TOP, maximum=MAX_LIMIT)
+    include_excluded = bool(_bool_arg("include_excluded"))
+    result = services.candidates_for_job_function(job_function, current_user, limit=limit)
+    body = {
+        "job_function_id": job_function.id,
+        "offered": result.offered,
+        "considered": result.considered,
+        "weights": _weights(result.weights),
+        "candidates": [_scored(s, "participant", _participant(s.subject)) for s in result.candidates],
+        "excluded_count": len(result.excluded),
+    }
+    if include_excluded:
+        body["excluded"] = [_scored(s, "participant", _participant(s.subject)) for s in result.excluded]
+    return body

@@ -1,0 +1,595 @@
+"""Matching between the database and the pure engine (``placement.matching``): build, cache, rank, explain.
+
+The service suggests; a person decides. Nothing here acts on a score: no internship is proposed, booked or
+assigned and no record changes because of a ranking. The consultant reads the suggestions with their reasons
+and decides together with the young person and the mentor.
+
+**What the engine sees of the network.** One row per *active* job function of an *active* company in the
+partnership (a deactivated one is not offered at all; a job function without places is kept and shown as
+excluded with its reason):
+
+* ``free_places`` = the job function's ``places``. Internship agreements do not exist yet: issue #4 will
+  subtract the places taken by running internships (and the mentor's interns from ``mentor_free_capacity``).
+* ``mentor_experience`` / ``mentor_free_capacity`` = the assigned mentor's ``experience_level`` and
+  ``max_interns``. A job function *without an active mentor* keeps the engine's documented semantics
+  (``Job``: "a job function without a mentor has 0 and is excluded"): capacity 0, experience 1 (unused,
+  the row is excluded). The report makes the company mentor part of every internship (section 8.3), so a
+  place without one is not a suggestion; but its reason reads "Ingen mentor tilknyttet", not the engine's
+  "mentor at capacity", because the consultant must fix something else (name a mentor).
+* ``hires`` / ``ended`` = 0: the track record stays neutral (0.5) until issue #4 records how internships end.
+* coordinates: the job function's own location, else its company's (``placement.network.services.coordinates``).
+* the interest document: title, tasks, the occupation's label and synonyms, and its 4-digit ISCO group.
+
+**Cache.** Building the arrays and the TF-IDF model takes milliseconds for a partnership (hundreds of job
+functions), but not nothing, so each worker process keeps the last build per partnership in memory. Before
+every use it asks the database for a cheap *network version*: one statement of scalar sub-queries giving the
+count and latest ``updated_at`` of the partnership's companies, mentors and job functions, and the count,
+highest id and summed label length of the occupations. Every change through the ORM moves one of them
+(``updated_at`` is set on every update, a deletion lowers a count, an insertion adds a newer timestamp), and the
+database is shared by all worker processes, so a change made through *any* worker is seen by every other one
+on its next request, without a restart and without Redis or messages between processes. When the version
+differs the partnership's arrays are rebuilt from scratch; the old ones are dropped (fine at this scale).
+The version is read *before* the rows, so a change racing with a rebuild at worst causes one more rebuild,
+never a stale cache. Limits: a change made with raw SQL that does not touch ``updated_at`` is not noticed, and
+workers on different hosts need synchronised clocks (NTP), as for every timestamp in the service. The young
+people and the weights are not cached: they are read on each request.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from placement.auth.access import participant_scope
+from placement.auth.models import Partnership
+from placement.extensions import db
+from placement.matches.models import MatchingWeights
+from placement.matching import (
+    COMPONENTS,
+    Exclusion,
+    InterestModel,
+    Job,
+    JobArrays,
+    JobDocument,
+    Match,
+    PeopleArrays,
+    Person,
+    Ranking,
+    Weights,
+    score_job,
+    score_person,
+)
+from placement.matching.explain import explain, sentences
+from placement.network.models import Company, JobFunction, Mentor
+from placement.network.services import coordinates
+from placement.occupations.models import Occupation
+from placement.participants.models import Participant
+from placement.profile import DIMENSION_KEYS
+
+#: How many suggestions the pages show.
+TOP = 20
+#: How many partnerships' networks one worker keeps built (more only after many test apps in one process).
+MAX_CACHED_NETWORKS = 64
+#: The engine needs a positive travel limit; a young person recorded with 0 km is matched within 1 km.
+MIN_TRAVEL_KM = 1
+#: Reason shown instead of the engine's "mentor at capacity" for a job function without an active mentor.
+NO_MENTOR_REASON = "Ingen mentor tilknyttet"
+
+COMPONENT_LABELS = {
+    "interests": _l("Interests"),
+    "structure": _l("Structure and predictability"),
+    "demands": _l("Pace and demands"),
+    "social": _l("Social contact and sensory load"),
+    "support": _l("Mentor support"),
+    "hours": _l("Hours"),
+    "distance": _l("Distance"),
+    "track_record": _l("Earlier internships"),
+}
+
+#: ISCO-08 (DISCO-08) major groups: the first digit of an occupation's group, the "occupation area" filter.
+AREAS = {
+    "1": _l("Managers"),
+    "2": _l("Professionals"),
+    "3": _l("Technicians and associate professionals"),
+    "4": _l("Clerical support workers"),
+    "5": _l("Service and sales workers"),
+    "6": _l("Skilled agricultural, forestry and fishery workers"),
+    "7": _l("Craft and related trades workers"),
+    "8": _l("Plant and machine operators and assemblers"),
+    "9": _l("Elementary occupations"),
+    "0": _l("Armed forces occupations"),
+}
+
+
+# The network, built and cached per partnership ---------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class NetworkIndex:
+    """A partnership's offered job functions as engine input; row i of every array is ``job_ids[i]``.
+
+    Never changed after it is built (a change in the network builds a new one), so requests may share it.
+    """
+
+    partnership_id: int
+    job_ids: np.ndarray
+    jobs: JobArrays
+    #: None when there are no job functions.
+    model: InterestModel | None
+    #: ``CompanyKind`` value per row.
+    kinds: np.ndarray
+    #: ISCO major group (one digit) per row, "" when the job function names no occupation.
+    areas: np.ndarray
+    #: False where the job function has no active mentor.
+    has_mentor: np.ndarray
+    row_of: dict[int, int] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.job_ids)
+
+
+def network_version(partnership_id: int) -> tuple:
+    """Return the partnership's network version: changes whenever a company, mentor, job function or occupation does.
+
+    One round trip of scalar sub-queries (see the module docstring).
+    """
+    own = select(Company.id).where(Company.partnership_id == partnership_id)
+    in_partnership = Company.partnership_id == partnership_id
+    mentors = Mentor.company_id.in_(own)
+    job_functions = JobFunction.company_id.in_(own)
+    row = db.session.execute(select(
+        select(func.count(Company.id)).where(in_partnership).scalar_subquery(),
+        select(func.max(Company.updated_at)).where(in_partnership).scalar_subquery(),
+        select(func.count(Mentor.id)).where(mentors).scalar_subquery(),
+        select(func.max(Mentor.updated_at)).where(mentors).scalar_subquery(),
+        select(func.count(JobFunction.id)).where(job_functions).scalar_subquery(),
+        select(func.max(JobFunction.updated_at)).where(job_functions).scalar_subquery(),
+        select(func.count(Occupation.id)).scalar_subquery(),
+        select(func.max(Occupation.id)).scalar_subquery(),
+        select(func.coalesce(func.sum(func.length(Occupation.label) + func.length(Occupation.alt_labels)), 0))
+        .scalar_subquery(),
+    )).one()
+    return tuple(str(value) for value in row)
+
+
+def _active_mentor(job_function: JobFunction) -> Mentor | None:
+    mentor = job_function.mentor
+    return mentor if mentor is not None and mentor.active else None
+
+
+def job_for(job_function: JobFunction) -> Job:
+    """Return the engine's view of one job function (see the module docstring for each field)."""
+    mentor = _active_mentor(job_function)
+    place = coordinates(job_function)
+    lat, lon = place if place is not None else (None, None)
+    profile = job_function.profile()
+    return Job(
+        id=job_function.id,
+        profile=tuple(profile[key] for key in DIMENSION_KEYS),
+        hours_min=job_function.hours_min,
+        hours_max=job_function.hours_max,
+        lat=lat,
+        lon=lon,
+        free_places=job_function.places,
+        mentor_experience=mentor.experience_level if mentor is not None else 1,
+        mentor_free_capacity=float(mentor.max_interns) if mentor is not None else 0.0,
+        hires=0,
+        ended=0,
+    )
+
+
+def document_for(job_function: JobFunction) -> JobDocument:
+    """Return the searchable text of one job function: title, tasks, occupation label, synonyms, ISCO group."""
+    occupation = job_function.occupation
+    if occupation is None:
+        return JobDocument(title=job_function.title, tasks=job_function.tasks or "")
+    return JobDocument(title=job_function.title, tasks=job_function.tasks or "",
+                       occupation_labels=(occupation.label,), synonyms=tuple(occupation.synonyms),
+                       isco=occupation.isco_group or "")
+
+
+def build_network(partnership_id: int) -> NetworkIndex:
+    """Build the engine input for a partnership's offered job functions from the database."""
+    stmt = (select(JobFunction).join(JobFunction.company)
+            .where(Company.partnership_id == partnership_id, Company.active, JobFunction.active)
+            .options(contains_eager(JobFunction.company), selectinload(JobFunction.mentor),
+                     selectinload(JobFunction.occupation))
+            .order_by(JobFunction.id))
+    rows = list(db.session.scalars(stmt).unique())
+    documents = [document_for(job) for job in rows]
+    try:
+        model = InterestModel(documents) if rows else None
+    except ValueError:  # no n-gram in any document (scikit-learn: "empty vocabulary")
+        model = None
+    ids = np.array([job.id for job in rows], dtype=np.int64)
+    return NetworkIndex(
+        partnership_id=partnership_id,
+        job_ids=ids,
+        jobs=JobArrays.from_jobs([job_for(job) for job in rows]),
+        model=model,
+        kinds=np.array([job.company.kind.value for job in rows], dtype=object),
+        areas=np.array([(job.occupation.isco_group or "")[:1] if job.occupation else "" for job in rows],
+                       dtype=object),
+        has_mentor=np.array([_active_mentor(job) is not None for job in rows], dtype=bool),
+        row_of={int(ident): i for i, ident in enumerate(ids)},
+    )
+
+
+_networks: OrderedDict[tuple[str, int], tuple[tuple, NetworkIndex]] = OrderedDict()
+_networks_lock = threading.Lock()
+
+
+def network(partnership_id: int) -> NetworkIndex:
+    """Return the partnership's network index, rebuilt when its network version changed (see module docstring)."""
+    # The database URL tells apart several apps in one process (tests); ids repeat between databases.
+    key = (str(db.engine.url), partnership_id)
+    version = network_version(partnership_id)
+    cached = _networks.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    with _networks_lock:
+        cached = _networks.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index = build_network(partnership_id)
+        _networks[key] = (version, index)
+        _networks.move_to_end(key)
+        while len(_networks) > MAX_CACHED_NETWORKS:
+            _networks.popitem(last=False)
+        return index
+
+
+def forget_networks() -> None:
+    """Drop every cached network (they also rebuild by themselves when the network changes)."""
+    with _networks_lock:
+        _networks.clear()
+
+
+# Young people --------------------------------------------------------------------------------------------------
+
+def person_for(participant: Participant) -> Person:
+    """Return the engine's view of a young person: needs, support need, hours, home and travel limit."""
+    profile = participant.profile()
+    return Person(
+        id=participant.id,
+        needs=tuple(profile[key] for key in DIMENSION_KEYS),
+        support_need=participant.support_need,
+        hours_min=participant.hours_min,
+        hours_max=participant.hours_max,
+        lat=participant.latitude,
+        lon=participant.longitude,
+        max_km=max(participant.max_km or 0, MIN_TRAVEL_KM),
+    )
+
+
+def interest_text(participant: Participant) -> str:
+    """Return what the young person likes: the free text and the labels of the chosen occupations."""
+    return " ".join([participant.interests or "", *(occupation.label for occupation in participant.occupations)])
+
+
+def isco_codes(participant: Participant) -> list[str]:
+    """Return the ISCO groups of the young person's chosen occupations."""
+    return [occupation.isco_group for occupation in participant.occupations if occupation.isco_group]
+
+
+# Weights -------------------------------------------------------------------------------------------------------
+
+def weights_for(partnership_id: int) -> Weights:
+    """Return the partnership's weights, or the documented defaults (``Weights()``) when it has none."""
+    row = db.session.get(MatchingWeights, partnership_id)
+    if row is None:
+        return Weights()
+    try:
+        return Weights(*(getattr(row, name) for name in COMPONENTS))
+    except (TypeError, ValueError):  # not a usable row (e.g. every weight 0): fall back to the defaults
+        return Weights()
+
+
+def has_own_weights(partnership_id: int) -> bool:
+    """Tell whether the partnership has changed the default weights."""
+    return db.session.get(MatchingWeights, partnership_id) is not None
+
+
+def save_weights(partnership: Partnership, data: dict) -> MatchingWeights:
+    """Store the partnership's weights, normalised to sum to 1; raise ValueError when none is positive."""
+    weights = Weights(*(float(data[name]) for name in COMPONENTS)).normalised()
+    row = db.session.get(MatchingWeights, partnership.id)
+    if row is None:
+        row = MatchingWeights(partnership_id=partnership.id)
+        db.session.add(row)
+    for name, value in zip(COMPONENTS, weights.as_tuple(), strict=True):
+        setattr(row, name, value)
+    db.session.flush()
+    return row
+
+
+def reset_weights(partnership: Partnership) -> None:
+    """Go back to the default weights."""
+    row = db.session.get(MatchingWeights, partnership.id)
+    if row is not None:
+        db.session.delete(row)
+        db.session.flush()
+
+
+# Results -------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ComponentScore:
+    name: str
+    #: 0–1.
+    value: float
+    #: Normalised weight (all weights sum to 1).
+    weight: float
+    #: Short Danish sentence from the engine.
+    sentence: str
+
+    @property
+    def label(self):
+        return COMPONENT_LABELS[self.name]
+
+    @property
+    def percent(self) -> int:
+        return round(self.value * 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a pair is excluded: ``code`` is stable (``Exclusion`` name in lower case, or "no_mentor")."""
+
+    code: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One scored pair with everything a page or the API shows. ``subject`` is a JobFunction or a Participant."""
+
+    subject: object
+    total: float
+    #: km, None when unknown.
+    distance_km: float | None
+    components: list[ComponentScore]
+    #: The engine's Danish lines "<label> <value> (vægt <w> %): <why>".
+    explanations: list[str]
+    #: Empty when the pair passes every hard filter.
+    reasons: list[Reason]
+    #: 1-based place among the suggestions; None for an excluded pair.
+    rank: int | None = None
+    match: Match | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(self.total * 100)
+
+    @property
+    def bar_pct(self) -> int:
+        """The total rounded to steps of 5, for ``.bar[data-pct]``."""
+        return round(self.total * 20) * 5
+
+    @property
+    def excluded(self) -> bool:
+        return bool(self.reasons)
+
+    def component(self, name: str) -> ComponentScore:
+        return next(c for c in self.components if c.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchFilters:
+    """Narrow which job functions are considered. ``max_km`` is at most the young person's own limit."""
+
+    max_km: int | None = None
+    #: A ``CompanyKind`` value.
+    kind: str | None = None
+    #: An ISCO major group (one digit).
+    area: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantMatches:
+    participant: Participant
+    filters: MatchFilters
+    weights: Weights
+    suggestions: list[Scored]
+    #: Every considered job function that breaks a hard filter, best total first.
+    excluded: list[Scored]
+    #: Job functions the partnership offers, and how many of them the filters left.
+    offered: int
+    considered: int
+
+
+@dataclass(frozen=True, slots=True)
+class JobFunctionCandidates:
+    job_function: JobFunction
+    weights: Weights
+    #: False when the job function (or its company) is deactivated: nobody is ranked for it.
+    offered: bool
+    candidates: list[Scored]
+    excluded: list[Scored]
+    #: Active young people of the partnership whom the user may see.
+    considered: int
+
+
+def _reasons(mask: int, has_mentor: bool) -> list[Reason]:
+    reasons = []
+    for reason in Exclusion.reasons(mask):
+        if reason is Exclusion.MENTOR_AT_CAPACITY and not has_mentor:
+            reasons.append(Reason("no_mentor", NO_MENTOR_REASON))
+        else:
+            reasons.append(Reason(reason.name.lower(), reason.label))
+    return reasons
+
+
+def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, rank: int | None = None) -> Scored:
+    """Describe row ``i`` of a ranking: components with weights and sentences, the reasons if excluded."""
+    person, job = ranking.pair(i)
+    values = [float(v) for v in ranking.components[i]]
+    km = float(ranking.distance_km[i])
+    weights = ranking.weights.as_tuple()
+    texts = sentences(person, job, values, km)
+    lines = explain(person, job, values, km, ranking.weights)
+    total = float(ranking.totals[i])
+    match = None
+    if rank is not None:
+        match = Match(job_id=job.id, person_id=person.id, total=total,
+                      components=dict(zip(COMPONENTS, values, strict=True)), explanations=lines)
+    return Scored(
+        subject=subject,
+        total=total,
+        distance_km=None if math.isnan(km) else km,
+        components=[ComponentScore(name, values[k], weights[k], texts[name]) for k, name in enumerate(COMPONENTS)],
+        explanations=lines,
+        reasons=_reasons(int(ranking.exclusions[i]), has_mentor),
+        rank=rank,
+        match=match,
+    )
+
+
+def _subset(ranking: Ranking, rows: np.ndarray) -> Ranking:
+    """The same ranking restricted to ``rows`` (the engine's order and tie-break apply unchanged)."""
+    return Ranking(ranking.ids[rows], ranking.components[rows], ranking.totals[rows], ranking.exclusions[rows],
+                   ranking.distance_km[rows], ranking.weights, lambda i: ranking.pair(int(rows[i])))
+
+
+def _excluded_rows(ranking: Ranking) -> np.ndarray:
+    """Excluded rows, best total first, then by id (deterministic, like the engine's own order)."""
+    rows = np.flatnonzero(ranking.exclusions)
+    total_key = -np.rint(ranking.totals[rows] * 1e9)
+    return rows[np.lexsort((ranking.ids[rows], total_key))]
+
+
+def _scope(index: NetworkIndex, filters: MatchFilters, distance_km: np.ndarray) -> np.ndarray:
+    """Rows the filters keep. A job function whose distance is unknown is kept by a distance filter (as the
+    engine never excludes it as too far)."""
+    keep = np.ones(len(index), dtype=bool)
+    if filters.kind:
+        keep &= index.kinds == filters.kind
+    if filters.area:
+        keep &= index.areas == filters.area
+    if filters.max_km is not None:
+        with np.errstate(invalid="ignore"):
+            keep &= ~(distance_km > filters.max_km)
+    return keep
+
+
+def _job_functions(ids: Sequence[int]) -> dict[int, JobFunction]:
+    if not ids:
+        return {}
+    stmt = (select(JobFunction).where(JobFunction.id.in_(list(ids)))
+            .options(selectinload(JobFunction.company), selectinload(JobFunction.mentor),
+                     selectinload(JobFunction.occupation)))
+    return {job.id: job for job in db.session.scalars(stmt)}
+
+
+def _rank_person(participant: Participant) -> tuple[NetworkIndex, Ranking | None]:
+    index = network(participant.partnership_id)
+    if not len(index):
+        return index, None
+    weights = weights_for(participant.partnership_id)
+    interest = (index.model.similarity(interest_text(participant), isco_codes(participant))
+                if index.model is not None else np.zeros(len(index)))
+    return index, score_person(person_for(participant), index.jobs, interest, weights)
+
+
+def matches_for_participant(participant: Participant, filters: MatchFilters | None = None,
+                            limit: int = TOP) -> ParticipantMatches:
+    """Rank the partnership's job functions for a young person: the best ``limit``, and the excluded ones.
+
+    Suggestions only: nothing is assigned or changed.
+    """
+    filters = filters or MatchFilters()
+    if filters.max_km is not None and filters.max_km > participant.max_km:
+        filters = MatchFilters(max(participant.max_km, MIN_TRAVEL_KM), filters.kind, filters.area)
+    index, ranking = _rank_person(participant)
+    if ranking is None:
+        return ParticipantMatches(participant, filters, weights_for(participant.partnership_id).normalised(),
+                                  [], [], 0, 0)
+    rows = np.flatnonzero(_scope(index, filters, ranking.distance_km))
+    sub = _subset(ranking, rows)
+    top = [int(i) for i in sub.order(limit)]
+    excluded = [int(i) for i in _excluded_rows(sub)]
+    jobs = _job_functions([int(sub.ids[i]) for i in top + excluded])
+    # A job function deleted since this request began is left out rather than failing the page.
+    top = [i for i in top if int(sub.ids[i]) in jobs]
+    excluded = [i for i in excluded if int(sub.ids[i]) in jobs]
+
+    def scored(i: int, rank: int | None = None) -> Scored:
+        row = int(rows[i])
+        return _scored(sub, i, jobs[int(sub.ids[i])], bool(index.has_mentor[row]), rank)
+
+    return ParticipantMatches(
+        participant=participant,
+        filters=filters,
+        weights=ranking.weights,
+        suggestions=[scored(i, rank) for rank, i in enumerate(top, start=1)],
+        excluded=[scored(i) for i in excluded],
+        offered=len(index),
+        considered=len(rows),
+    )
+
+
+def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[Scored]:
+    """Score the named job functions for a young person side by side (excluded ones with their reasons).
+
+    Raise LookupError when one of them is not offered in the young person's partnership.
+    """
+    index, ranking = _rank_person(participant)
+    if ranking is None or any(ident not in index.row_of for ident in job_function_ids):
+        raise LookupError("job function not offered in this partnership")
+    ordered = ranking.order()
+    place = {int(row): rank for rank, row in enumerate(ordered, start=1)}
+    jobs = _job_functions(job_function_ids)
+    out = []
+    for ident in job_function_ids:
+        row = index.row_of[ident]
+        out.append(_scored(ranking, row, jobs[ident], bool(index.has_mentor[row]), place.get(row)))
+    return out
+
+
+def candidates_for_job_function(job_function: JobFunction, user, limit: int | None = None) -> JobFunctionCandidates:
+    """Rank the partnership's active young people whom ``user`` may see for a job function.
+
+    ``user`` must be the logged-in user: who may see whom is decided by ``participant_scope``, which reads it.
+    Suggestions only: nothing is assigned or changed.
+    """
+    if not getattr(user, "is_authenticated", False) or user.id != getattr(current_user, "id", None):
+        raise ValueError("candidates are ranked for the logged-in user only")
+    partnership_id = job_function.company.partnership_id
+    weights = weights_for(partnership_id)
+    index = network(partnership_id)
+    row = index.row_of.get(job_function.id)
+    if row is None:
+        return JobFunctionCandidates(job_function, weights.normalised(), False, [], [], 0)
+    stmt = participant_scope(select(Participant).where(Participant.partnership_id == partnership_id,
+                                                       Participant.active), Participant)
+    people = list(db.session.scalars(stmt.options(selectinload(Participant.occupations)).order_by(Participant.id)))
+    if not people:
+        return JobFunctionCandidates(job_function, weights.normalised(), True, [], [], 0)
+    arrays = PeopleArrays.from_people([person_for(p) for p in people])
+    if index.model is not None:
+        interests = index.model.people([interest_text(p) for p in people], [isco_codes(p) for p in people])
+        interest = index.model.similarity_to_people(row, interests)
+    else:
+        interest = np.zeros(len(people))
+    ranking = score_job(index.jobs, row, arrays, interest, weights)
+    by_id = {p.id: p for p in people}
+    has_mentor = bool(index.has_mentor[row])
+    top = [int(i) for i in ranking.order(limit)]
+    return JobFunctionCandidates(
+        job_function=job_function,
+        weights=ranking.weights,
+        offered=True,
+        candidates=[_scored(ranking, i, by_id[int(ranking.ids[i])], has_mentor, rank)
+                    for rank, i in enumerate(top, start=1)],
+        excluded=[_scored(ranking, int(i), by_id[int(ranking.ids[i])], has_mentor)
+                  for i in _excluded_rows(ranking)],
+        considered=len(people),
+    )

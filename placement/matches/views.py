@@ -1,0 +1,114 @@
+"""Pages for matching: internships for a young person, candidates for a job function, the partnership's weights.
+
+Every page only suggests, with the reasons: nothing is assigned from a score.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from placement.auth.access import (
+    CASE_ROLES,
+    NETWORK_READERS,
+    get_or_404,
+    get_participant_or_404,
+    roles_required,
+)
+from placement.auth.models import Partnership, Role
+from placement.extensions import db
+from placement.matches import services
+from placement.matches.forms import MatchFilterForm, ResetWeightsForm, WeightsForm
+from placement.matching import COMPONENTS, Weights
+from placement.network.models import JobFunction
+
+bp = Blueprint("matches", __name__)
+
+#: Who may look for candidates for a job function: those who read the network *and* work on cases.
+CANDIDATE_SEEKERS = NETWORK_READERS & CASE_ROLES
+WEIGHT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+@bp.get("/participants/<int:participant_id>/internships")
+@roles_required(CASE_ROLES)
+def for_participant(participant_id: int):
+    """Suggest internships for a young person, best first, each with its reasons."""
+    participant = get_participant_or_404(participant_id)
+    form = MatchFilterForm(request.args, travel_limit=participant.max_km)
+    form.validate()
+    result = services.matches_for_participant(participant, form.filters())
+    return render_template("matches/for_participant.html", participant=participant, form=form, result=result,
+                           show_excluded=bool(form.excluded.data), components=COMPONENTS,
+                           own_weights=services.has_own_weights(participant.partnership_id))
+
+
+@bp.get("/participants/<int:participant_id>/internships/compare")
+@roles_required(CASE_ROLES)
+def compare(participant_id: int):
+    """Show two suggested internships for a young person side by side, component by component."""
+    participant = get_participant_or_404(participant_id)
+    chosen = request.args.getlist("job", type=int)
+    if chosen:  # the checkboxes of the suggestion list: go to the address with a and b
+        if len(chosen) != 2 or chosen[0] == chosen[1]:
+            flash(_("Choose exactly two suggestions to compare."), "warning")
+            return redirect(url_for(".for_participant", participant_id=participant.id))
+        return redirect(url_for(".compare", participant_id=participant.id, a=chosen[0], b=chosen[1]))
+    a, b = request.args.get("a", type=int), request.args.get("b", type=int)
+    if a is None or b is None or a == b:
+        flash(_("Choose exactly two suggestions to compare."), "warning")
+        return redirect(url_for(".for_participant", participant_id=participant.id))
+    try:
+        pair = services.compare(participant, [a, b])
+    except LookupError:
+        abort(404)
+    return render_template("matches/compare.html", participant=participant, pair=pair, components=COMPONENTS)
+
+
+@bp.get("/job-functions/<int:job_function_id>/candidates")
+@roles_required(CANDIDATE_SEEKERS)
+def for_job_function(job_function_id: int):
+    """Suggest young people for a job function, best first, each with its reasons."""
+    job_function = get_or_404(JobFunction, job_function_id)
+    show_excluded = request.args.get("excluded") in ("1", "y", "true")
+    result = services.candidates_for_job_function(job_function, current_user)
+    return render_template("matches/for_job_function.html", job_function=job_function, result=result,
+                           show_excluded=show_excluded, components=COMPONENTS)
+
+
+def _partnership_for_weights() -> Partnership:
+    """An admin may choose the partnership (``?partnership=ID``); a coordinator edits their own."""
+    ident = request.args.get("partnership", type=int)
+    if ident is None or ident == current_user.partnership_id:
+        return current_user.partnership
+    if not current_user.is_admin:
+        abort(404)
+    return db.get_or_404(Partnership, ident)
+
+
+@bp.route("/matching/weights", methods=["GET", "POST"])
+@roles_required(WEIGHT_EDITORS)
+def weights():
+    """Let a coordinator set how much each component of a match weighs in the partnership."""
+    partnership = _partnership_for_weights()
+    back = url_for(".weights", partnership=partnership.id) if partnership.id != current_user.partnership_id \
+        else url_for(".weights")
+    if request.method == "POST" and "reset" in request.form:
+        if ResetWeightsForm().validate_on_submit():
+            services.reset_weights(partnership)
+            db.session.commit()
+            flash(_("The default weights apply again."), "success")
+        return redirect(back)
+    current = services.weights_for(partnership.id)
+    form = WeightsForm(data=None if request.method == "POST" else dict(zip(COMPONENTS, current.as_tuple(),
+                                                                           strict=True)))
+    if form.validate_on_submit():
+        services.save_weights(partnership, form.values())
+        db.session.commit()
+        flash(_("The weights were saved, scaled so that they sum to 1."), "success")
+        return redirect(back)
+    partnerships = db.session.scalars(select(Partnership).order_by(Partnership.name)).all() \
+        if current_user.is_admin else []
+    return render_template("matches/weights.html", form=form, partnership=partnership, partnerships=partnerships,
+                           defaults=Weights(), current=current.normalised(), entered=form.normalised(),
+                           own_weights=services.has_own_weights(partnership.id), components=COMPONENTS,
+                           reset_form=ResetWeightsForm())

@@ -1,0 +1,142 @@
+"""Pages for young people: list, add, show, change, deactivate. Names never go into a URL (ids only)."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from placement.audit.services import record_access
+from placement.auth.access import (
+    CASE_EDITORS,
+    CASE_ROLES,
+    get_participant_or_404,
+    in_partnership,
+    may_see_participant,
+    participant_scope,
+    roles_required,
+)
+from placement.auth.models import Partnership, Role, User
+from placement.extensions import db
+from placement.participants import services
+from placement.participants.forms import CASE_PEOPLE_FIELDS, ParticipantForm
+from placement.participants.models import Disruption, Participant
+from placement.participants.needs import NEEDS, SUPPORT_HIGH, SUPPORT_LOW
+
+bp = Blueprint("participants", __name__, url_prefix="/participants")
+
+STATUSES = ("active", "inactive", "all")
+SORTS = tuple(services.PARTICIPANT_SORTS)
+
+
+def _partnership_for_new_participant() -> Partnership:
+    """An admin may file a young person under any partnership (``?partnership=ID``); others use their own."""
+    if current_user.is_admin and request.args.get("partnership", type=int):
+        return db.get_or_404(Partnership, request.args.get("partnership", type=int))
+    return current_user.partnership
+
+
+def _form(partnership_id: int, participant: Participant | None = None) -> ParticipantForm:
+    form = ParticipantForm(obj=participant, people=services.case_people(partnership_id, participant))
+    if request.method == "GET" and participant is not None:
+        for name in CASE_PEOPLE_FIELDS:
+            form[name].data = getattr(participant, name) or 0
+        form.consent.data = participant.consent.value if participant.consent else ""
+    return form
+
+
+def _warn_about_age(form: ParticipantForm) -> None:
+    if not form.date_of_birth.errors:
+        form.age_warning = services.age_warning(form.date_of_birth.data, services.local_today())
+
+
+def _saved(participant: Participant, message: str):
+    flash(message, "success")
+    warning = services.age_warning(participant.date_of_birth, services.local_today())
+    if warning:
+        flash(warning, "warning")
+    if not may_see_participant(participant):
+        flash(_("You are not named on this young person's case, so you cannot open the record."), "info")
+        return redirect(url_for("participants.participant_list"))
+    return redirect(url_for("participants.participant_detail", participant_id=participant.id))
+
+
+@bp.get("")
+@roles_required(CASE_ROLES)
+def participant_list():
+    """List the young people the user works on, with filters, sorting and pages."""
+    consultant = request.args.get("consultant", "")
+    filters = services.ParticipantFilters(
+        consultant_id=0 if consultant == "none" else request.args.get("consultant", type=int),
+        status=request.args.get("status", "active"), sort=request.args.get("sort", "name"))
+    stmt = services.participant_query(participant_scope(select(Participant), Participant), filters).options(
+        selectinload(Participant.consultant), selectinload(Participant.partnership))
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    consultants = db.session.scalars(in_partnership(
+        select(User).where(User.role == Role.CONSULTANT), User.partnership_id).order_by(User.name, User.id)).all()
+    return render_template("participants/participant_list.html", page=page, filters=filters, consultant=consultant,
+                           consultants=consultants, statuses=STATUSES, sorts=SORTS, today=services.local_today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(CASE_EDITORS)
+def participant_create():
+    """Add a young person."""
+    partnership = _partnership_for_new_participant()
+    form = _form(partnership.id)
+    if request.method == "GET":
+        form.home_municipality.data = partnership.municipality
+    if form.validate_on_submit():
+        participant = services.create_participant(partnership, form.values(), current_user)
+        db.session.commit()
+        return _saved(participant, _("%(name)s was added.", name=participant.name))
+    if form.is_submitted():
+        _warn_about_age(form)
+    return render_template("participants/participant_form.html", form=form, participant=None,
+                           partnership=partnership, needs=NEEDS)
+
+
+@bp.get("/<int:participant_id>")
+@roles_required(CASE_ROLES)
+def participant_detail(participant_id: int):
+    """Show a young person's record; the opening is written to the audit log (special-category data)."""
+    participant = get_participant_or_404(participant_id)
+    record_access(db.session, participant)
+    db.session.commit()
+    today = services.local_today()
+    disruptions = [d for d in Disruption if d.value in (participant.disruptions or ())]
+    return render_template("participants/participant_detail.html", participant=participant, needs=NEEDS,
+                           age=participant.age_on(today), disruptions=disruptions,
+                           age_warning=services.age_warning(participant.date_of_birth, today),
+                           course=services.course(participant, today), support_low=SUPPORT_LOW,
+                           support_high=SUPPORT_HIGH)
+
+
+@bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])
+@roles_required(CASE_EDITORS)
+def participant_edit(participant_id: int):
+    """Change a young person's record."""
+    participant = get_participant_or_404(participant_id)
+    form = _form(participant.partnership_id, participant)
+    if form.validate_on_submit():
+        services.apply_participant(participant, form.values())
+        db.session.commit()
+        return _saved(participant, _("The changes were saved."))
+    _warn_about_age(form)
+    return render_template("participants/participant_form.html", form=form, participant=participant,
+                           partnership=participant.partnership, needs=NEEDS)
+
+
+@bp.post("/<int:participant_id>/active")
+@roles_required(CASE_EDITORS)
+def participant_set_active(participant_id: int):
+    """Deactivate a young person (the course has ended) or make them active again."""
+    participant = get_participant_or_404(participant_id)
+    participant.active = request.form.get("active") == "1"
+    db.session.commit()
+    flash(_("%(name)s is active again.", name=participant.name) if participant.active
+          else _("%(name)s is deactivated.", name=participant.name), "success")
+    return redirect(url_for("participants.participant_detail", participant_id=participant.id))
+
+
+from placement.participants import csv_views  # noqa: E402, F401 - the import/export pages share this blueprint

@@ -1,0 +1,426 @@
+"""Matching in the app: the issue's scenario, filters, access, freshness of the cached network, weights, API.
+
+The scenario (issue #3, "Done when"): a young person in Skjern (6900) who likes animals, needs a calm and
+predictable workplace and travels at most 15 km. A calm animal job in Tarm (6880, about 9 km), a near but
+hectic kitchen in Skjern itself, and a horse farm in Ulfborg (6990, about 41 km).
+"""
+
+import re
+
+import pytest
+from flask_login import login_user
+
+from placement.auth import services as auth_services
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.geo import lookup, postcode_distance_km
+from placement.matches import services
+from placement.matches.models import MatchingWeights
+from placement.matching import Exclusion, Weights
+from placement.network import services as network_services
+from placement.network.models import CompanyKind
+from placement.occupations.models import Occupation
+from tests import factories
+
+HOME, CALM, KITCHEN, FAR, WORKSHOP = "6900", "6880", "6900", "6990", "6940"
+CALM_TITLE, KITCHEN_TITLE, FAR_TITLE, WORKSHOP_TITLE = (
+    "Dyrepasser i kalvestalden", "Køkkenhjælper i kantinen", "Staldmedhjælper på hestegården", "Pakkeri")
+API = "/api/v1"
+
+
+def _profile(structure=3, predictability=3, pace=3, social_contact=3, physical_load=3, sensory_load=3,
+             independence=3) -> dict:
+    return dict(structure=structure, predictability=predictability, pace=pace, social_contact=social_contact,
+                physical_load=physical_load, sensory_load=sensory_load, independence=independence)
+
+
+def _company(partnership, name, postcode, kind=CompanyKind.ORDINARY):
+    place = lookup(postcode)
+    return factories.company(partnership, name=name, postcode=postcode, town=place.town, kind=kind,
+                             latitude=place.latitude, longitude=place.longitude)
+
+
+def _occupation(label: str, isco: str, alt_labels: str = "") -> Occupation:
+    occupation = Occupation(uri=f"http://data.europa.eu/esco/occupation/test-{label}", isco_group=isco, label=label,
+                            alt_labels=alt_labels)
+    db.session.add(occupation)
+    db.session.commit()
+    return occupation
+
+
+@pytest.fixture
+def world(partnership, other_partnership):
+    """The issue's scenario in one partnership, and the people who work on it."""
+    cattle = _occupation("kvægbrugsmedhjælper", "6121", "staldmedhjælper\ndyrepasser")
+    kitchen_help = _occupation("køkkenmedhjælper", "9412", "opvasker")
+    packer = _occupation("pakkeriarbejder", "9321")
+
+    farm = _company(partnership, "Engholm Kvægbrug", CALM)
+    calm = factories.job_function(
+        farm, title=CALM_TITLE, tasks="Fodre kalve, muge ud i stalden, passe heste efter faste rutiner",
+        occupation=cattle, hours_min=10, hours_max=25, places=1,
+        mentor=factories.mentor(farm, experience_level=4, max_interns=1),
+        **_profile(structure=5, predictability=5, pace=2, social_contact=2, sensory_load=2, independence=2))
+    canteen = _company(partnership, "Skjern Kantine ApS", KITCHEN)
+    kitchen = factories.job_function(
+        canteen, title=KITCHEN_TITLE, tasks="Opvask og anretning i en travl kantine", occupation=kitchen_help,
+        hours_min=10, hours_max=30, places=2, mentor=factories.mentor(canteen, experience_level=3, max_interns=2),
+        **_profile(structure=2, predictability=2, pace=5, social_contact=4, sensory_load=5))
+    horses = _company(partnership, "Ulfborg Hestegård", FAR)
+    far = factories.job_function(
+        horses, title=FAR_TITLE, tasks="Pasning af heste og kalve i stalden", occupation=cattle, hours_min=10,
+        hours_max=25, mentor=factories.mentor(horses, experience_level=5, max_interns=2),
+        **_profile(structure=5, predictability=5, pace=2, social_contact=2, sensory_load=2))
+    social = _company(partnership, "Borris Værksted", WORKSHOP, CompanyKind.SOCIAL_ECONOMIC)
+    workshop = factories.job_function(
+        social, title=WORKSHOP_TITLE, tasks="Pakke varer efter en fast plan", occupation=packer, hours_min=10,
+        hours_max=25, mentor=factories.mentor(social, experience_level=5, max_interns=3),
+        **_profile(structure=4, predictability=4, pace=2, social_contact=2, sensory_load=2))
+
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    young = factories.participant(
+        partnership, name="Mikkel Sørensen", postcode=HOME, interests="dyr, heste, kalve, stald", max_km=15,
+        hours_min=15, hours_max=25, support_need=3, consultant_id=consultant.id,
+        **_profile(structure=5, predictability=5, pace=2, sensory_load=2))
+    return {"partnership": partnership, "other": other_partnership, "consultant": consultant, "young": young,
+            "calm": calm, "kitchen": kitchen, "far": far, "workshop": workshop}
+
+
+def _titles(scored) -> list[str]:
+    return [s.subject.title for s in scored]
+
+
+def _page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+# The scenario --------------------------------------------------------------------------------------------------
+
+def test_postcodes_of_the_scenario_are_where_the_issue_says():
+    assert 8 <= postcode_distance_km(HOME, CALM) <= 10
+    assert postcode_distance_km(HOME, KITCHEN) == 0
+    assert 38 <= postcode_distance_km(HOME, FAR) <= 42
+    assert 10 <= postcode_distance_km(HOME, WORKSHOP) <= 11
+
+
+def test_calm_animal_job_ranks_first_and_the_hectic_kitchen_low_with_its_reason(world):
+    result = services.matches_for_participant(world["young"])
+
+    assert _titles(result.suggestions) == [CALM_TITLE, WORKSHOP_TITLE, KITCHEN_TITLE]
+    first, kitchen = result.suggestions[0], result.suggestions[-1]
+    assert first.rank == 1 and kitchen.rank == 3
+    assert first.distance_km == pytest.approx(postcode_distance_km(HOME, CALM), abs=0.05)
+    assert first.component("interests").value > 0.3 > kitchen.component("interests").value
+    # The engine's own sentences say why the kitchen ranks low.
+    assert kitchen.component("demands").sentence == "Kræver mere tempo end ønsket"
+    assert "flere sanseindtryk" in kitchen.component("social").sentence
+    assert kitchen.component("structure").sentence == "Mindre struktur og forudsigelighed end der er brug for"
+    assert kitchen.component("distance").sentence == "0 km – tæt på"
+    assert first.component("distance").sentence == "8,8 km – inden for din grænse på 15 km"
+    # Every component has its value, its (normalised) weight and a line of the engine's explanation.
+    assert [c.weight for c in first.components] == list(Weights().normalised().as_tuple())
+    assert len(first.explanations) == 8 and first.explanations[2].startswith("Krav ")
+    assert first.match.job_id == world["calm"].id and first.match.total == first.total
+
+    assert _titles(result.excluded) == [FAR_TITLE]
+    far = result.excluded[0]
+    assert [(r.code, r.label) for r in far.reasons] == [("too_far", Exclusion.TOO_FAR.label)]
+    assert far.rank is None and far.distance_km > 15
+
+
+def test_page_shows_ranked_suggestions_and_the_excluded_farm_only_on_request(client, login, world):
+    login(world["consultant"])
+    url = f"/participants/{world['young'].id}/internships"
+    html = _page(client, url)
+    assert html.index(CALM_TITLE) < html.index(WORKSHOP_TITLE) < html.index(KITCHEN_TITLE)
+    assert "Kræver mere tempo end ønsket" in html
+    assert FAR_TITLE not in html
+    assert {int(pct) % 5 for pct in re.findall(r'data-pct="(\d+)"', html)} == {0}
+    assert 'name="job"' in html  # the checkboxes to compare two
+
+    html = _page(client, url + "?excluded=1")
+    assert FAR_TITLE in html and Exclusion.TOO_FAR.label in html
+    # Only ids and numbers in the addresses the page builds: no names, no interests.
+    for href in re.findall(r'href="([^"]*internships[^"]*)"', html):
+        assert re.fullmatch(r"/participants/\d+/internships(\?[a-z_]+=\d+(&amp;[a-z_]+=\d+)*)?(#excluded)?", href), href
+
+
+def test_filters_narrow_the_job_functions_considered(client, login, world):
+    young = world["young"]
+    by_kind = services.matches_for_participant(young, services.MatchFilters(kind="social_economic"))
+    assert _titles(by_kind.suggestions) == [WORKSHOP_TITLE] and by_kind.excluded == []
+    by_area = services.matches_for_participant(young, services.MatchFilters(area="9"))
+    assert _titles(by_area.suggestions) == [WORKSHOP_TITLE, KITCHEN_TITLE]
+    assert _titles(services.matches_for_participant(young, services.MatchFilters(area="6")).excluded) == [FAR_TITLE]
+    near = services.matches_for_participant(young, services.MatchFilters(max_km=5))
+    assert _titles(near.suggestions) == [KITCHEN_TITLE] and near.considered == 1
+    # A filter never widens the young person's own limit.
+    assert services.matches_for_participant(young, services.MatchFilters(max_km=100)).filters.max_km == 15
+
+    login(world["consultant"])
+    url = f"/participants/{young.id}/internships"
+    html = _page(client, url + "?kind=social_economic")
+    assert WORKSHOP_TITLE in html and CALM_TITLE not in html
+    html = _page(client, url + "?max_km=5")
+    assert KITCHEN_TITLE in html and CALM_TITLE not in html
+    html = _page(client, url + "?max_km=30")
+    assert "own limit of 15 km." in html
+    assert CALM_TITLE in html  # the bad filter filters nothing
+    assert _page(client, url + "?area=x").count("Not a valid choice") == 1
+
+
+def test_compare_two_suggestions_side_by_side(client, login, world):
+    login(world["consultant"])
+    young, calm, kitchen = world["young"], world["calm"], world["kitchen"]
+    base = f"/participants/{young.id}/internships/compare"
+
+    response = client.get(f"{base}?job={calm.id}&job={kitchen.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"{base}?a={calm.id}&b={kitchen.id}")
+    html = _page(client, f"{base}?a={calm.id}&b={kitchen.id}")
+    assert html.index(CALM_TITLE) < html.index(KITCHEN_TITLE)
+    assert "Kræver mere tempo end ønsket" in html and "Tempo, fysisk belastning og selvstændighed passer" in html
+    assert html.count('data-pct="') == 2
+
+    html = _page(client, f"{base}?a={calm.id}&b={world['far'].id}")  # an excluded one shows its reason
+    assert Exclusion.TOO_FAR.label in html
+
+    assert client.get(f"{base}?job={calm.id}").status_code == 302  # one is not a comparison
+    assert client.get(f"{base}?a={calm.id}&b={calm.id}").status_code == 302
+    other_job = factories.job_function(_company(world["other"], "Aarhus Bageri", "8000"), title="Bager")
+    assert client.get(f"{base}?a={calm.id}&b={other_job.id}").status_code == 404
+
+
+# Access ----------------------------------------------------------------------------------------------------------
+
+def test_candidates_lists_only_the_young_people_the_user_works_on(client, login, world):
+    partnership, calm = world["partnership"], world["calm"]
+    other_consultant = factories.user(Role.CONSULTANT, partnership)
+    caseworker = factories.user(Role.CASEWORKER, partnership)
+    theirs = factories.participant(partnership, name="Sara Holm", postcode=HOME, interests="heste",
+                                   consultant_id=other_consultant.id, caseworker_id=caseworker.id, max_km=20)
+    factories.participant(partnership, name="Inaktiv Person", postcode=HOME, active=False,
+                          consultant_id=world["consultant"].id)
+    far_away = factories.participant(partnership, name="Jonas Lund", postcode="9000",
+                                     consultant_id=world["consultant"].id)
+    url = f"/job-functions/{calm.id}/candidates"
+
+    login(world["consultant"])
+    html = _page(client, url)
+    assert "Mikkel Sørensen" in html
+    assert "Sara Holm" not in html and "Inaktiv Person" not in html and "Jonas Lund" not in html
+    html = _page(client, url + "?excluded=1")
+    assert "Jonas Lund" in html and Exclusion.TOO_FAR.label in html and "Sara Holm" not in html
+
+    client.post("/logout")
+    login(factories.user(Role.COORDINATOR, partnership))
+    html = _page(client, url)
+    assert html.index("Mikkel Sørensen") < html.index("Sara Holm") or html.index("Sara Holm") < html.index(
+        "Mikkel Sørensen")
+    assert "Inaktiv Person" not in html
+
+    client.post("/logout")
+    login(caseworker)
+    html = _page(client, url)
+    assert "Sara Holm" in html and "Mikkel Sørensen" not in html
+    assert far_away.id and theirs.id
+
+
+def test_a_mentor_gets_403_and_another_partnership_404(client, login, world):
+    young, calm = world["young"], world["calm"]
+    urls = [f"/participants/{young.id}/internships", f"/job-functions/{calm.id}/candidates",
+            f"/participants/{young.id}/internships/compare?a={calm.id}&b={world['kitchen'].id}"]
+    mentor = calm.mentor
+    login(factories.user(Role.MENTOR, world["partnership"], mentor=mentor))
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    assert client.get("/matching/weights").status_code == 403
+
+    client.post("/logout")
+    login(factories.user(Role.CONSULTANT, world["other"]))
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+
+    client.post("/logout")
+    login(factories.user(Role.CONSULTANT, world["partnership"]))  # same partnership, not on the case
+    assert client.get(urls[0]).status_code == 404
+    assert client.get(urls[1]).status_code == 200
+
+
+def test_links_to_the_matching_pages(client, login, world):
+    detail = f"/job-functions/{world['calm'].id}"
+    login(world["consultant"])
+    html = _page(client, detail)
+    assert f"/job-functions/{world['calm'].id}/candidates" in html
+    assert "/matching/weights" not in html
+    client.post("/logout")
+    login(factories.user(Role.COORDINATOR, world["partnership"]))
+    assert "/matching/weights" in _page(client, detail)
+    client.post("/logout")
+    login(factories.user(Role.CASEWORKER, world["partnership"]))
+    assert f"/job-functions/{world['calm'].id}/candidates" in _page(client, detail)
+
+
+# A change in the network is seen on the next request --------------------------------------------------------------
+
+def test_a_changed_job_function_changes_the_ranking_without_restart(client, login, world):
+    login(world["consultant"])
+    url = f"/participants/{world['young'].id}/internships"
+    index = services.network(world["partnership"].id)
+    assert services.network(world["partnership"].id) is index  # unchanged network: the cached build is reused
+    html = _page(client, url)
+    assert html.index(WORKSHOP_TITLE) < html.index(KITCHEN_TITLE)
+
+    # The change is made by another session, as another worker process would; the cache is not told.
+    kitchen = world["kitchen"]
+    network_services.apply_job_function(kitchen, _profile(structure=5, predictability=5, pace=2, social_contact=2,
+                                                          sensory_load=2))
+    db.session.commit()
+
+    html = _page(client, url)
+    assert html.index(CALM_TITLE) < html.index(KITCHEN_TITLE) < html.index(WORKSHOP_TITLE)
+    assert services.network(world["partnership"].id) is not index
+    kitchen_now = next(s for s in services.matches_for_participant(world["young"]).suggestions
+                       if s.subject.id == kitchen.id)
+    assert kitchen_now.rank == 2
+    assert kitchen_now.component("demands").sentence == "Tempo, fysisk belastning og selvstændighed passer"
+
+
+def test_mentor_and_company_changes_are_seen_too(world):
+    young, calm = world["young"], world["calm"]
+    calm.mentor.max_interns = 0
+    db.session.commit()
+    excluded = {s.subject.id: [r.code for r in s.reasons] for s in services.matches_for_participant(young).excluded}
+    assert excluded[calm.id] == ["mentor_at_capacity"]
+
+    calm.mentor_id = None  # no mentor assigned: the engine's "no capacity", told as its own reason
+    db.session.commit()
+    excluded = {s.subject.id: s.reasons for s in services.matches_for_participant(young).excluded}
+    assert [(r.code, r.label) for r in excluded[calm.id]] == [("no_mentor", services.NO_MENTOR_REASON)]
+
+    world["workshop"].company.active = False  # a deactivated company is no longer offered
+    db.session.commit()
+    result = services.matches_for_participant(young)
+    assert WORKSHOP_TITLE not in _titles(result.suggestions) + _titles(result.excluded)
+
+    world["kitchen"].places = 0
+    db.session.commit()
+    excluded = {s.subject.id: [r.code for r in s.reasons] for s in services.matches_for_participant(young).excluded}
+    assert excluded[world["kitchen"].id] == ["no_free_place"]
+
+
+# Weights --------------------------------------------------------------------------------------------------------
+
+def _weights_form(**values) -> dict:
+    data = dict.fromkeys(("interests", "structure", "demands", "social", "support", "hours", "distance",
+                          "track_record"), "0")
+    data.update(values)
+    return data
+
+
+def test_weights_form_validates_normalises_and_changes_the_ranking(client, login, world):
+    partnership, young = world["partnership"], world["young"]
+    login(factories.user(Role.COORDINATOR, partnership))
+    html = _page(client, "/matching/weights")
+    assert 'value="0.25"' in html and "uses the default weights" in html
+
+    response = client.post("/matching/weights", data=_weights_form())
+    assert response.status_code == 200
+    assert "At least one weight must be above 0." in response.get_data(as_text=True)
+    response = client.post("/matching/weights", data=_weights_form(interests="2", distance="nan"))
+    html = response.get_data(as_text=True)
+    assert "Number must be between 0 and 1." in html and "Enter a number from 0 to 1, e.g. 0.25." in html
+    assert db.session.get(MatchingWeights, partnership.id) is None
+
+    # Only distance counts (the decimal comma is accepted): the kitchen next door comes first.
+    response = client.post("/matching/weights", data=_weights_form(distance="0,5"))
+    assert response.status_code == 302
+    assert services.weights_for(partnership.id) == Weights(0, 0, 0, 0, 0, 0, 1, 0)
+    assert _titles(services.matches_for_participant(young).suggestions)[0] == KITCHEN_TITLE
+    login_page = _page(client, "/matching/weights")
+    assert "uses its own weights" in login_page and 'value="1.0"' in login_page
+
+    client.post("/matching/weights", data=_weights_form(interests="1", structure="1"))
+    assert services.weights_for(partnership.id) == Weights(0.5, 0.5, 0, 0, 0, 0, 0, 0)
+    assert _titles(services.matches_for_participant(young).suggestions)[0] == CALM_TITLE
+
+    assert client.post("/matching/weights", data={"reset": "1"}).status_code == 302
+    assert db.session.get(MatchingWeights, partnership.id) is None
+    assert services.weights_for(partnership.id) == Weights()
+
+
+def test_who_may_change_the_weights_of_which_partnership(client, login, world):
+    partnership, other = world["partnership"], world["other"]
+    login(world["consultant"])
+    assert client.get("/matching/weights").status_code == 403
+    client.post("/logout")
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert client.get(f"/matching/weights?partnership={other.id}").status_code == 404
+    client.post("/logout")
+    admin = login(factories.user(Role.ADMIN, partnership))
+    response = client.post(f"/matching/weights?partnership={other.id}", data=_weights_form(hours="1"))
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"?partnership={other.id}")
+    assert services.weights_for(other.id) == Weights(0, 0, 0, 0, 0, 1, 0, 0)
+    assert services.weights_for(partnership.id) == Weights()
+    assert admin.partnership_id == partnership.id
+
+
+# The JSON API gives what the pages give ------------------------------------------------------------------------
+
+def _token(user) -> dict:
+    _row, plain = auth_services.issue_api_token(user, "test")
+    db.session.commit()
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def test_api_matches_are_the_pages_matches(client, world):
+    young, headers = world["young"], _token(world["consultant"])
+    expected = services.matches_for_participant(young)
+    response = client.get(f"{API}/participants/{young.id}/matches", headers=headers)
+    assert response.status_code == 200
+    data = response.get_json()
+    assert [m["job_function"]["id"] for m in data["matches"]] == [s.subject.id for s in expected.suggestions]
+    assert [m["total"] for m in data["matches"]] == [s.total for s in expected.suggestions]
+    assert [m["rank"] for m in data["matches"]] == [1, 2, 3]
+    first, kitchen = data["matches"][0], data["matches"][-1]
+    assert first["components"]["interests"] == {
+        "value": expected.suggestions[0].component("interests").value,
+        "weight": Weights().normalised().interests,
+        "explanation": expected.suggestions[0].component("interests").sentence}
+    assert kitchen["components"]["demands"]["explanation"] == "Kræver mere tempo end ønsket"
+    assert first["explanations"] == expected.suggestions[0].explanations
+    assert "excluded" not in data and data["excluded_count"] == 1
+
+    data = client.get(f"{API}/participants/{young.id}/matches?include_excluded=true&kind=ordinary",
+                      headers=headers).get_json()
+    assert [m["job_function"]["title"] for m in data["matches"]] == [CALM_TITLE, KITCHEN_TITLE]
+    assert data["excluded"][0]["job_function"]["title"] == FAR_TITLE
+    assert data["excluded"][0]["reasons"] == [{"code": "too_far", "label": Exclusion.TOO_FAR.label}]
+    assert data["excluded"][0]["rank"] is None
+
+    response = client.get(f"{API}/participants/{young.id}/matches?max_km=16", headers=headers)
+    assert response.status_code == 400 and "max_km" in response.get_json()["message"]
+    assert client.get(f"{API}/participants/{young.id}/matches?limit=1", headers=headers).get_json()[
+        "matches"][0]["job_function"]["title"] == CALM_TITLE
+    other = _token(factories.user(Role.CONSULTANT, world["other"]))
+    assert client.get(f"{API}/participants/{young.id}/matches", headers=other).status_code == 404
+    mentor = _token(factories.user(Role.MENTOR, world["partnership"], mentor=world["calm"].mentor))
+    assert client.get(f"{API}/participants/{young.id}/matches", headers=mentor).status_code == 403
+
+
+def test_api_candidates_are_the_pages_candidates(app, client, world):
+    consultant, calm = world["consultant"], world["calm"]
+    factories.participant(world["partnership"], name="Emma Dal", postcode=CALM, interests="køkken",
+                          consultant_id=consultant.id)
+    with app.test_request_context():
+        login_user(consultant)
+        expected = services.candidates_for_job_function(calm, consultant)
+    data = client.get(f"{API}/job-functions/{calm.id}/candidates?include_excluded=1",
+                      headers=_token(consultant)).get_json()
+    assert [c["participant"]["id"] for c in data["candidates"]] == [s.subject.id for s in expected.candidates]
+    assert [c["total"] for c in data["candidates"]] == [s.total for s in expected.candidates]
+    assert data["candidates"][0]["participant"]["name"] == "Mikkel Sørensen"
+    assert data["offered"] is True and data["considered"] == 2 and data["excluded"] == []
+    assert set(data["candidates"][0]["components"]) == set(services.COMPONENT_LABELS)

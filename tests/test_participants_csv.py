@@ -1,0 +1,273 @@
+"""CSV import and export of young people (service, pages and CLI): all or nothing, line by line."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from placement.audit.models import AuditEvent
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.occupations.models import Occupation
+from placement.participants import csvio
+from placement.participants.models import Consent, Participant, Transport
+from tests import factories
+
+URI = "http://data.europa.eu/esco/occupation/test-dyrepasser"
+
+
+@pytest.fixture(autouse=True)
+def english(app):
+    """Messages in English; outside a request the locale would otherwise be looked up in the session."""
+    with force_locale("en"):
+        yield
+
+
+def make_csv(rows, *, columns=None, delimiter=";", bom=False) -> str:
+    columns = columns or list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return ("\ufeff" if bom else "") + out.getvalue()
+
+
+def row(**fields) -> dict:
+    data = {"name": "Ida Testesen", "date_of_birth": "2002-05-17", "home_municipality": "Randers Kommune",
+            "postcode": "8900", "course_start": "2025-01-06"}
+    data.update(fields)
+    return data
+
+
+def parse(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+
+
+def count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Participant))
+
+
+def where(report) -> set[tuple[int, str]]:
+    return {(e.line, e.column) for e in report.errors}
+
+
+@pytest.fixture
+def people(partnership):
+    return {role: factories.user(role, partnership) for role in (Role.CONSULTANT, Role.COORDINATOR, Role.CASEWORKER)}
+
+
+def test_import_fills_every_column(partnership, people):
+    db.session.add(Occupation(uri=URI, isco_group="5164", label="dyrepasser"))
+    db.session.commit()
+    text = make_csv([row(cognitive="ja", psychological="1", physical="", disruptions="anxiety|Social_Phobia",
+                         occupation_uris=URI, structure="5", pace="2", support_need="4", hours_min="15",
+                         hours_max="25", max_km="12", transport="bikes", course_years="2", consent="given",
+                         consent_date="06-01-2025", consultant_email=people[Role.CONSULTANT].email.upper(),
+                         coordinator_email=people[Role.COORDINATOR].email,
+                         caseworker_email=people[Role.CASEWORKER].email, active="")], bom=True)
+    report = csvio.import_csv(text.encode("utf-8"), partnership)
+    assert report.ok, report.errors
+    assert report.imported == 1 and not report.warnings
+    p = db.session.scalar(select(Participant))
+    assert (p.name, p.date_of_birth, p.town, p.postcode) == ("Ida Testesen", date(2002, 5, 17), "Randers C", "8900")
+    assert (p.cognitive, p.psychological, p.physical, p.active) == (True, True, False, True)
+    assert p.disruptions == ["anxiety", "social_phobia"]
+    assert [o.uri for o in p.occupations] == [URI]
+    assert (p.structure, p.pace, p.predictability, p.support_need) == (5, 2, 3, 4)
+    assert (p.hours_min, p.hours_max, p.max_km, p.transport, p.course_years) == (15, 25, 12, Transport.BIKES, 2)
+    assert (p.consent, p.consent_date) == (Consent.GIVEN, date(2025, 1, 6))
+    assert (p.consultant_id, p.coordinator_id, p.caseworker_id) == tuple(u.id for u in people.values())
+
+
+def test_one_bad_line_imports_nothing_and_every_error_has_its_line(partnership, people):
+    text = make_csv([
+        row(name="Første"),
+        row(name="Anden", postcode="0001"),
+        row(name="Tredje", consultant_email="nobody@example.com", cognitive="måske"),
+        row(name="Fjerde", caseworker_email=people[Role.CONSULTANT].email),  # not a caseworker
+        row(name="Femte", disruptions="anxiety|boredom", transport="horse", consent="maybe"),
+        row(name="Sjette", consent="declined", hours_min="30", hours_max="20", date_of_birth="2002-13-01"),
+        row(name="Syvende", occupation_uris="http://example.com/none", structure="6", course_years="9"),
+        row(name=""),
+    ])
+    report = csvio.import_csv(text, partnership)
+    assert not report.ok and report.imported == 0
+    assert where(report) == {
+        (3, "postcode"), (4, "consultant_email"), (4, "cognitive"), (5, "caseworker_email"),
+        (6, "disruptions"), (6, "transport"), (6, "consent"), (7, "consent_date"), (7, "hours_max"),
+        (7, "date_of_birth"), (8, "occupation_uris"), (8, "structure"), (8, "course_years"), (9, "name"),
+    }
+    messages = {(e.line, e.column): e.message for e in report.errors}
+    assert messages[3, "postcode"] == "0001 is not a Danish postcode."
+    assert messages[5, "caseworker_email"] == (f"{people[Role.CONSULTANT].email} is not an active coordinating "
+                                               "caseworker of the partnership.")
+    assert "boredom" in messages[6, "disruptions"]
+    assert str(report.errors[0]) == "line 3, column postcode: 0001 is not a Danish postcode."
+    assert count() == 0
+
+
+def test_line_numbers_are_physical_lines_and_header_problems_are_one_line(partnership):
+    text = make_csv([row(health_notes="To\nlinjer"), row(postcode="0001")])
+    assert where(csvio.import_csv(text, partnership)) == {(4, "postcode")}
+    report = csvio.import_csv(make_csv([{"name": "X", "colour": "blå"}]), partnership)
+    assert {e.column for e in report.errors} == {"colour", "date_of_birth, home_municipality, postcode, course_start"}
+    assert {e.line for e in report.errors} == {1}
+
+
+def test_an_age_outside_18_to_30_and_a_likely_duplicate_only_warn(partnership):
+    factories.participant(partnership, name="Ida Testesen", date_of_birth=date(2002, 5, 17))
+    text = make_csv([row(), row(name="Ung Nok", date_of_birth="2015-01-01"), row()])
+    report = csvio.import_csv(text, partnership)
+    assert report.ok and report.imported == 3
+    warnings = {(w.line, w.column): w.message for w in report.warnings}
+    assert set(warnings) == {(2, "name"), (3, "date_of_birth"), (4, "name")}
+    assert "registered already" in warnings[2, "name"] and "also on line 2" in warnings[4, "name"]
+    assert warnings[3, "date_of_birth"].startswith("Age ")
+
+
+def test_the_importing_user_is_named_in_their_role(partnership, people):
+    consultant = people[Role.CONSULTANT]
+    other = factories.user(Role.CONSULTANT, partnership)
+    report = csvio.import_csv(make_csv([row(name="A"), row(name="B", consultant_email=other.email)]), partnership,
+                              creator=consultant)
+    assert report.ok
+    named = dict(db.session.execute(select(Participant.name, Participant.consultant_id)).all())
+    assert named == {"A": consultant.id, "B": other.id}
+
+
+def test_a_comma_file_without_optional_columns_and_an_empty_file(partnership):
+    assert csvio.import_csv(make_csv([row()], delimiter=","), partnership).imported == 1
+    assert not csvio.import_csv(b"", partnership).ok
+    assert not csvio.import_csv(make_csv([], columns=list(row())), partnership).ok
+
+
+def test_the_example_file_imports(partnership):
+    report = csvio.import_csv(csvio.example_csv(), partnership)
+    assert report.ok, report.errors
+
+
+def export(partnership=None) -> str:
+    stmt = csvio.export_select()
+    if partnership is not None:
+        stmt = stmt.where(Participant.partnership_id == partnership.id)
+    return csvio.export_csv(db.session.scalars(stmt))
+
+
+def test_export_reimports_unchanged(partnership, people):
+    db.session.add(Occupation(uri=URI, isco_group="5164", label="dyrepasser"))
+    db.session.commit()
+    occupation = db.session.scalar(select(Occupation))
+    factories.participant(partnership, name="=Formel Ung", cognitive=True, physical=True,
+                          disruptions=["depression", "other"], health_notes="To linjer\nom helbred",
+                          interests="-heste", occupations=[occupation], structure=1, independence=5,
+                          support_need=2, support_notes="@mentor", hours_min=5, hours_max=12, max_km=0,
+                          transport=Transport.WALKS, course_years=5, consent=Consent.DECLINED,
+                          consent_date=date(2025, 2, 3), consultant_id=people[Role.CONSULTANT].id,
+                          caseworker_id=people[Role.CASEWORKER].id, active=False)
+    factories.participant(partnership, name="Anden Ung", postcode="8000")
+    before = export()
+    rows = parse(before)
+    assert list(rows[0]) == list(csvio.COLUMNS)
+    assert [r["name"] for r in rows] == ["'=Formel Ung", "Anden Ung"]  # by name: "=" sorts first
+    assert (rows[0]["disruptions"], rows[0]["occupation_uris"], rows[0]["interests"], rows[0]["active"]) == (
+        "depression|other", URI, "'-heste", "0")
+
+    for participant in db.session.scalars(select(Participant)):
+        db.session.delete(participant)
+    db.session.commit()
+    report = csvio.import_csv(before, partnership)
+    assert report.ok, report.errors
+    db.session.commit()
+    assert export() == before
+
+
+def test_export_logs_a_view_of_every_young_person(partnership):
+    a, b = factories.participant(partnership), factories.participant(partnership)
+    export()
+    db.session.commit()
+    viewed = db.session.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "view")).all()
+    assert sorted(viewed) == sorted([str(a.id), str(b.id)])
+
+
+# Pages -------------------------------------------------------------------------------------------------------
+
+def upload(client, content: bytes, filename: str = "unge.csv"):
+    return client.post("/participants/import", data={"file": (io.BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def test_import_page_lists_the_columns(client, login, partnership):
+    login(factories.user(Role.CONSULTANT, partnership))
+    page = client.get("/participants/import").get_data(as_text=True)
+    for column in csvio.COLUMNS:
+        assert f"<code>{column}</code>" in page
+    assert "/participants/import/example.csv" in page and "/participants/export.csv" in page
+
+
+def test_upload_with_errors_shows_the_table_and_commits_nothing(client, login, partnership):
+    login(factories.user(Role.CONSULTANT, partnership))
+    page = upload(client, make_csv([row(), row(postcode="0001")]).encode()).get_data(as_text=True)
+    assert "Nothing was imported." in page and "<td>3</td><td>postcode</td>" in page
+    assert count() == 0
+
+
+def test_upload_imports_names_the_uploader_and_commits(client, login, partnership):
+    consultant = login(factories.user(Role.CONSULTANT, partnership))
+    page = upload(client, make_csv([row(), row(name="Anden")]).encode()).get_data(as_text=True)
+    assert "2 young people were imported." in page
+    db.session.rollback()
+    assert count() == 2
+    assert set(db.session.scalars(select(Participant.consultant_id))) == {consultant.id}
+    assert "Anden" in client.get("/participants").get_data(as_text=True)
+
+
+def test_export_holds_only_visible_young_people_and_no_names_in_the_file_name(client, login, partnership,
+                                                                               other_partnership):
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    factories.participant(partnership, name="Min", consultant_id=consultant.id)
+    factories.participant(partnership, name="Ikke Min")
+    factories.participant(other_partnership, name="Aarhus", postcode="8543")
+    login(consultant)
+    response = client.get("/participants/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=unge-") and "Min" not in disposition
+    assert [r["name"] for r in parse(response.get_data(as_text=True))] == ["Min"]
+
+
+def test_caseworkers_and_mentors_may_not_import_or_export(client, login, partnership):
+    login(factories.user(Role.CASEWORKER, partnership))
+    for url in ("/participants/import", "/participants/export.csv", "/participants/import/example.csv"):
+        assert client.get(url).status_code == 403
+
+
+# CLI ---------------------------------------------------------------------------------------------------------
+
+def test_cli_import_with_a_bad_line_exits_1(runner, partnership, tmp_path):
+    path = tmp_path / "unge.csv"
+    path.write_text(make_csv([row(), row(course_start="soon")]), encoding="utf-8")
+    result = runner.invoke(args=["participants", "import", str(path), "--partnership", "Randers"])
+    assert result.exit_code == 1
+    assert "line 3, column course_start:" in result.stderr and "Nothing was imported." in result.stderr
+    db.session.rollback()
+    assert count() == 0
+
+
+def test_cli_import_and_export(runner, partnership, other_partnership, tmp_path):
+    factories.participant(other_partnership, postcode="8543")
+    path = tmp_path / "unge.csv"
+    path.write_text(make_csv([row(), row(name="Anden")]), encoding="utf-8")
+    result = runner.invoke(args=["participants", "import", str(path), "--partnership", "Randers"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 young people into Randers." in result.stdout
+    out = tmp_path / "out.csv"
+    result = runner.invoke(args=["participants", "export", "--partnership", "Randers", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(parse(out.read_bytes().decode("utf-8"))) == 2
+    result = runner.invoke(args=["participants", "export"])
+    assert len(parse(result.stdout_bytes.decode("utf-8"))) == 3
