@@ -25,6 +25,11 @@ from placement.network.search import normalise
 
 #: Closeness by number of shared leading ISCO digits (index = digits shared).
 GROUP_CLOSENESS = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+#: Cosine similarity at which an interest text counts as a full match. A few interest words against a job
+#: function's title and task description rarely reach more (in the demo network the best animal jobs score
+#: 0.24–0.35 for "dyr, heste, kalve, stald", unrelated ones about 0.02), so raw cosines would read as "fits a
+#: little" even for the best job; the ranking is unchanged by this scaling.
+TEXT_FULL_MATCH = 0.3
 ISCO_DIGITS = 4
 _NO_DIGIT = 255
 #: Changed documents are kept aside and folded into the main matrix when there are more than this many.
@@ -118,7 +123,7 @@ class InterestModel:
         return self._vectorizer.transform([normalise(text)])
 
     def text_similarity(self, person_text: str) -> np.ndarray:
-        """Cosine similarity of the young person's interest text with every document, in [0, 1]."""
+        """Cosine similarity of the interest text with every document, scaled by ``TEXT_FULL_MATCH`` into [0, 1]."""
         sims = np.zeros(len(self), dtype=np.float64)
         query = self._query(person_text or "")
         if query.nnz == 0:
@@ -126,7 +131,7 @@ class InterestModel:
         sims[:] = (query @ self._by_term).toarray().ravel()
         if len(self._patch_rows):
             sims[self._patch_rows] = (self._patch @ query.T).toarray().ravel()
-        return np.clip(sims, 0.0, 1.0, out=sims)
+        return np.clip(sims / TEXT_FULL_MATCH, 0.0, 1.0, out=sims)
 
     def group_closeness(self, isco_codes: Iterable[str]) -> np.ndarray:
         """Best closeness of each job function's ISCO group to any of the young person's codes (1–4 digits)."""
@@ -169,7 +174,7 @@ class InterestModel:
         """The ``interest`` input of ``score_job``: job function ``index`` against every young person in ``people``."""
         document = self._vectorizer.transform([self._texts[index]])
         sims = (people.matrix @ document.T).toarray().ravel().astype(np.float64)
-        np.clip(sims, 0.0, 1.0, out=sims)
+        np.clip(sims / TEXT_FULL_MATCH, 0.0, 1.0, out=sims)
         job_digits = self._isco[index]
         shared = np.zeros(people.isco.shape[:2], dtype=np.int64)
         run = np.ones(people.isco.shape[:2], dtype=bool)
