@@ -1,10 +1,10 @@
-"""``python -m benchmarks [matching] [options]``: run a benchmark suite (default: matching)."""
+"""``python -m benchmarks [matching|reports] [options]``: run a benchmark suite (default: matching)."""
 
 import sys
 
-from benchmarks import matching
+from benchmarks import matching, reports
 
-SUITES = {"matching": matching.main}
+SUITES = {"matching": matching.main, "reports": reports.main}
 
 
 def main(argv: list[str]) -> int:

@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from placement.agreements.views import bp as agreements_bp
     from placement.api.views import bp as api_bp
     from placement.audit.views import bp as audit_bp
     from placement.auth.views import bp as auth_bp
@@ -84,7 +85,15 @@ def register_blueprints(app: Flask) -> None:
     from placement.occupations.views import bp as occupations_bp
     from placement.participants.views import bp as participants_bp
 
-    for bp in (main_bp, auth_bp, participants_bp, network_bp, occupations_bp, matches_bp, audit_bp, api_bp):
+    for bp in (main_bp, auth_bp, participants_bp, agreements_bp, network_bp, occupations_bp, matches_bp, audit_bp,
+               api_bp):
+        app.register_blueprint(bp)
+
+    from placement.agreements.calendar_views import bp as calendar_bp
+    from placement.agreements.mentor_views import bp as mentor_bp
+    from placement.mail.views import bp as mail_bp
+
+    for bp in (mentor_bp, calendar_bp, mail_bp):
         app.register_blueprint(bp)
 
 

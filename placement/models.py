@@ -8,9 +8,11 @@ from placement.matches.models import MatchingWeights
 from placement.network.models import Company, JobFunction, Mentor
 from placement.occupations.models import IscoGroup, Occupation
 from placement.participants.models import Participant
+from placement.progress.models import Measurement
+from placement.reports.models import Targets
 
 __all__ = [
-    "Agreement", "AgreementEvent", "ApiToken", "AuditEvent", "CalendarFeed", "Company", "FollowUp", "Goal", "IscoGroup",
-    "JobFunction", "MatchingWeights", "Mentor", "MentorLink", "Occupation", "OutboxMessage", "Participant",
-    "Partnership", "User", "UserSession",
+    "Agreement", "AgreementEvent", "ApiToken", "AuditEvent", "CalendarFeed", "Company", "FollowUp", "Goal",
+    "IscoGroup", "JobFunction", "MatchingWeights", "Measurement", "Mentor", "MentorLink", "Occupation",
+    "OutboxMessage", "Participant", "Partnership", "Targets", "User", "UserSession",
 ]

@@ -4,13 +4,18 @@ A new route fails this test until it is given a written expectation below.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
+from placement.agreements import services as agreement_services
+from placement.agreements.models import State
 from placement.auth import services as auth_services
 from placement.auth.access import ADMINS, CASE_EDITORS, CASE_ROLES, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.mail.services import enqueue
+from placement.network.models import Company
 from placement.occupations.models import Occupation
 from tests import factories
 
@@ -86,10 +91,39 @@ EXPECTATIONS: dict[str, Expect] = {
     "matches.weights": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "api.participant_matches": Expect(CASE_ROLES),
     "api.job_function_candidates": Expect(NETWORK_READERS & CASE_ROLES),
+    "agreements.agreement_list": Expect(CASE_ROLES),
+    "agreements.agreement_create": Expect(CASE_EDITORS),
+    "agreements.agreement_detail": Expect(CASE_ROLES),
+    "agreements.agreement_print": Expect(CASE_ROLES),
+    "agreements.agreement_edit": Expect(CASE_EDITORS),
+    "agreements.agreement_step": Expect(CASE_EDITORS),
+    "agreements.agreement_end": Expect(CASE_EDITORS),
+    "agreements.agreement_decision": Expect(CASE_EDITORS),
+    "agreements.agreement_place": Expect(CASE_EDITORS),
+    "agreements.agreement_override": Expect(CASE_EDITORS),
+    "agreements.agreement_extension": Expect(CASE_EDITORS),
+    "agreements.follow_up_create": Expect(CASE_EDITORS),
+    "agreements.goal_reached": Expect(CASE_EDITORS),
+    "api.list_agreements": Expect(CASE_ROLES),
+    "api.get_agreement": Expect(CASE_ROLES),
+    "api.create_agreement": Expect(CASE_EDITORS),
+    "api.agreement_transition": Expect(CASE_EDITORS),
+    "api.agreement_follow_up": Expect(CASE_EDITORS),
+    "api.agreement_outcome": Expect(CASE_EDITORS),
+    "api.agreement_decision": Expect(CASE_EDITORS),
+    "mentor.link": PUBLIC,
+    "mentor.my_agreements": Expect(MENTOR),
+    "mentor.agreement": Expect(MENTOR),
+    "mail.outbox": Expect(CASE_EDITORS),
+    "mail.message": Expect(CASE_EDITORS),
+    "calendar.agreement": Expect(CASE_ROLES),
+    "calendar.feed_settings": Expect(CASE_ROLES),
+    "calendar.feed": PUBLIC,
 }
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
-SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id"}
+SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
+                    "goal_id", "message_id"}
 
 
 def _rules(app):
@@ -124,14 +158,26 @@ def world(app):
         # The young person's case names the consultant and the caseworker (the coordinator sees the partnership).
         case = {"consultant_id": users[Role.CONSULTANT].id, "caseworker_id": users[Role.CASEWORKER].id} \
             if key == "own" else {}
-        records[key]["participant_id"] = factories.participant(partnership, **case).id
+        young = factories.participant(partnership, **case)
+        records[key]["participant_id"] = young.id
+        company = db.session.get(Company, records[key]["company_id"])
+        agreement = agreement_services.new_agreement(
+            participant=young, job_function=company.job_functions[0], mentor=records[key]["mentor"],
+            consultant=users[Role.CONSULTANT] if key == "own" else None, start_date=date(2026, 9, 1),
+            actor=agreement_services.Actor(None, "test", False), goals=["Møde til tiden"])
+        agreement.state = State.SENT  # waiting for the mentor: visible on the mentor's own pages too
+        message = enqueue("mentor@example.com", "Plan", "Body", partnership_id=partnership.id)
+        db.session.commit()
+        records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id)
     stranger = factories.user(Role.CONSULTANT, other)
     foreign_token, _ = auth_services.issue_api_token(stranger, "not yours")
     occupation = Occupation(uri="http://data.europa.eu/esco/occupation/x", isco_group="9211",
                             label="landbrugsmedhjælper")
     db.session.add(occupation)
     db.session.commit()
-    common = {"occupation_id": occupation.id, "kind": "companies"}
+    # A step not allowed on a draft: the matrix must not change the world it walks.
+    common = {"occupation_id": occupation.id, "kind": "companies", "step": "start", "token": "not-a-link",
+              "key": "not-a-feed"}
     return {"users": users, "tokens": tokens, "own": {**records["own"], **common},
             "other": {**records["other"], **common, "token_id": foreign_token.id}}
 

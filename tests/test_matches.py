@@ -6,10 +6,14 @@ hectic kitchen in Skjern itself, and a horse farm in Ulfborg (6990, about 41 km)
 """
 
 import re
+from datetime import date
 
 import pytest
 from flask_login import login_user
 
+from placement.agreements import services as agreement_services
+from placement.agreements.models import Outcome
+from placement.agreements.services import Actor
 from placement.auth import services as auth_services
 from placement.auth.models import Role
 from placement.extensions import db
@@ -309,6 +313,72 @@ def test_mentor_and_company_changes_are_seen_too(world):
     db.session.commit()
     excluded = {s.subject.id: [r.code for r in s.reasons] for s in services.matches_for_participant(young).excluded}
     assert excluded[world["kitchen"].id] == ["no_free_place"]
+
+
+# Internship agreements take places and make the track record --------------------------------------------------
+
+MENTOR_LINK = Actor(None, "mentor (link)", True)
+PLAN = {"purpose": "Prøve arbejdet", "tasks": "Fodring", "works_with": "Mentoren", "meeting": "Kl. 8",
+        "support": "Korte beskeder", "follow_up_plan": "Hver 4. uge", "goals": ["Møde til tiden"]}
+
+
+def _internship(world, job, *steps):
+    """An agreement for another young person at ``job``, taken through the workflow's ``steps``."""
+    job.mentor.email = "mentor@example.com"
+    staff = Actor(world["consultant"], world["consultant"].name, False)
+    agreement = agreement_services.new_agreement(
+        participant=factories.participant(world["partnership"], postcode=HOME), job_function=job, mentor=job.mentor,
+        consultant=world["consultant"], start_date=date(2026, 1, 5), actor=staff, **PLAN)
+    for step in steps:
+        if step == "hired":
+            agreement_services.record_outcome(agreement, staff, outcome=Outcome.ORDINARY_JOB,
+                                              ended_on=date(2026, 6, 26), hours=25, job_start=date(2026, 7, 1))
+        else:
+            agreement_services.transition(agreement, step, MENTOR_LINK if step == "confirm" else staff)
+    db.session.commit()
+    return agreement
+
+
+def test_a_confirmed_agreement_fills_the_job_function_at_once(world):
+    young, calm = world["young"], world["calm"]
+    calm.mentor.max_interns = 2  # the mentor has room: only the place is full
+    db.session.commit()
+    assert _titles(services.matches_for_participant(young).suggestions)[0] == CALM_TITLE
+    index = services.network(world["partnership"].id)
+
+    agreement = _internship(world, calm, "send")
+    assert services.network(world["partnership"].id) is not index  # an agreement changes the network version
+    assert _titles(services.matches_for_participant(young).suggestions)[0] == CALM_TITLE  # sent holds no place
+
+    agreement_services.transition(agreement, "confirm", MENTOR_LINK)  # the only place is taken
+    db.session.commit()
+    result = services.matches_for_participant(young)
+    assert CALM_TITLE not in _titles(result.suggestions)
+    excluded = {s.subject.id: [(r.code, r.label) for r in s.reasons] for s in result.excluded}
+    assert excluded[calm.id] == [("no_free_place", Exclusion.NO_FREE_PLACE.label)]
+
+
+def test_a_mentor_at_capacity_through_agreements_is_excluded(world):
+    young, calm = world["young"], world["calm"]
+    calm.places = 3
+    db.session.commit()
+    _internship(world, calm, "send", "confirm")  # the mentor's one intern
+    excluded = {s.subject.id: [r.code for r in s.reasons] for s in services.matches_for_participant(young).excluded}
+    assert excluded[calm.id] == ["mentor_at_capacity"]
+
+
+def test_a_company_with_past_hires_scores_higher_on_the_track_record(world):
+    young, kitchen = world["young"], world["kitchen"]
+    before = {s.subject.id: s for s in services.matches_for_participant(young).suggestions}
+    assert before[kitchen.id].component("track_record").value == pytest.approx(0.5)
+
+    _internship(world, kitchen, "send", "confirm", "start", "hired")
+    after = {s.subject.id: s for s in services.matches_for_participant(young).suggestions}
+    record = after[kitchen.id].component("track_record")
+    assert record.value == pytest.approx(2 / 3) and record.sentence == "1 af 1 tidligere forløb endte i ansættelse"
+    assert record.value > after[world["calm"].id].component("track_record").value == pytest.approx(0.5)
+    assert after[kitchen.id].total > before[kitchen.id].total
+    assert after[kitchen.id].subject.places == 2  # an ended internship holds no place
 
 
 # Weights --------------------------------------------------------------------------------------------------------

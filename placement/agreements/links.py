@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from placement.agreements.models import Agreement, MentorLink, State
@@ -16,7 +16,15 @@ from placement.extensions import db
 
 
 class LinkRefused(Exception):
-    """The link is forged, expired, used already, or its agreement no longer waits for the mentor."""
+    """The link is forged, expired, used already, or its agreement no longer waits for the mentor.
+
+    ``gone`` is True for a real link that no longer works (expired, used, answered: 410 Gone) and False for one
+    this service never issued (forged or mangled: 404).
+    """
+
+    def __init__(self, message: str, *, gone: bool) -> None:
+        super().__init__(message)
+        self.gone = gone
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -38,7 +46,7 @@ def issue(agreement: Agreement) -> str:
     db.session.add(link)
     db.session.flush()
     token = _serializer().dumps({"link": link.id, "secret": secret})
-    return url_for("agreements.mentor_link", token=token, _external=True)
+    return url_for("mentor.link", token=token, _external=True)
 
 
 def resolve(token: str) -> MentorLink:
@@ -48,17 +56,22 @@ def resolve(token: str) -> MentorLink:
         data = _serializer().loads(token, max_age=days * 24 * 3600)
         link = db.session.get(MentorLink, int(data["link"]))
         secret = str(data["secret"])
+    except SignatureExpired as error:
+        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True) from error
     except (BadSignature, KeyError, TypeError, ValueError) as error:
-        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one.")) from error
+        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one."),
+                          gone=False) from error
     if link is None or not hmac.compare_digest(link.digest, _digest(secret)):
-        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one."))
+        raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one."),
+                          gone=False)
     if link.used_at is not None:
-        raise LinkRefused(_("This link has been used already. Ask the job consultant if something is missing."))
+        raise LinkRefused(_("This link has been used already. Ask the job consultant if something is missing."),
+                          gone=True)
     if link.expires_at <= utcnow():
-        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."))
+        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True)
     agreement = db.session.get(Agreement, link.agreement_id)
     if agreement.state is not State.SENT:
-        raise LinkRefused(_("This plan no longer waits for your answer."))
+        raise LinkRefused(_("This plan no longer waits for your answer."), gone=True)
     return link
 
 

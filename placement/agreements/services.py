@@ -335,3 +335,62 @@ def new_agreement(*, participant, job_function: JobFunction, mentor: Mentor, con
     db.session.flush()
     _event(agreement, actor, State.DRAFT, "transition", "")
     return agreement
+
+
+def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
+                   expected_version: int | None = None) -> str:
+    """Send the plan to the mentor: move it to "sent" and put an e-mail with a fresh link in the outbox.
+
+    Returns the link (the e-mail holds it too).
+    """
+    from placement.agreements import links
+    from placement.mail.services import enqueue
+
+    transition(agreement, "send", actor, comment=comment, expected_version=expected_version)
+    url = links.issue(agreement)
+    job = agreement.job_function
+    consultant = actor.user.name if actor.user else ""
+    body = _(
+        "Dear %(mentor)s,\n\n%(consultant)s has sent you the plan for an internship as %(job)s at %(company)s, "
+        "starting %(start)s.\n\nRead the plan and confirm it, or ask for changes, here:\n%(url)s\n\n"
+        "The link works once and for %(days)s days. You do not need an account.\n",
+        mentor=agreement.mentor.name, consultant=consultant, job=job.title, company=job.company.name,
+        start=agreement.start_date.isoformat(), url=url, days=current_app.config["MENTOR_LINK_DAYS"])
+    enqueue(agreement.mentor.email, _("Internship plan to confirm: %(job)s", job=job.title), body,
+            partnership_id=agreement.partnership_id)
+    return url
+
+
+#: The mentor's answers to a plan.
+MENTOR_ANSWERS = ("confirm", "request_changes", "decline")
+
+
+def mentor_answer(agreement: Agreement, answer: str, actor: Actor, *, comment: str = "",
+                  expected_version: int | None = None) -> AgreementEvent:
+    """Take the mentor's answer (through the link or their account); the consultant is told by e-mail."""
+    from placement.mail.services import enqueue
+
+    if answer not in MENTOR_ANSWERS:
+        raise AgreementError(_("Unknown step %(step)s.", step=answer))
+    event = transition(agreement, answer, actor, comment=comment, expected_version=expected_version)
+    consultant = agreement.consultant
+    if consultant is not None:
+        enqueue(consultant.email, _("The mentor answered: %(job)s (%(state)s)", job=agreement.job_function.title,
+                                    state=agreement.state.label),
+                _("%(mentor)s: %(state)s.\n\n%(comment)s\n", mentor=agreement.mentor.name,
+                  state=agreement.state.label, comment=comment), partnership_id=agreement.partnership_id)
+    return event
+
+
+def track_record(job_function_ids) -> dict[int, tuple[int, int]]:
+    """Return, per job function, the ended internships of its company and how many of them ended in a hire."""
+    company_of = dict(db.session.execute(select(JobFunction.id, JobFunction.company_id)
+                                         .where(JobFunction.id.in_(list(job_function_ids)))).all())
+    rows = db.session.execute(
+        select(JobFunction.company_id, func.count(Agreement.id),
+               func.count(Agreement.id).filter(Agreement.outcome != Outcome.NOT_HIRED))
+        .join(Agreement.job_function)
+        .where(JobFunction.company_id.in_(set(company_of.values())), Agreement.state == State.ENDED)
+        .group_by(JobFunction.company_id)).all()
+    per_company = {company: (hires, ended) for company, ended, hires in rows}
+    return {job: per_company.get(company, (0, 0)) for job, company in company_of.items()}

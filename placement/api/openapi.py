@@ -15,6 +15,7 @@ from sqlalchemy import DateTime
 from wtforms import SelectMultipleField
 from wtforms import validators as v
 
+from placement.agreements.models import State
 from placement.api import schemas
 from placement.api.auth import REFUSED_MESSAGE
 from placement.api.views import MAX_PER_PAGE, bp
@@ -233,6 +234,9 @@ _RESPONSES = {
                        "again with \"confirm_not_duplicate\": true if it is a different company.", "Duplicate"),
     "ValidationFailed": _error("The body did not validate; ``fields`` names every bad or unknown field.",
                                "ValidationError"),
+    "AgreementConflict": _error("Nothing was changed: the step is not allowed now (``message`` says why), or the "
+                                "agreement was changed meanwhile (``stale`` is true and ``version`` is the current "
+                                "version: read it again and decide).", "AgreementConflict"),
 }
 _STATUS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
            422: "ValidationFailed"}
@@ -264,8 +268,11 @@ def _roles(endpoint: str) -> frozenset | None:
 
 def _operation(endpoint: str, summary: str, *, ok: int = 200, schema: str | None = None, body: str | None = None,
                params: tuple[str, ...] = (), path_param: str | None = None, errors: tuple[int, ...] = (),
-               tag: str) -> dict:
-    """Describe one operation; its roles come from the view, and 401/403 follow from them."""
+               tag: str, conflict: str = "Conflict") -> dict:
+    """Describe one operation; its roles come from the view, and 401/403 follow from them.
+
+    ``conflict``: the response a 409 refers to (a likely duplicate company, or a refused agreement step).
+    """
     roles = _roles(endpoint)
     description = summary
     if roles is not None:
@@ -284,8 +291,9 @@ def _operation(endpoint: str, summary: str, *, ok: int = 200, schema: str | None
     if ok == 201:
         response["headers"] = {"Location": {"schema": {"type": "string"}, "description": "The new object's URL."}}
     statuses = set(errors) | {401} | ({403} if roles is not None else set()) | ({400} if body or params else set())
+    names = {**_STATUS, 409: conflict}
     operation["responses"] = {str(ok): response, **{
-        str(status): {"$ref": f"#/components/responses/{_STATUS[status]}"} for status in sorted(statuses)}}
+        str(status): {"$ref": f"#/components/responses/{names[status]}"} for status in sorted(statuses)}}
     return operation
 
 
@@ -437,10 +445,110 @@ def _participant_schemas() -> dict:
     }
 
 
+# Internship agreements -----------------------------------------------------------------------------------------
+
+def _request_schema(form_class, *, extra: dict | None = None, extra_required: tuple[str, ...] = (),
+                    string_arrays: tuple[str, ...] = ()) -> dict:
+    """Describe a request body from the form that validates it; ``string_arrays`` take a JSON array of strings."""
+    fields = _form_fields(form_class)
+    properties = {**(extra or {}), **{field.name: _field_schema(field) for field in fields}}
+    for name in string_arrays:
+        properties[name] = {"type": "array", "items": {"type": "string"},
+                            "description": properties[name]["description"]}
+    return {"type": "object", "properties": properties,
+            "required": [*extra_required, *(field.name for field in fields if _required(field))],
+            "additionalProperties": False}
+
+
+def _agreement_schemas() -> dict:
+    """Agreements (``placement.api.agreements``): columns, the nested timeline, and the bodies of each step."""
+    from placement.agreements.models import Agreement, AgreementEvent, FollowUp, Goal
+    from placement.agreements.services import STEPS
+    from placement.api import agreements as api
+
+    def array(items: dict, description: str = "") -> dict:
+        schema = {"type": "array", "items": items}
+        return {**schema, "description": description} if description else schema
+
+    ident = {"type": "integer"}
+    detail = {
+        **_columns(Agreement, api.AGREEMENT_DETAIL_KEYS),
+        "match_explanation": {"type": ["object", "null"], "description": "The match the agreement came from, "
+                              "with its explanation; null when created directly."},
+        "goals": array(_object(_columns(Goal, api.GOAL_KEYS)), "Goals and sub-goals (``parent_id``)."),
+        "events": array(_object(_columns(AgreementEvent, api.EVENT_KEYS)), "The timeline, oldest first."),
+        "follow_ups": array(_object(_columns(FollowUp, api.FOLLOW_UP_KEYS)), "Logged follow-up meetings."),
+        "follow_up_dates": array({"type": "string", "format": "date"}, "The follow-up meetings the plan sets."),
+        "planned_end": {"type": "string", "format": "date", "description": "The last day as planned or extended."},
+        "warnings": array({"type": "string"}, "What Danish practice calls attention to (overrunning internships, "
+                          "companies with more interns than their size allows)."),
+        "allowed_steps": array({"type": "string", "enum": list(STEPS)}, "The steps you may take now."),
+    }
+    version = {"version": {**ident, "description": "The agreement's current version."}}
+    conflict = _object({"error": {"type": "string", "const": "Conflict"}, "message": {"type": "string"},
+                        "stale": {"type": "boolean", "const": True, "description": "Only when the agreement was "
+                                  "changed meanwhile."}, **version})
+    conflict["required"] = ["error", "message"]
+    parties = {key: {**ident, "description": description} for key, description in (
+        ("participant_id", "The young person (one you work on)."),
+        ("job_function_id", "The job function, in the young person's partnership."),
+        ("mentor_id", "The mentor, at the job function's company."))}
+    return {
+        "Agreement": _object(_columns(Agreement, api.AGREEMENT_KEYS)),
+        "AgreementList": _page_schema("Agreement"),
+        "AgreementDetail": _object(detail),
+        "AgreementConflict": conflict,
+        "AgreementCreate": _request_schema(api.AgreementCreateForm, extra=parties, extra_required=tuple(parties),
+                                           string_arrays=("goals",)),
+        "AgreementTransition": _request_schema(api.TransitionForm),
+        "AgreementFollowUp": _request_schema(api.FollowUpForm),
+        "AgreementOutcome": _request_schema(api.OutcomeForm),
+        "AgreementDecision": _request_schema(api.DecisionForm),
+    }
+
+
+_AGREEMENT_PARAMETERS = {
+    "state": _param("state", "query", {"type": "string", "enum": [state.value for state in State]},
+                    "Only those in this state."),
+    "participant_id": _param("participant_id", "query", {"type": "integer"}, "Only those of this young person."),
+}
+
+
+def _agreement_paths() -> dict:
+    """The agreement operations: the workflow's steps, each refused with 409 when not allowed now."""
+    tag, item = "Agreements", "/agreements/{agreement_id}"
+
+    def step(endpoint: str, summary: str, body: str, *, ok: int = 200) -> dict:
+        return {"post": _operation(endpoint, summary, ok=ok, schema="AgreementDetail", body=body,
+                                   path_param="agreement_id", errors=(404, 409, 422), tag=tag,
+                                   conflict="AgreementConflict")}
+
+    return {
+        "/agreements": {
+            "get": _operation("list_agreements", "List the agreements of the young people you work on.",
+                              schema="AgreementList", params=("state", "participant_id", "page", "per_page"), tag=tag),
+            "post": _operation("create_agreement", "Make a draft agreement (send it with the step ``send``).",
+                               ok=201, schema="AgreementDetail", body="AgreementCreate", errors=(409, 422), tag=tag,
+                               conflict="AgreementConflict"),
+        },
+        item: {"get": _operation("get_agreement", "Show an agreement with its goals, timeline, follow-ups, outcome, "
+                                 "decision, warnings, allowed steps and version.", schema="AgreementDetail",
+                                 path_param="agreement_id", errors=(404,), tag=tag)},
+        f"{item}/transitions": step("agreement_transition", "Take a step: send (the mentor's link goes to the outbox), "
+                                    "start or cancel.", "AgreementTransition"),
+        f"{item}/follow-ups": step("agreement_follow_up", "Log a follow-up meeting of an active internship.",
+                                   "AgreementFollowUp", ok=201),
+        f"{item}/outcome": step("agreement_outcome", "End an active internship with its outcome.", "AgreementOutcome"),
+        f"{item}/decision": step("agreement_decision", "Record the home municipality's job-centre decision.",
+                                 "AgreementDecision"),
+    }
+
+
 def document() -> dict:
     """Return the OpenAPI document (in English, whatever the request's language)."""
     with force_locale("en"):
-        components_schemas = {**_schemas(), **_participant_schemas(), **_matching_schemas()}
+        components_schemas = {**_schemas(), **_participant_schemas(), **_matching_schemas(),
+                              **_agreement_schemas()}
     paths = {
         **_resource("Young people", "/participants", "participant_id", "Participant", noun="young person",
                     detail="ParticipantDetail", list_params=("consultant_id", "active")),
@@ -451,6 +559,7 @@ def document() -> dict:
         **_resource("Job functions", "/job-functions", "job_function_id", "JobFunction", noun="job function",
                     list_params=("company_id", "q", "active")),
         **_matching_paths(),
+        **_agreement_paths(),
         "/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "tags": ["Meta"], "security": [],
             "responses": {"200": {"description": "The OpenAPI document.",
@@ -461,22 +570,23 @@ def document() -> dict:
         "openapi": "3.1.0",
         "info": {
             "title": TITLE, "version": VERSION,
-            "description": "The partnership's young people (only those you work on; reading one is logged) and "
-                           "company network: companies, their mentors and the job functions "
-                           "they offer. Authenticate with a personal API token (Account → API tokens) in the "
-                           "header Authorization: Bearer <token>; a browser session never authenticates the API. "
+            "description": "The partnership's young people (only those you work on; reading one is logged), "
+                           "company network (companies, their mentors and the job functions they offer) and "
+                           "internship agreements with their workflow. Authenticate with a personal API token "
+                           "(Account → API tokens) in the header Authorization: Bearer <token>; a browser session "
+                           "never authenticates the API. "
                            "Bodies are JSON objects; PATCH changes only the fields it names.",
         },
         "servers": [{"url": bp.url_prefix}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": "Young people"}, {"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"},
-                 {"name": "Matching"}, {"name": "Meta"}],
+                 {"name": "Matching"}, {"name": "Agreements"}, {"name": "Meta"}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A personal API token, e.g. plc_…"}},
             "schemas": components_schemas,
-            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS},
+            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS, **_AGREEMENT_PARAMETERS},
             "responses": _RESPONSES,
         },
     }

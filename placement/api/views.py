@@ -277,6 +277,7 @@ def openapi():
 
 
 from placement.api import (  # noqa: E402 - these endpoints share this blueprint
+    agreements,  # noqa: F401 - internship agreements
     matches,  # noqa: F401 - matching
     participants,  # noqa: F401 - young people
 )

@@ -71,12 +71,20 @@ def participant_scope(stmt: Select, model) -> Select:
     An admin sees all; a youth coordinator every young person of the partnership (they assign the cases and
     follow the partnership's results); a consultant or caseworker only the cases they are named on.
     """
-    if current_user.is_admin:
+    return participant_scope_for(current_user, stmt, model)
+
+
+def participant_scope_for(user, stmt: Select, model) -> Select:
+    """Limit a query of young people to those ``user`` works on (see ``participant_scope``).
+
+    For requests without a logged-in user that act for one, e.g. a personal calendar feed opened by its key.
+    """
+    if user.is_admin:
         return stmt
-    stmt = stmt.where(model.partnership_id == current_user.partnership_id)
-    if current_user.role is Role.COORDINATOR:
+    stmt = stmt.where(model.partnership_id == user.partnership_id)
+    if user.role is Role.COORDINATOR:
         return stmt
-    me = current_user.id
+    me = user.id
     return stmt.where((model.consultant_id == me) | (model.coordinator_id == me) | (model.caseworker_id == me))
 
 

@@ -4,10 +4,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from placement.auth.access import EVERYONE, in_partnership, roles_required
+from placement.agreements.access import start_page_work
+from placement.auth.access import CASE_EDITORS, EVERYONE, in_partnership, roles_required
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
+from placement.participants.services import local_today
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +20,8 @@ def index():
     """Show the user's start page."""
     if current_user.role is Role.MENTOR:
         if current_user.mentor is not None:
-            return redirect(url_for("network.company_detail", company_id=current_user.mentor.company_id))
+            # A mentor starts with their interns' plans; their company's page is one click away.
+            return redirect(url_for("mentor.my_agreements"))
         return render_template("main/index.html", counts=None)
     counts = {
         "companies": db.session.scalar(in_partnership(
@@ -32,7 +35,10 @@ def index():
             select(func.coalesce(func.sum(JobFunction.places), 0)).join(JobFunction.company)
             .where(JobFunction.active, Company.active), Company.partnership_id)),
     }
-    return render_template("main/index.html", counts=counts)
+    work = None
+    if current_user.role in CASE_EDITORS:
+        work = start_page_work(local_today())
+    return render_template("main/index.html", counts=counts, work=work)
 
 
 @bp.post("/language")

@@ -8,22 +8,25 @@ and decides together with the young person and the mentor.
 partnership (a deactivated one is not offered at all; a job function without places is kept and shown as
 excluded with its reason):
 
-* ``free_places`` = the job function's ``places``. Internship agreements do not exist yet: issue #4 will
-  subtract the places taken by running internships (and the mentor's interns from ``mentor_free_capacity``).
-* ``mentor_experience`` / ``mentor_free_capacity`` = the assigned mentor's ``experience_level`` and
-  ``max_interns``. A job function *without an active mentor* keeps the engine's documented semantics
+* ``free_places`` = the job function's ``places`` minus the places its confirmed and active internship
+  agreements hold (``placement.agreements.services.places_taken``), at least 0.
+* ``mentor_experience`` / ``mentor_free_capacity`` = the assigned mentor's ``experience_level``, and
+  ``max_interns`` minus the mentor's confirmed and active interns (``interns_of``), at least 0.
+  A job function *without an active mentor* keeps the engine's documented semantics
   (``Job``: "a job function without a mentor has 0 and is excluded"): capacity 0, experience 1 (unused,
   the row is excluded). The report makes the company mentor part of every internship (section 8.3), so a
   place without one is not a suggestion; but its reason reads "Ingen mentor tilknyttet", not the engine's
   "mentor at capacity", because the consultant must fix something else (name a mentor).
-* ``hires`` / ``ended`` = 0: the track record stays neutral (0.5) until issue #4 records how internships end.
+* ``hires`` / ``ended``: the ended internships at the job function's *company* and how many of them ended in a
+  hire (``track_record``); a company without ended internships stays neutral (0.5).
 * coordinates: the job function's own location, else its company's (``placement.network.services.coordinates``).
 * the interest document: title, tasks, the occupation's label and synonyms, and its 4-digit ISCO group.
 
 **Cache.** Building the arrays and the TF-IDF model takes milliseconds for a partnership (hundreds of job
 functions), but not nothing, so each worker process keeps the last build per partnership in memory. Before
 every use it asks the database for a cheap *network version*: one statement of scalar sub-queries giving the
-count and latest ``updated_at`` of the partnership's companies, mentors and job functions, and the count,
+count and latest ``updated_at`` of the partnership's companies, mentors, job functions and internship
+agreements (a confirmation takes a place at once; an ended internship changes the track record), and the count,
 highest id and summed label length of the occupations. Every change through the ORM moves one of them
 (``updated_at`` is set on every update, a deletion lowers a count, an insertion adds a newer timestamp), and the
 database is shared by all worker processes, so a change made through *any* worker is seen by every other one
@@ -49,6 +52,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from placement.agreements.models import Agreement
+from placement.agreements.services import interns_of, places_taken, track_record
 from placement.auth.access import participant_scope
 from placement.auth.models import Partnership
 from placement.extensions import db
@@ -137,7 +142,8 @@ class NetworkIndex:
 
 
 def network_version(partnership_id: int) -> tuple:
-    """Return the partnership's network version: changes whenever a company, mentor, job function or occupation does.
+    """Return the partnership's network version: changes whenever a company, mentor, job function, internship
+    agreement or occupation does.
 
     One round trip of scalar sub-queries (see the module docstring).
     """
@@ -145,6 +151,7 @@ def network_version(partnership_id: int) -> tuple:
     in_partnership = Company.partnership_id == partnership_id
     mentors = Mentor.company_id.in_(own)
     job_functions = JobFunction.company_id.in_(own)
+    agreements = Agreement.partnership_id == partnership_id
     row = db.session.execute(select(
         select(func.count(Company.id)).where(in_partnership).scalar_subquery(),
         select(func.max(Company.updated_at)).where(in_partnership).scalar_subquery(),
@@ -152,6 +159,8 @@ def network_version(partnership_id: int) -> tuple:
         select(func.max(Mentor.updated_at)).where(mentors).scalar_subquery(),
         select(func.count(JobFunction.id)).where(job_functions).scalar_subquery(),
         select(func.max(JobFunction.updated_at)).where(job_functions).scalar_subquery(),
+        select(func.count(Agreement.id)).where(agreements).scalar_subquery(),
+        select(func.max(Agreement.updated_at)).where(agreements).scalar_subquery(),
         select(func.count(Occupation.id)).scalar_subquery(),
         select(func.max(Occupation.id)).scalar_subquery(),
         select(func.coalesce(func.sum(func.length(Occupation.label) + func.length(Occupation.alt_labels)), 0))
@@ -165,8 +174,12 @@ def _active_mentor(job_function: JobFunction) -> Mentor | None:
     return mentor if mentor is not None and mentor.active else None
 
 
-def job_for(job_function: JobFunction) -> Job:
-    """Return the engine's view of one job function (see the module docstring for each field)."""
+def job_for(job_function: JobFunction, *, taken: int = 0, interns: int = 0, hires: int = 0, ended: int = 0) -> Job:
+    """Return the engine's view of one job function (see the module docstring for each field).
+
+    ``taken``: places its agreements hold; ``interns``: its mentor's current interns; ``hires`` of ``ended``:
+    its company's track record.
+    """
     mentor = _active_mentor(job_function)
     place = coordinates(job_function)
     lat, lon = place if place is not None else (None, None)
@@ -178,11 +191,11 @@ def job_for(job_function: JobFunction) -> Job:
         hours_max=job_function.hours_max,
         lat=lat,
         lon=lon,
-        free_places=job_function.places,
+        free_places=max(job_function.places - taken, 0),
         mentor_experience=mentor.experience_level if mentor is not None else 1,
-        mentor_free_capacity=float(mentor.max_interns) if mentor is not None else 0.0,
-        hires=0,
-        ended=0,
+        mentor_free_capacity=float(max(mentor.max_interns - interns, 0)) if mentor is not None else 0.0,
+        hires=hires,
+        ended=ended,
     )
 
 
@@ -204,22 +217,27 @@ def build_network(partnership_id: int) -> NetworkIndex:
                      selectinload(JobFunction.occupation))
             .order_by(JobFunction.id))
     rows = list(db.session.scalars(stmt).unique())
+    ids = [job.id for job in rows]
+    taken = places_taken(ids)
+    interns = interns_of({job.mentor_id for job in rows if job.mentor_id is not None})
+    record = track_record(ids)
+    jobs = [job_for(job, taken=taken.get(job.id, 0), interns=interns.get(job.mentor_id, 0),
+                    hires=record[job.id][0], ended=record[job.id][1]) for job in rows]
     documents = [document_for(job) for job in rows]
     try:
         model = InterestModel(documents) if rows else None
     except ValueError:  # no n-gram in any document (scikit-learn: "empty vocabulary")
         model = None
-    ids = np.array([job.id for job in rows], dtype=np.int64)
     return NetworkIndex(
         partnership_id=partnership_id,
-        job_ids=ids,
-        jobs=JobArrays.from_jobs([job_for(job) for job in rows]),
+        job_ids=np.array(ids, dtype=np.int64),
+        jobs=JobArrays.from_jobs(jobs),
         model=model,
         kinds=np.array([job.company.kind.value for job in rows], dtype=object),
         areas=np.array([(job.occupation.isco_group or "")[:1] if job.occupation else "" for job in rows],
                        dtype=object),
         has_mentor=np.array([_active_mentor(job) is not None for job in rows], dtype=bool),
-        row_of={int(ident): i for i, ident in enumerate(ids)},
+        row_of={ident: i for i, ident in enumerate(ids)},
     )
 
 

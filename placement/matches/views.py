@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from placement.auth.access import (
+    CASE_EDITORS,
     CASE_ROLES,
     NETWORK_READERS,
     get_or_404,
@@ -39,7 +40,8 @@ def for_participant(participant_id: int):
     result = services.matches_for_participant(participant, form.filters())
     return render_template("matches/for_participant.html", participant=participant, form=form, result=result,
                            show_excluded=bool(form.excluded.data), components=COMPONENTS,
-                           own_weights=services.has_own_weights(participant.partnership_id))
+                           own_weights=services.has_own_weights(participant.partnership_id),
+                           may_agree=current_user.role in CASE_EDITORS)
 
 
 @bp.get("/participants/<int:participant_id>/internships/compare")

@@ -6,7 +6,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from placement.auth.access import NETWORK_EDITORS, NETWORK_READERS, get_or_404, in_partnership, roles_required
+from placement.agreements.access import history
+from placement.agreements.models import Agreement
+from placement.agreements.services import interns_of, places_taken
+from placement.auth.access import (
+    CASE_ROLES,
+    NETWORK_EDITORS,
+    NETWORK_READERS,
+    get_or_404,
+    in_partnership,
+    roles_required,
+)
 from placement.auth.models import Partnership, Role
 from placement.extensions import db
 from placement.network import services
@@ -66,7 +76,10 @@ def company_detail(company_id: int):
     if current_user.role is Role.MENTOR and (current_user.mentor is None
                                              or current_user.mentor.company_id != company.id):
         abort(404)
-    return render_template("network/company_detail.html", company=company)
+    # Mentors see the places, never the young people or their internships.
+    internships = history(JobFunction.company_id == company.id) if current_user.role in CASE_ROLES else None
+    return render_template("network/company_detail.html", company=company, internships=internships,
+                           taken=places_taken(j.id for j in company.job_functions))
 
 
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
@@ -135,8 +148,11 @@ def mentor_create(company_id: int):
 @bp.get("/mentors/<int:mentor_id>")
 @roles_required(NETWORK_READERS)
 def mentor_detail(mentor_id: int):
-    """Show a mentor and the job functions they guide."""
-    return render_template("network/mentor_detail.html", mentor=get_or_404(Mentor, mentor_id))
+    """Show a mentor, the job functions they guide and their interns (named only to those on the case)."""
+    mentor = get_or_404(Mentor, mentor_id)
+    internships = history(Agreement.mentor_id == mentor.id) if current_user.role in CASE_ROLES else None
+    return render_template("network/mentor_detail.html", mentor=mentor, internships=internships,
+                           interns=interns_of([mentor.id]).get(mentor.id, 0))
 
 
 @bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
@@ -218,7 +234,8 @@ def job_function_detail(job_function_id: int):
     if current_user.role is Role.MENTOR and (current_user.mentor is None
                                              or current_user.mentor.company_id != job_function.company_id):
         abort(404)
-    return render_template("network/job_function_detail.html", job_function=job_function)
+    return render_template("network/job_function_detail.html", job_function=job_function,
+                           taken=places_taken([job_function.id]).get(job_function.id, 0))
 
 
 @bp.route("/job-functions/<int:job_function_id>/edit", methods=["GET", "POST"])

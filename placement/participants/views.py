@@ -6,6 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from placement.agreements.models import Agreement
+from placement.agreements.plans import standing
 from placement.audit.services import record_access
 from placement.auth.access import (
     CASE_EDITORS,
@@ -105,7 +107,10 @@ def participant_detail(participant_id: int):
     db.session.commit()
     today = services.local_today()
     disruptions = [d for d in Disruption if d.value in (participant.disruptions or ())]
+    agreements = db.session.scalars(select(Agreement).where(Agreement.participant_id == participant.id)
+                                    .order_by(Agreement.start_date.desc(), Agreement.id.desc())).all()
     return render_template("participants/participant_detail.html", participant=participant, needs=NEEDS,
+                           agreements=agreements, standing=standing(agreements),
                            age=participant.age_on(today), disruptions=disruptions,
                            age_warning=services.age_warning(participant.date_of_birth, today),
                            course=services.course(participant, today), support_low=SUPPORT_LOW,

@@ -8,6 +8,7 @@
  *   - occupation picker:  .occupation-picker[data-suggest-url] with #occupation-search and #occupation-suggestions
  *   - confirmation:       form[data-confirm="message"] (or a submit button with data-confirm)
  *   - compare two:        form[data-compare] with checkboxes name="job" (at most two ticked)
+ *   - print:              button[data-print] (hidden until this file shows it) opens the browser's print
  *
  * Data from the server is only ever written with textContent, never innerHTML.
  */
@@ -493,12 +494,20 @@
     update();
   }
 
+  /* ---------- print button (button[data-print], hidden without this file) ---------- */
+
+  function initPrint(button) {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  }
+
   /* ---------- start ---------- */
 
   function start() {
     document.querySelectorAll("form input[data-live-search]").forEach((input) => initLiveSearch(input));
     document.querySelectorAll(".occupation-picker[data-suggest-url]").forEach((picker) => initOccupationPicker(picker));
     document.querySelectorAll("form[data-compare]").forEach((form) => initCompare(form));
+    document.querySelectorAll("button[data-print]").forEach((button) => initPrint(button));
     initConfirm();
   }
 

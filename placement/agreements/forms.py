@@ -1,0 +1,155 @@
+"""The staff's forms for agreements: the plan (the seven questions of the report's section 8.6) and each step.
+
+Every form that changes an agreement carries the version the user saw (a hidden field): the services refuse a
+change made on a page that is no longer current. The rules of a step (what a hire needs, which step is allowed
+now) live in ``services``; these forms check only that the values are well-formed.
+"""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
+from placement.agreements.plans import PLACE_LABELS, parse_goals
+from placement.forms import BaseForm
+from placement.participants.forms import DATE_FORMATS
+
+TEXT = 5000
+
+
+def _text(label, description=None):
+    return TextAreaField(label, description=description, validators=[Optional(), Length(max=TEXT)])
+
+
+def _version():
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class _IdPrefixed(BaseForm):
+    """A form shown next to others on one page: its fields get ids of their own (names stay plain)."""
+
+    def __init__(self, *args, id_prefix: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if id_prefix:
+            for field in self:
+                field.id = field.label.field_id = f"{id_prefix}-{field.name}"
+
+
+class ChooseForm(BaseForm):
+    """The first step of a direct agreement: which young person, which job function (ids in the query)."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    participant_id = SelectField(_l("Young person"), coerce=int, validators=[InputRequired()])
+    job_function_id = SelectField(_l("Job function"), coerce=int, validators=[InputRequired()])
+
+
+class AgreementForm(BaseForm):
+    """The plan. A draft may be saved incomplete; it goes to the mentor only when every question is answered."""
+
+    mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
+                            description=_l("The company's mentor who guides the young person."))
+    start_date = DateField(_l("Start date"), format=DATE_FORMATS, validators=[InputRequired()])
+    planned_weeks = IntegerField(_l("Planned length (weeks)"), default=26,
+                                 validators=[InputRequired(), NumberRange(1, 260)],
+                                 description=_l("Long internships work best; most run 13 to 52 weeks."))
+    weekly_hours = IntegerField(_l("Hours per week"), default=15, validators=[InputRequired(), NumberRange(1, 40)])
+    schedule = _text(_l("Schedule"), _l("Which days and times, e.g. Monday to Thursday 8–12."))
+    purpose = _text(_l("1. What is the purpose of the internship?"))
+    tasks = _text(_l("2. Which job functions and tasks can the young person take on?"))
+    works_with = _text(_l("3. Who will the young person work with?"))
+    meeting = _text(_l("4. Where and when does the young person meet, and what are the working hours?"))
+    support = _text(_l("5. What is the young person's support need?"),
+                    _l("Only what the mentor needs to know to support the work. No diagnoses."))
+    goals = _text(_l("6. What are the goals and sub-goals?"),
+                  _l("Write goals so the young person can understand them. One goal per line; a line starting "
+                     "with “-” is a sub-goal of the goal above it."))
+    follow_up_plan = _text(_l("7. When and how do we follow up?"))
+    follow_up_weeks = IntegerField(_l("Weeks between follow-up meetings"), default=4,
+                                   validators=[InputRequired(), NumberRange(1, 26)])
+    #: Only when editing: the version of the plan the user changes.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def __init__(self, *args, mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor_id.choices = [SelectChoice(m.id, m.name) for m in mentors]
+
+    def validate_goals(self, field) -> None:
+        try:
+            parse_goals(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class AgreementEditForm(AgreementForm):
+    """The plan of a draft, changed on the version the user saw."""
+
+    version = _version()
+
+
+class StepForm(_IdPrefixed):
+    """Send, start or cancel: the version seen and an optional comment for the timeline."""
+
+    version = _version()
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+
+class EndForm(_IdPrefixed):
+    version = _version()
+    ended_on = DateField(_l("Last day of the internship"), format=DATE_FORMATS, validators=[InputRequired()])
+    outcome = RadioField(_l("Outcome"), validators=[InputRequired()],
+                         choices=[SelectChoice(o.value, o.label) for o in Outcome])
+    outcome_hours = IntegerField(_l("Hours per week in the job"), validators=[Optional(), NumberRange(1, 40)],
+                                 description=_l("For a hire."))
+    outcome_start = DateField(_l("The job starts"), format=DATE_FORMATS, validators=[Optional()],
+                              description=_l("For a hire."))
+    not_hired_reason = SelectField(_l("Why not hired"), default="", validators=[Optional()],
+                                   choices=[SelectChoice("", _l("– for an internship without a hire –")),
+                                            *(SelectChoice(r.value, r.label) for r in NotHiredReason)])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+    def values(self) -> dict:
+        data = super().values()
+        data["outcome"] = Outcome(data["outcome"])
+        data["not_hired_reason"] = NotHiredReason(data["not_hired_reason"]) if data["not_hired_reason"] else None
+        return data
+
+
+class DecisionForm(_IdPrefixed):
+    version = _version()
+    decision = RadioField(_l("The job centre's decision"), validators=[InputRequired()],
+                          choices=[SelectChoice(d.value, d.label) for d in (Decision.APPROVED, Decision.REJECTED)])
+    decided_on = DateField(_l("Date of the decision"), format=DATE_FORMATS, validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+
+class PlaceForm(_IdPrefixed):
+    version = _version()
+    choice = RadioField(_l("What became of the internship place?"), validators=[InputRequired()],
+                        choices=[SelectChoice(p.value, PLACE_LABELS[p]) for p in PlaceAfterHire])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+
+class OverrideForm(_IdPrefixed):
+    version = _version()
+    reason = TextAreaField(_l("Why the place can be taken anyway"), validators=[InputRequired(), Length(max=TEXT)])
+
+
+class ExtensionForm(_IdPrefixed):
+    version = _version()
+    until = DateField(_l("Extended until"), format=DATE_FORMATS, validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=TEXT)])
+
+
+class FollowUpForm(_IdPrefixed):
+    version = _version()
+    held_on = DateField(_l("Held on"), format=DATE_FORMATS, validators=[InputRequired()])
+    note = TextAreaField(_l("What we talked about"), validators=[InputRequired(), Length(max=TEXT)])
+    next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=TEXT)])
+
+
+class GoalForm(_IdPrefixed):
+    version = _version()

@@ -1,0 +1,206 @@
+"""The mentor's pages: the plan through the e-mailed link (no account), and a mentor account's interns.
+
+A mentor sees only what the plan says: the young person's first name, the job function, the company, the dates,
+hours and schedule, the seven answers and the goals; never disabilities, disruptions, health or support notes.
+The templates get a ``MentorPlan`` built here, not the agreement, so they cannot reach more than that.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from placement.agreements import links, services
+from placement.agreements.mentor_forms import MentorAnswerForm
+from placement.agreements.models import Agreement, State
+from placement.agreements.services import Actor, AgreementError, StaleAgreement
+from placement.audit.services import set_actor
+from placement.auth.access import roles_required
+from placement.auth.models import Role
+from placement.extensions import db
+
+bp = Blueprint("mentor", __name__, url_prefix="/m")
+
+MENTORS = frozenset({Role.MENTOR})
+#: The states in which a mentor account sees an agreement: from the moment it was sent to them.
+MENTOR_VISIBLE = (State.SENT, State.CONFIRMED, State.ACTIVE, State.ENDED)
+
+#: The seven questions of the report's section 8.6, in its order, with the plan field answering each.
+QUESTIONS = (
+    ("purpose", _l("What is the purpose of the internship?")),
+    ("tasks", _l("Which job functions can the young person take on?")),
+    ("works_with", _l("Who will the young person work with?")),
+    ("meeting", _l("Where and when does the young person meet, and what are the working hours?")),
+    ("support", _l("What support does the young person need at work?")),
+    ("goals", _l("What are the goals and sub-goals of the internship?")),
+    ("follow_up_plan", _l("When and how do we follow up?")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    text: str = ""
+    #: Only for the goals: (goal, [sub-goals]).
+    goals: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MentorPlan:
+    """What a mentor may see of an agreement."""
+
+    id: int
+    version: int
+    state: State
+    first_name: str
+    job_title: str
+    company: str
+    start_date: date
+    planned_weeks: int
+    weekly_hours: int
+    schedule: str
+    answers: tuple[Answer, ...]
+
+
+def first_name(name: str) -> str:
+    """Return the first of a person's names (a mentor sees no more of the young person)."""
+    parts = name.split()
+    return parts[0] if parts else ""
+
+
+def _goals(agreement: Agreement) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    top = [goal for goal in agreement.goals if goal.parent_id is None]
+    return tuple((goal.text, tuple(sub.text for sub in agreement.goals if sub.parent_id == goal.id))
+                 for goal in top)
+
+
+def mentor_plan(agreement: Agreement) -> MentorPlan:
+    """Return the plan as the mentor sees it."""
+    answers = tuple(Answer(str(question), goals=_goals(agreement)) if field == "goals"
+                    else Answer(str(question), getattr(agreement, field)) for field, question in QUESTIONS)
+    job = agreement.job_function
+    return MentorPlan(id=agreement.id, version=agreement.version, state=agreement.state,
+                      first_name=first_name(agreement.participant.name), job_title=job.title,
+                      company=job.company.name, start_date=agreement.start_date,
+                      planned_weeks=agreement.planned_weeks, weekly_hours=agreement.weekly_hours,
+                      schedule=agreement.schedule, answers=answers)
+
+
+def _show_version(form: MentorAnswerForm, version: int) -> None:
+    # The page always carries the version it shows, also when it is shown again after an error.
+    form.version.raw_data = None
+    form.version.data = version
+
+
+def _act_through_link() -> None:
+    # Reading current_user runs the user loader, which names a logged-in user as the audit actor; read it first
+    # so the link's actor stands however the page was opened (in development staff open it from the outbox).
+    _loaded = current_user.is_authenticated
+    set_actor(None, "mentor link")
+
+
+def _private(response):
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _refused(error: links.LinkRefused):
+    """Answer a refused link: 410 Gone when it was real but is spent or expired, 404 when it never was."""
+    page = render_template("agreements/mentor_refused.html", message=str(error))
+    return _private(make_response(page, 410 if error.gone else 404))
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def link(token: str):
+    """Show the plan to the mentor through the e-mailed link and take their answer (no account needed)."""
+    _act_through_link()
+    try:
+        found = links.resolve(token)
+    except links.LinkRefused as error:
+        return _refused(error)
+    agreement = db.session.get(Agreement, found.agreement_id)
+    form = MentorAnswerForm()
+    problem = None
+    if form.validate_on_submit():
+        actor = Actor(None, f"{agreement.mentor.name} (link)", True)
+        try:
+            services.mentor_answer(agreement, form.answer.data, actor, comment=form.comment.data or "",
+                                   expected_version=form.version.data)
+            links.use(found)
+            services.commit()
+        except AgreementError as error:
+            db.session.rollback()
+            problem = str(error)
+            if isinstance(error, StaleAgreement):
+                try:  # changed meanwhile: show the current version, if it still waits for an answer
+                    found = links.resolve(token)
+                except links.LinkRefused as refused:
+                    return _refused(refused)
+                agreement = db.session.get(Agreement, found.agreement_id)
+        else:
+            return _private(make_response(render_template("agreements/mentor_thanks.html",
+                                                          plan=mentor_plan(agreement))))
+    _show_version(form, agreement.version)
+    return _private(make_response(render_template(
+        "agreements/mentor_plan.html", plan=mentor_plan(agreement), form=form, problem=problem,
+        action=url_for(".link", token=token), through_link=True)))
+
+
+# A mentor with an account ----------------------------------------------------------------------------------------
+
+def _own_agreement_or_404(agreement_id: int) -> Agreement:
+    agreement = db.session.get(Agreement, agreement_id)
+    if (agreement is None or current_user.mentor_id is None or agreement.mentor_id != current_user.mentor_id
+            or agreement.state not in MENTOR_VISIBLE):
+        abort(404)
+    return agreement
+
+
+@bp.get("/agreements")
+@roles_required(MENTORS)
+def my_agreements():
+    """List the internships the mentor is mentor of, newest start first."""
+    agreements = []
+    if current_user.mentor_id is not None:
+        agreements = db.session.scalars(
+            select(Agreement).where(Agreement.mentor_id == current_user.mentor_id,
+                                    Agreement.partnership_id == current_user.partnership_id,
+                                    Agreement.state.in_(MENTOR_VISIBLE))
+            .order_by(Agreement.start_date.desc(), Agreement.id.desc())).all()
+    return render_template("agreements/mentor_list.html", plans=[mentor_plan(a) for a in agreements])
+
+
+@bp.route("/agreements/<int:agreement_id>", methods=["GET", "POST"])
+@roles_required(MENTORS)
+def agreement(agreement_id: int):
+    """Show one of the mentor's internship plans and, while it waits for them, take their answer."""
+    found = _own_agreement_or_404(agreement_id)
+    form = MentorAnswerForm()
+    problem = None
+    if request.method == "POST" and found.state is not State.SENT:
+        flash(_("This plan no longer waits for your answer."), "warning")
+        return redirect(url_for(".agreement", agreement_id=found.id))
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.mentor_answer(found, form.answer.data, Actor(user, user.name, True),
+                                   comment=form.comment.data or "", expected_version=form.version.data)
+            services.commit()
+        except StaleAgreement as error:
+            db.session.rollback()
+            flash(str(error), "warning")
+            return redirect(url_for(".agreement", agreement_id=agreement_id))
+        except AgreementError as error:
+            db.session.rollback()
+            problem = str(error)
+        else:
+            flash(_("Thank you. Your answer is recorded: %(state)s.", state=found.state.label), "success")
+            return redirect(url_for(".agreement", agreement_id=found.id))
+    _show_version(form, found.version)
+    return render_template("agreements/mentor_plan.html", plan=mentor_plan(found),
+                           form=form if found.state is State.SENT else None, problem=problem,
+                           action=url_for(".agreement", agreement_id=found.id), through_link=False)

@@ -1,0 +1,72 @@
+"""The outbox page: in development, where no mail is sent, the stored e-mails are read here.
+
+Only while sending is not configured. In production the e-mails hold the mentors' secret links, and staff must
+not be able to open a link meant for a mentor: then the pages answer 404.
+"""
+
+import re
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from placement.auth.access import CASE_EDITORS, roles_required
+from placement.extensions import db
+from placement.mail.models import OutboxMessage
+from placement.mail.services import sending_enabled
+
+bp = Blueprint("mail", __name__)
+
+_URL = re.compile(r"https?://[^\s<>\"']+")
+
+
+@bp.app_template_global()
+def outbox_readable() -> bool:
+    """Tell the templates whether the outbox page exists (only while mail is not sent)."""
+    return not sending_enabled()
+
+
+def linkify(text: str) -> Markup:
+    """Return plain text as HTML with its web addresses as links; everything else escaped."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)")
+        end = match.start() + len(url)
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url))
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def _visible(stmt):
+    if current_user.is_admin:
+        return stmt
+    return stmt.where(OutboxMessage.partnership_id == current_user.partnership_id)
+
+
+def _readable_or_404() -> None:
+    if sending_enabled():
+        abort(404)
+
+
+@bp.get("/outbox")
+@roles_required(CASE_EDITORS)
+def outbox():
+    """List the stored e-mails of the partnership, newest first (development only)."""
+    _readable_or_404()
+    page = db.paginate(_visible(select(OutboxMessage)).order_by(OutboxMessage.id.desc()),
+                       page=request.args.get("page", 1, type=int), error_out=False)
+    return render_template("mail/outbox.html", page=page)
+
+
+@bp.get("/outbox/<int:message_id>")
+@roles_required(CASE_EDITORS)
+def message(message_id: int):
+    """Show one stored e-mail with its links clickable (development only)."""
+    _readable_or_404()
+    found = db.session.scalar(_visible(select(OutboxMessage).where(OutboxMessage.id == message_id)))
+    if found is None:
+        abort(404)
+    return render_template("mail/message.html", message=found, body=linkify(found.body))

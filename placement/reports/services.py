@@ -1,0 +1,400 @@
+"""The dashboard's figures, computed in SQL (no Python loops over rows), on PostgreSQL and SQLite alike.
+
+Young people who declined consent count in "enrolled" and in nothing else; every result says how many were
+left out. Figures are for a scope (one partnership, or all for an admin) and a period; the reference date is
+the period's last day.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Integer, and_, case, distinct, func, literal, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from placement.agreements.models import Agreement, Decision, Outcome, State
+from placement.audit.models import AuditEvent
+from placement.auth.models import User
+from placement.extensions import db
+from placement.network.models import Company, JobFunction, Mentor
+from placement.occupations.models import IscoGroup, Occupation
+from placement.participants.models import Consent, Participant
+from placement.progress.models import PARAMETER_KEYS, Measurement
+from placement.reports.models import Targets
+
+# Portable date arithmetic ---------------------------------------------------------------------------------------
+
+
+class days_between(FunctionElement):
+    """Whole days from the second date to the first."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+
+
+class age_on(FunctionElement):
+    """Whole years from a date of birth to a day."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(age_on)
+def _age_on(element, compiler, **kw):
+    born, day = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(date_part('year', age({day}, {born})) AS INTEGER)"
+
+
+@compiles(age_on, "sqlite")
+def _age_on_sqlite(element, compiler, **kw):
+    born, day = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"(CAST(strftime('%Y', {day}) AS INTEGER) - CAST(strftime('%Y', {born}) AS INTEGER)"
+            f" - (strftime('%m-%d', {day}) < strftime('%m-%d', {born})))")
+
+
+# Scope and period -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which partnerships (None: all, for an admin) and which period; ``end`` is the reference date."""
+
+    partnership_ids: tuple[int, ...] | None
+    start: date
+    end: date
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _in_scope(column, scope: Scope):
+    return literal(True) if scope.partnership_ids is None else column.in_(scope.partnership_ids)
+
+
+def _enrolled(scope: Scope):
+    """Young people whose course had started by the reference date."""
+    return and_(_in_scope(Participant.partnership_id, scope), Participant.course_start <= scope.end)
+
+
+def _counted(scope: Scope):
+    """Enrolled young people who did not decline consent: the ones the figures are about."""
+    return and_(_enrolled(scope), or_(Participant.consent.is_(None), Participant.consent != Consent.DECLINED))
+
+
+@dataclass
+class LeftOut:
+    enrolled: int
+    declined: int
+
+    @property
+    def counted(self) -> int:
+        return self.enrolled - self.declined
+
+
+def left_out(scope: Scope) -> LeftOut:
+    """Return how many are enrolled and how many are left out of every figure for lack of consent."""
+    enrolled, declined = db.session.execute(
+        select(func.count(Participant.id),
+               func.count(Participant.id).filter(Participant.consent == Consent.DECLINED))
+        .where(_enrolled(scope))).one()
+    return LeftOut(enrolled, declined)
+
+
+# Success criteria -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SuccessCriteria:
+    enrolled: int
+    enrolled_target: int
+    declined: int
+    counted: int
+    at_least_a_year: int
+    closer: int
+    without_two_measurements: int
+    closer_target: float
+
+    @property
+    def closer_share(self) -> float | None:
+        return self.closer / self.at_least_a_year if self.at_least_a_year else None
+
+
+def development(day: date, participants=None):
+    """Per young person with measurements up to ``day``: latest total minus first total, and how many there are.
+
+    ``participants``: a select of ids to limit the work to.
+    """
+    total = sum((getattr(Measurement, key) for key in PARAMETER_KEYS), literal(0))
+    ranked = (select(
+        Measurement.participant_id.label("participant_id"), total.label("total"),
+        func.row_number().over(partition_by=Measurement.participant_id,
+                               order_by=(Measurement.measured_on, Measurement.id)).label("first_rank"),
+        func.row_number().over(partition_by=Measurement.participant_id,
+                               order_by=(Measurement.measured_on.desc(), Measurement.id.desc())).label("last_rank"))
+        .where(Measurement.measured_on <= day,
+               Measurement.participant_id.in_(participants) if participants is not None else literal(True))
+        .subquery())
+    return (select(ranked.c.participant_id,
+                   (func.sum(case((ranked.c.last_rank == 1, ranked.c.total), else_=0))
+                    - func.sum(case((ranked.c.first_rank == 1, ranked.c.total), else_=0))).label("development"),
+                   func.count().label("measurements"))
+            .group_by(ranked.c.participant_id).subquery())
+
+
+def _targets(scope: Scope) -> tuple[int, float, float]:
+    """Return the enrolment target (summed), and the closer and ordinary-or-flex shares (weighted by it)."""
+    stmt = select(func.coalesce(func.sum(Targets.enrolled), 0),
+                  func.sum(Targets.enrolled * Targets.closer_share),
+                  func.sum(Targets.enrolled * Targets.ordinary_or_flex_share)).where(
+        _in_scope(Targets.partnership_id, scope))
+    enrolled, closer, ordinary = db.session.execute(stmt).one()
+    defaults = Targets.__table__.c
+    if not enrolled:
+        return 0, defaults.closer_share.default.arg, defaults.ordinary_or_flex_share.default.arg
+    return int(enrolled), closer / enrolled, ordinary / enrolled
+
+
+def success_criteria(scope: Scope) -> SuccessCriteria:
+    """Return the partnership's success table: enrolled, a year or more in the course, closer to the labour market."""
+    gone = left_out(scope)
+    a_year = Participant.course_start <= _years_before(scope.end, 1)
+    developed = development(scope.end, select(Participant.id).where(_counted(scope), a_year))
+    at_least_a_year, closer, without = db.session.execute(
+        select(func.count(Participant.id),
+               func.count(Participant.id).filter(and_(developed.c.measurements >= 2, developed.c.development > 0)),
+               func.count(Participant.id).filter(func.coalesce(developed.c.measurements, 0) < 2))
+        .outerjoin(developed, developed.c.participant_id == Participant.id)
+        .where(_counted(scope), a_year)).one()
+    enrolled_target, closer_target, _ordinary = _targets(scope)
+    return SuccessCriteria(enrolled=gone.enrolled, enrolled_target=enrolled_target, declined=gone.declined,
+                           counted=gone.counted, at_least_a_year=at_least_a_year, closer=closer,
+                           without_two_measurements=without, closer_target=closer_target)
+
+
+# Placement to hire ------------------------------------------------------------------------------------------------
+
+HIRED = Agreement.outcome != Outcome.NOT_HIRED
+
+
+def _declined():
+    """The young people who declined consent: few, so a NOT IN is cheaper than a join on every internship."""
+    return select(Participant.id).where(Participant.consent == Consent.DECLINED)
+
+
+def _ended(scope: Scope):
+    """Internships that ended in the period, of young people in the figures."""
+    return and_(_in_scope(Agreement.partnership_id, scope), Agreement.state == State.ENDED,
+                Agreement.ended_on >= scope.start, Agreement.ended_on <= scope.end,
+                Agreement.participant_id.not_in(_declined()))
+
+
+@dataclass
+class Rate:
+    key: object
+    label: str
+    ended: int
+    hired: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.hired / self.ended if self.ended else None
+
+
+GROUPINGS = ("company", "job_function", "occupation_group", "mentor", "consultant")
+
+
+def hire_rates(scope: Scope, by: str | None = None) -> list[Rate]:
+    """Return internships ended in a hire / internships ended, overall (``by`` None) or per grouping.
+
+    The internships are counted once per (job function, mentor, consultant) in a single pass over the
+    agreements; the groupings then sum those few rows and join the names.
+    """
+    counts = (func.count(Agreement.id).label("ended"), func.count(Agreement.id).filter(HIRED).label("hired"))
+    if by is None:
+        ended, hired = db.session.execute(select(*counts).where(_ended(scope))).one()
+        return [Rate(None, "", ended, hired)]
+    per = (select(Agreement.job_function_id, Agreement.mentor_id, Agreement.consultant_id, *counts)
+           .where(_ended(scope))
+           .group_by(Agreement.job_function_id, Agreement.mentor_id, Agreement.consultant_id).subquery())
+    jobs = (JobFunction, JobFunction.id == per.c.job_function_id)
+    occupation_group = func.substr(Occupation.isco_group, 1, 1)
+    key, label, joins = {
+        "company": (Company.id, Company.name, [jobs, (Company, Company.id == JobFunction.company_id)]),
+        "job_function": (JobFunction.id, JobFunction.title + literal(" · ") + Company.name,
+                         [jobs, (Company, Company.id == JobFunction.company_id)]),
+        "occupation_group": (occupation_group, IscoGroup.label,
+                             [jobs, (Occupation, Occupation.id == JobFunction.occupation_id, True),
+                              (IscoGroup, IscoGroup.code == occupation_group, True)]),
+        "mentor": (Mentor.id, Mentor.name, [(Mentor, Mentor.id == per.c.mentor_id)]),
+        "consultant": (User.id, User.name, [(User, User.id == per.c.consultant_id, True)]),
+    }[by]
+    ended, hired = func.sum(per.c.ended), func.sum(per.c.hired)
+    stmt = select(key, func.min(label), ended, hired).select_from(per)
+    for target, on, *outer in joins:
+        stmt = stmt.join(target, on, isouter=bool(outer))
+    rows = db.session.execute(stmt.group_by(key).order_by(ended.desc(), func.min(label))).all()
+    return [Rate(k, lab or "–", int(e), int(h)) for k, lab, e, h in rows]
+
+
+def median_days_to_hire(scope: Scope) -> float | None:
+    """Return the median number of days from the internship's start to the start of the job, over hires."""
+    days = days_between(Agreement.outcome_start, Agreement.start_date)
+    base = select(days).where(_ended(scope), HIRED, Agreement.outcome_start.is_not(None))
+    n = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    if not n:
+        return None
+    middle = db.session.scalars(base.order_by(days).offset((n - 1) // 2).limit(2 if n % 2 == 0 else 1)).all()
+    return sum(middle) / len(middle)
+
+
+# Outcomes ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeRow:
+    outcome: Outcome
+    count: int
+    pending: int
+    approved: int
+    rejected: int
+
+
+@dataclass
+class Outcomes:
+    rows: list[OutcomeRow]
+    ordinary_or_flex_target: float
+
+    @property
+    def hires(self) -> int:
+        return sum(r.count for r in self.rows if r.outcome.is_hire)
+
+    @property
+    def ordinary_or_flex(self) -> int:
+        return sum(r.count for r in self.rows if r.outcome in (Outcome.ORDINARY_JOB, Outcome.FLEX_JOB))
+
+    @property
+    def ordinary_or_flex_share(self) -> float | None:
+        return self.ordinary_or_flex / self.hires if self.hires else None
+
+
+def outcomes(scope: Scope) -> Outcomes:
+    """Return how the internships that ended in the period ended, with the job centre's decisions."""
+    rows = dict((o, (c, p, a, r)) for o, c, p, a, r in db.session.execute(
+        select(Agreement.outcome, func.count(Agreement.id),
+               func.count(Agreement.id).filter(Agreement.decision == Decision.PENDING),
+               func.count(Agreement.id).filter(Agreement.decision == Decision.APPROVED),
+               func.count(Agreement.id).filter(Agreement.decision == Decision.REJECTED))
+        .where(_ended(scope)).group_by(Agreement.outcome)).all())
+    _enrolled_target, _closer, target = _targets(scope)
+    return Outcomes([OutcomeRow(o, *rows.get(o, (0, 0, 0, 0))) for o in Outcome], target)
+
+
+# Funnel -----------------------------------------------------------------------------------------------------------
+
+FUNNEL = ("suggested", "agreement", "confirmed", "active", "ended", "hired")
+
+
+def funnel(scope: Scope) -> dict[str, int]:
+    """Return how many young people reached each step in the period: from suggestions shown to a hire.
+
+    "Suggested": the young person's suggestions were opened (recorded in the audit log) or an agreement came from
+    a suggestion. A direct agreement skips that step, so the steps need not shrink one by one.
+    """
+    overlapping = and_(Agreement.start_date <= scope.end,
+                       or_(Agreement.ended_on.is_(None), Agreement.ended_on >= scope.start))
+    # Each internship's furthest step as a number; a young person reached step k when any internship did.
+    step = case((and_(Agreement.state == State.ENDED, HIRED), 5), (Agreement.state == State.ENDED, 4),
+                (Agreement.state == State.ACTIVE, 3), (Agreement.state == State.CONFIRMED, 2), else_=1)
+    furthest = (select(func.max(step).label("step")).group_by(Agreement.participant_id)
+                .where(_in_scope(Agreement.partnership_id, scope), Agreement.participant_id.not_in(_declined()),
+                       overlapping).subquery())
+    reached = ("agreement", "confirmed", "active", "ended", "hired")
+    row = db.session.execute(select(*(func.count().filter(furthest.c.step >= k) for k in range(1, 6)))).one()
+    result = dict(zip(reached, row, strict=True))
+    shown = (select(func.cast(AuditEvent.entity_id, Integer).label("participant_id"))
+             .where(AuditEvent.action == "suggest", AuditEvent.entity == "participants",
+                    func.date(AuditEvent.at) >= scope.start, func.date(AuditEvent.at) <= scope.end)
+             .union(select(Agreement.participant_id).where(Agreement.match_explanation.is_not(None), overlapping))
+             .subquery())
+    result["suggested"] = db.session.scalar(
+        select(func.count(distinct(Participant.id))).join(shown, shown.c.participant_id == Participant.id)
+        .where(_counted(scope)))
+    return {step: result[step] for step in FUNNEL}
+
+
+# The cohort -------------------------------------------------------------------------------------------------------
+
+AGE_BANDS = ((None, 17, "under 18"), (18, 20, "18–20"), (21, 23, "21–23"), (24, 26, "24–26"), (27, 30, "27–30"),
+             (31, None, "over 30"))
+
+
+@dataclass
+class Cohort:
+    course_years: dict[int, int] = field(default_factory=dict)
+    ages: dict[str, int] = field(default_factory=dict)
+    disabilities: dict[tuple[bool, bool, bool], int] = field(default_factory=dict)
+
+
+def cohort(scope: Scope) -> Cohort:
+    """Return the granted course lengths, the ages at the course's start and the disability combinations."""
+    result = Cohort()
+    result.course_years = dict(db.session.execute(
+        select(Participant.course_years, func.count(Participant.id)).where(_counted(scope))
+        .group_by(Participant.course_years).order_by(Participant.course_years)).all())
+    age = age_on(Participant.date_of_birth, Participant.course_start)
+    band = case(*((and_(age >= low if low is not None else literal(True),
+                        age <= high if high is not None else literal(True)), label)
+                   for low, high, label in AGE_BANDS))
+    counts = dict(db.session.execute(select(band, func.count(Participant.id)).where(_counted(scope))
+                                     .group_by(band)).all())
+    result.ages = {label: counts.get(label, 0) for _low, _high, label in AGE_BANDS}
+    result.disabilities = {(c, p, ph): n for c, p, ph, n in db.session.execute(
+        select(Participant.cognitive, Participant.psychological, Participant.physical, func.count(Participant.id))
+        .where(_counted(scope))
+        .group_by(Participant.cognitive, Participant.psychological, Participant.physical)
+        .order_by(func.count(Participant.id).desc())).all()}
+    return result
+
+
+# Added for the dashboard's page: the default period and the targets form (not figures) -----------------------
+
+
+def earliest_course_start(partnership_ids: tuple[int, ...] | None) -> date | None:
+    """Return the first course start of the partnerships' young people (all partnerships for None)."""
+    column = Participant.partnership_id
+    where = literal(True) if partnership_ids is None else column.in_(partnership_ids)
+    return db.session.scalar(select(func.min(Participant.course_start)).where(where))
+
+
+def targets_for(partnership_id: int) -> Targets | None:
+    """Return the partnership's own targets, or None while it uses the defaults."""
+    return db.session.get(Targets, partnership_id)
+
+
+def save_targets(partnership_id: int, *, enrolled: int, closer_share: float, ordinary_or_flex_share: float) -> Targets:
+    """Set the partnership's targets (shares 0–1); the view commits."""
+    targets = targets_for(partnership_id)
+    if targets is None:
+        targets = Targets(partnership_id=partnership_id)
+        db.session.add(targets)
+    targets.enrolled = enrolled
+    targets.closer_share = closer_share
+    targets.ordinary_or_flex_share = ordinary_or_flex_share
+    db.session.flush()
+    return targets
