@@ -84,3 +84,105 @@ def test_consultant_finds_companies_as_they_type_and_a_wrong_cvr_is_refused(app,
     assert browser.find_element(By.ID, "cvr").get_attribute("aria-describedby").endswith("cvr-error")
     severe = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert not severe, severe
+
+
+def _form(browser, action_suffix: str):
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.CSS_SELECTOR, f'form[action$="{action_suffix}"]')
+
+
+def _fill(browser, form, **values):
+    """Set fields by name (dates through script: the browser's date widget types locale-specific)."""
+    from selenium.webdriver.common.by import By
+
+    for name, value in values.items():
+        fields = form.find_elements(By.NAME, name)
+        if fields[0].get_attribute("type") == "radio":
+            radio = next(f for f in fields if f.get_attribute("value") == value)
+            browser.find_element(By.CSS_SELECTOR, f'label[for="{radio.get_attribute("id")}"]').click()
+        else:
+            browser.execute_script("arguments[0].value = arguments[1]", fields[0], value)
+
+
+def _submit(form):
+    """Submit and wait for the next page (the form goes stale once the browser has left its page)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(form.parent, 10).until(ec.staleness_of(form))
+
+
+def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, server, browser, partnership):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    farm = factories.company(partnership, name="Fjordgården", postcode="8900", employees=12)
+    mentor = factories.mentor(farm, name="Karen Fjord", email="karen@example.com", experience_level=4, max_interns=2)
+    factories.job_function(farm, title="Staldmedhjælper", tasks="Fodring af kalve", mentor=mentor, places=1,
+                           hours_min=10, hours_max=25)
+    young = factories.participant(partnership, name="Mikkel Testesen", interests="dyr, kalve, stald",
+                                  consultant_id=consultant.id, hours_min=15, hours_max=20, max_km=20)
+    _log_in(browser, server, consultant)
+
+    browser.get(f"{server}/participants/{young.id}/internships")
+    browser.find_element(By.LINK_TEXT, "Make an agreement").click()
+    form = browser.find_element(By.CSS_SELECTOR, "main form.form")
+    _fill(browser, form, start_date="2026-12-01", purpose="Prøve arbejdet i stalden",
+          works_with="Karen og to kolleger", meeting="Mandag–torsdag 8–12 ved stalden",
+          goals="Møde til tiden\n- Sige til, hvis jeg bliver forsinket\nFodre kalvene selv",
+          follow_up_plan="Møde hver 4. uge med Karen og konsulenten")
+    _submit(form)
+    assert "Draft" in browser.find_element(By.TAG_NAME, "main").text
+    agreement_url = browser.current_url
+
+    _submit(_form(browser, "/steps/send"))
+    browser.get(server + "/outbox")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Staldmedhjælper").click()
+    WebDriverWait(browser, 5).until(ec.url_contains("/outbox/"))
+    link = next(a.get_attribute("href") for a in browser.find_elements(By.TAG_NAME, "a")
+                if "/m/" in (a.get_attribute("href") or ""))
+
+    browser.get(link)
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "Prøve arbejdet i stalden" in page and "Fodre kalvene selv" in page
+    confirm = browser.find_element(By.CSS_SELECTOR, 'button[value="confirm"]')
+    confirm.click()
+    WebDriverWait(browser, 10).until(ec.staleness_of(confirm))
+    browser.get(link)
+    assert "used already" in browser.find_element(By.TAG_NAME, "main").text
+
+    browser.get(agreement_url)
+    _submit(_form(browser, "/steps/start"))
+    form = _form(browser, "/follow-ups")
+    _fill(browser, form, held_on="2026-12-29", note="Godt i gang, trives med kalvene", next_step="Flere timer")
+    _submit(form)
+    calendar = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "fetch(arguments[0]).then(r => r.text()).then(done);", agreement_url + "/calendar.ics")
+    assert calendar.startswith("BEGIN:VCALENDAR") and "Staldmedhjælper" in calendar and "Mikkel" not in calendar
+
+    form = _form(browser, "/end")
+    _fill(browser, form, ended_on="2027-05-31", outcome="flex_job", outcome_hours="15", outcome_start="2027-06-01")
+    _submit(form)
+    form = _form(browser, "/decision")
+    _fill(browser, form, decision="approved", decided_on="2027-06-20")
+    _submit(form)
+    form = _form(browser, "/place")
+    _fill(browser, form, choice="reopened")
+    _submit(form)
+
+    timeline = browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    for step in ("Sent to mentor", "Confirmed by mentor", "Active", "Ended"):
+        assert step in timeline, (step, timeline)
+    assert "Karen Fjord" in timeline and "Godt i gang" in timeline
+    page = browser.find_element(By.TAG_NAME, "main").text
+    assert "Flex-job" in page and "Approved" in page
+    # The replayed link's 410 is expected; a script error or a CSP violation is not.
+    severe = [entry for entry in browser.get_log("browser")
+              if entry["level"] == "SEVERE" and "410" not in entry["message"]]
+    assert not severe, severe
