@@ -92,9 +92,14 @@ def register_blueprints(app: Flask) -> None:
     from placement.agreements.calendar_views import bp as calendar_bp
     from placement.agreements.mentor_views import bp as mentor_bp
     from placement.mail.views import bp as mail_bp
+    from placement.progress.views import bp as progress_bp
 
-    for bp in (mentor_bp, calendar_bp, mail_bp):
+    for bp in (mentor_bp, calendar_bp, mail_bp, progress_bp):
         app.register_blueprint(bp)
+
+    from placement.reports.views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -104,8 +109,9 @@ def register_commands(app: Flask) -> None:
     from placement.network.cli import network_cli
     from placement.occupations.cli import occupations_cli
     from placement.participants.cli import participants_cli
+    from placement.progress.cli import history_cli
 
-    for group in (users_cli, occupations_cli, network_cli, participants_cli, demo_cli, outbox_cli):
+    for group in (users_cli, occupations_cli, network_cli, participants_cli, demo_cli, outbox_cli, history_cli):
         app.cli.add_command(group)
 
 

@@ -119,6 +119,18 @@ EXPECTATIONS: dict[str, Expect] = {
     "calendar.agreement": Expect(CASE_ROLES),
     "calendar.feed_settings": Expect(CASE_ROLES),
     "calendar.feed": PUBLIC,
+    "progress.measurement_create": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "progress.due": Expect(CASE_ROLES),
+    "progress.history_import": Expect(CASE_EDITORS),
+    "progress.history_example": Expect(CASE_EDITORS),
+    "reports.dashboard": Expect(CASE_ROLES),
+    "reports.table_csv": Expect(CASE_ROLES),
+    "reports.targets": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "api.report_success_criteria": Expect(CASE_ROLES),
+    "api.report_hire_rates": Expect(CASE_ROLES),
+    "api.report_outcomes": Expect(CASE_ROLES),
+    "api.report_funnel": Expect(CASE_ROLES),
+    "api.report_cohort": Expect(CASE_ROLES),
 }
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
@@ -177,7 +189,7 @@ def world(app):
     db.session.commit()
     # A step not allowed on a draft: the matrix must not change the world it walks.
     common = {"occupation_id": occupation.id, "kind": "companies", "step": "start", "token": "not-a-link",
-              "key": "not-a-feed"}
+              "key": "not-a-feed", "table": "success"}
     return {"users": users, "tokens": tokens, "own": {**records["own"], **common},
             "other": {**records["other"], **common, "token_id": foreign_token.id}}
 

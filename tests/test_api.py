@@ -546,7 +546,7 @@ def test_openapi_paths_are_exactly_the_apps_api_routes(app, client):
     documented = {(path, method): operation["operationId"]
                   for path, item in document["paths"].items() for method, operation in item.items()}
     assert documented == _api_operations(app)
-    assert len(documented) == 26
+    assert len(documented) == 31
 
 
 def test_openapi_operations_are_described(client):

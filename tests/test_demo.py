@@ -1,5 +1,6 @@
 """``flask demo seed``: the synthetic demo data on an empty migrated database."""
 
+import itertools
 import shutil
 import time
 from datetime import timedelta
@@ -8,16 +9,30 @@ import pytest
 from sqlalchemy import func, select
 
 from placement import create_app
+from placement.agreements import services as agreement_services
+from placement.agreements.models import Agreement, Decision, Outcome, PlaceAfterHire, State
 from placement.audit.models import AuditEvent
 from placement.auth.models import Partnership, Role, User
-from placement.demo.data import DEMO_LOGINS, DEMO_PASSWORD, MATCHING_EXAMPLE
+from placement.demo.data import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DEMO_TARGETS,
+    MATCHING_EXAMPLE,
+    MENTOR_LOGIN_COMPANY,
+    SCENARIO_COMPANIES,
+)
 from placement.extensions import db
 from placement.geo.postcodes import lookup, postcode_distance_km
+from placement.mail.models import OutboxMessage
 from placement.network.cvr import cvr_error
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.participants.models import Consent, Participant
 from placement.participants.services import local_today
 from placement.profile import DIMENSION_KEYS
+from placement.progress.models import Measurement
+from placement.progress.services import INTERVAL_MONTHS, add_months, due_select, progress_of
+from placement.reports import services as reports
+from placement.reports.models import Targets
 from tests.conftest import PG_URL, _config
 
 PARTNERSHIPS = {"Ringkøbing-Skjern": "6900", "Aarhus": "8543", "Randers": "8900", "Frederikshavn": "9870"}
@@ -25,7 +40,8 @@ PARTNERSHIPS = {"Ringkøbing-Skjern": "6900", "Aarhus": "8543", "Randers": "8900
 
 def _counts() -> dict[str, int]:
     return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Partnership, Company, Mentor, JobFunction, User, Participant, AuditEvent)}
+            for model in (Partnership, Company, Mentor, JobFunction, User, Participant, AuditEvent, Measurement,
+                          Agreement, Targets, OutboxMessage)}
 
 
 @pytest.fixture
@@ -34,7 +50,7 @@ def seeded(app, runner):
     result = runner.invoke(args=["demo", "seed"])
     elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
-    assert elapsed < 10, f"seeding took {elapsed:.1f} s"
+    assert elapsed < 5, f"seeding took {elapsed:.1f} s"
     return result
 
 
@@ -184,12 +200,28 @@ def test_seed_skips_a_database_with_a_partnership(app, runner, partnership):
     assert db.session.scalar(select(func.count()).select_from(Company)) == 0
 
 
+def _history() -> tuple[list, list]:
+    """The seeded measurements and internships, without ids or timestamps of the seeding itself."""
+    measurements = db.session.execute(
+        select(Measurement.participant_id, Measurement.measured_on, Measurement.motivation, Measurement.work_identity,
+               Measurement.clarification, Measurement.knowledge, Measurement.comment)
+        .order_by(Measurement.participant_id, Measurement.measured_on)).all()
+    internships = db.session.execute(
+        select(Agreement.participant_id, Agreement.job_function_id, Agreement.mentor_id, Agreement.state,
+               Agreement.start_date, Agreement.planned_weeks, Agreement.weekly_hours, Agreement.ended_on,
+               Agreement.outcome, Agreement.outcome_hours, Agreement.outcome_start, Agreement.not_hired_reason,
+               Agreement.decision, Agreement.decision_date, Agreement.place_after_hire)
+        .order_by(Agreement.id)).all()
+    return [tuple(row) for row in measurements], [tuple(row) for row in internships]
+
+
 @pytest.mark.skipif(bool(PG_URL), reason="seeds a second SQLite copy; determinism does not depend on the database")
 def test_seed_is_deterministic(seeded, tmp_path, migrated_database):
     first = [(c.name, c.cvr, c.address, c.contact_name, c.employees)
              for c in db.session.scalars(select(Company).order_by(Company.id))]
     mentors = db.session.scalars(select(Mentor.name).order_by(Mentor.id)).all()
     young = db.session.scalars(select(Participant.name).order_by(Participant.id)).all()
+    history = _history()
     # A second, independent database gets exactly the same data.
     copy = tmp_path / "again.sqlite"
     shutil.copy(migrated_database, copy)
@@ -200,13 +232,235 @@ def test_seed_is_deterministic(seeded, tmp_path, migrated_database):
                  for c in db.session.scalars(select(Company).order_by(Company.id))]
         mentors_again = db.session.scalars(select(Mentor.name).order_by(Mentor.id)).all()
         young_again = db.session.scalars(select(Participant.name).order_by(Participant.id)).all()
+        history_again = _history()
         db.session.remove()
         db.engine.dispose()
     assert again == first
     assert mentors_again == mentors
     assert young_again == young
+    assert history_again == history
 
 
 def test_demo_consultant_can_log_in(seeded, login):
     user = db.session.scalar(select(User).where(User.email == "konsulent@demo.example"))
     login(user, password=DEMO_PASSWORD)
+
+
+# The history: targets, progress measurements, internships -------------------------------------------------------
+
+
+def _partnership(name: str) -> Partnership:
+    return db.session.scalar(select(Partnership).where(Partnership.name == name))
+
+
+def _mikkel() -> Participant:
+    return db.session.scalar(select(Participant).where(Participant.name == MATCHING_EXAMPLE["name"]))
+
+
+def _scope(partnership: Partnership | None) -> reports.Scope:
+    today = local_today()
+    return reports.Scope(None if partnership is None else (partnership.id,), today - timedelta(days=3 * 366), today)
+
+
+def test_seed_sets_the_reports_targets(seeded):
+    for partnership in db.session.scalars(select(Partnership)):
+        targets = reports.targets_for(partnership.id)
+        assert targets is not None, partnership.name
+        assert (targets.enrolled, targets.closer_share, targets.ordinary_or_flex_share) == (
+            DEMO_TARGETS["enrolled"], DEMO_TARGETS["closer_share"], DEMO_TARGETS["ordinary_or_flex_share"])
+
+
+def test_every_young_person_is_measured_about_every_six_months(seeded):
+    today = local_today()
+    for participant in db.session.scalars(select(Participant)):
+        days = [m.measured_on for m in progress_of(participant, today).measurements]
+        assert days, participant.name
+        assert participant.course_start <= days[0] <= participant.course_start + timedelta(days=10)
+        assert days[-1] <= today
+        for earlier, later in itertools.pairwise(days):
+            assert later <= add_months(earlier, INTERVAL_MONTHS), participant.name
+            assert (later - earlier).days >= 150, participant.name
+        for measurement in progress_of(participant, today).measurements:
+            assert measurement.comment
+            assert all(1 <= value <= 10 for value in
+                       (measurement.motivation, measurement.work_identity, measurement.clarification,
+                        measurement.knowledge))
+    changes = [progress_of(p, today).total_change for p in db.session.scalars(select(Participant))]
+    changes = [change for change in changes if change is not None]
+    assert sum(change > 0 for change in changes) > len(changes) / 2  # most a little closer
+    assert any(change <= 0 for change in changes)  # some flat or back
+
+
+def test_mikkels_development_is_the_reports_example(seeded):
+    mikkel, today = _mikkel(), local_today()
+    progress = progress_of(mikkel, today)
+    assert progress.changes == (1, 0, 2, 1) and progress.total_change == 4
+    assert progress.formatted == "+1, +0, +2, +1 = +4"
+    assert not progress.is_due and len(progress.measurements) == 3
+
+
+def test_one_young_person_in_ringkobing_skjern_is_due_for_a_measurement(seeded):
+    today = local_today()
+    due = db.session.execute(due_select(today)).all()
+    assert len(due) == 1
+    participant, latest = due[0]
+    assert participant.partnership.name == "Ringkøbing-Skjern" and participant.name != MATCHING_EXAMPLE["name"]
+    assert latest is not None and latest < add_months(today, -INTERVAL_MONTHS)
+
+
+def test_success_criteria_of_ringkobing_skjern(seeded):
+    partnership = _partnership("Ringkøbing-Skjern")
+    enrolled = db.session.scalar(select(func.count(Participant.id)).where(Participant.partnership_id == partnership.id))
+    criteria = reports.success_criteria(_scope(partnership))
+    assert criteria.enrolled == enrolled == 8
+    assert criteria.enrolled_target == DEMO_TARGETS["enrolled"]
+    assert criteria.closer_target == pytest.approx(DEMO_TARGETS["closer_share"])
+    assert criteria.declined == 1  # the consent note names them
+    assert 1 <= criteria.closer <= criteria.at_least_a_year
+    assert criteria.without_two_measurements == 0
+
+
+def test_hire_rates_and_outcomes(seeded):
+    overall = reports.hire_rates(_scope(None))[0]
+    assert 0 < overall.hired < overall.ended
+    found = reports.outcomes(_scope(None))
+    counts = {row.outcome: row for row in found.rows}
+    assert all(counts[outcome].count > 0 for outcome in Outcome)
+    assert counts[Outcome.FLEX_JOB].approved > 0 and counts[Outcome.FLEX_JOB].pending > 0
+    assert found.hires > counts[Outcome.NOT_HIRED].count  # most end in a hire
+    assert reports.median_days_to_hire(_scope(None)) > 0
+    for partnership in db.session.scalars(select(Partnership)):
+        assert reports.hire_rates(_scope(partnership))[0].hired > 0, partnership.name
+
+
+def test_internship_history_per_partnership(seeded):
+    today = local_today()
+    scenario = {spec.name for specs in SCENARIO_COMPANIES.values() for spec in specs}
+    for partnership in db.session.scalars(select(Partnership)):
+        internships = db.session.scalars(select(Agreement).where(Agreement.partnership_id == partnership.id)).all()
+        ended = [a for a in internships if a.state is State.ENDED]
+        assert 6 <= len(ended) <= 10, partnership.name
+        assert sum(a.outcome.is_hire for a in ended) > len(ended) / 2, partnership.name
+        assert 1 <= sum(a.state is State.ACTIVE for a in internships) <= 2, partnership.name
+        for agreement in ended:
+            assert today - timedelta(days=2 * 366) <= agreement.ended_on <= today
+            assert agreement.start_date >= agreement.participant.course_start
+            assert agreement.ended_on <= agreement_services.planned_end(agreement)
+            assert [e.kind for e in agreement.events] == ["import"]
+            if agreement.outcome.is_hire:
+                assert agreement.outcome_hours and agreement.ended_on < agreement.outcome_start <= today
+                assert agreement.not_hired_reason is None
+            else:
+                assert agreement.not_hired_reason is not None and agreement.place_after_hire is None
+            assert (agreement.decision is not None) == agreement.outcome.needs_decision
+        for agreement in internships:
+            assert agreement.job_function.company.name not in scenario
+            assert agreement.mentor.company_id == agreement.job_function.company_id
+        # A participant is hired at most once, and not before an internship under way.
+        for participant in {a.participant for a in internships}:
+            own = sorted((a for a in internships if a.participant is participant), key=lambda a: a.start_date)
+            assert sum(a.outcome is not None and a.outcome.is_hire for a in own) <= 1
+            assert all(a.outcome is not None and not a.outcome.is_hire for a in own[:-1]), participant.name
+
+
+def test_internships_under_way_keep_free_places_and_have_a_timeline(seeded):
+    today = local_today()
+    active = db.session.scalars(select(Agreement).where(Agreement.state == State.ACTIVE)).all()
+    taken = agreement_services.places_taken({a.job_function_id for a in active})
+    for agreement in active:
+        assert taken[agreement.job_function_id] < agreement.job_function.places
+        assert agreement.start_date < today and not agreement_services.warnings(agreement, today)
+        assert [e.to_state for e in agreement.events if e.kind == "transition"] == [
+            State.DRAFT, State.SENT, State.CONFIRMED, State.ACTIVE]
+        times = [e.at for e in agreement.events]
+        assert times == sorted(times) and times[-1].date() < today
+        assert agreement.goals and not agreement_services.plan_problems(agreement)
+        assert agreement.match_explanation is not None
+    overdue = [a for a in active if agreement_services.is_overdue(a, today)]
+    assert len(overdue) == 1 and overdue[0].partnership.name == "Ringkøbing-Skjern"
+    assert overdue[0].follow_ups
+
+
+def test_one_plan_waits_for_the_mentor_login_with_a_link_in_the_outbox(seeded):
+    (sent,) = db.session.scalars(select(Agreement).where(Agreement.state == State.SENT)).all()
+    mentor_user = db.session.scalar(select(User).where(User.email == "mentor@demo.example"))
+    assert sent.mentor_id == mentor_user.mentor_id
+    assert sent.job_function.company.name == MENTOR_LOGIN_COMPANY
+    assert sent.start_date > local_today()
+    assert agreement_services.capacity_problem(sent) is None  # the mentor can confirm it
+    (message,) = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient == sent.mentor.email and message.sent_at is None
+    assert "http://127.0.0.1:5000/m/" in message.body
+
+
+def test_mikkel_has_one_ended_internship_and_his_matching_is_intact(seeded):
+    from placement.matches.services import matches_for_participant
+
+    mikkel = _mikkel()
+    (agreement,) = db.session.scalars(select(Agreement).where(Agreement.participant_id == mikkel.id)).all()
+    assert agreement.state is State.ENDED and agreement.outcome is Outcome.NOT_HIRED
+    assert agreement.job_function.company.name not in {"Hestepensionen Ådalen", "Kalvegården Janderup"}
+    result = matches_for_participant(mikkel, limit=100)
+    first = result.suggestions[0]
+    assert (first.subject.title, first.subject.company.name) == ("Staldmedhjælper (hestepension)",
+                                                                 "Hestepensionen Ådalen")
+    kitchen = next(s for s in result.suggestions if s.subject.company.name == "Restaurant Torvekroen")
+    assert kitchen.rank > len(result.suggestions) / 2
+    far = [s for s in result.excluded if s.subject.company.name == "Kalvegården Janderup"]
+    assert far and all([r.code for r in s.reasons] == ["too_far"] for s in far)
+
+
+def test_the_demo_consultants_start_page_shows_the_work(seeded, client, login):
+    today = local_today()
+    login(db.session.scalar(select(User).where(User.email == "konsulent@demo.example")), password=DEMO_PASSWORD)
+    html = client.get("/").get_data(as_text=True)
+    overdue = html[html.index('id="overdue"'):html.index('id="waiting"')]
+    (late,) = [a for a in db.session.scalars(select(Agreement).where(Agreement.state == State.ACTIVE))
+               if agreement_services.is_overdue(a, today)]
+    assert f"/agreements/{late.id}" in overdue and late.participant.name in overdue
+    waiting = html[html.index('id="waiting"'):html.index('id="decisions"')]
+    sent = db.session.scalar(select(Agreement).where(Agreement.state == State.SENT))
+    assert f"/agreements/{sent.id}" in waiting
+    decisions = html[html.index('id="decisions"'):html.index('id="new-places"')]
+    assert "/agreements/" in decisions
+    places = html[html.index('id="new-places"'):]
+    assert "/agreements/" in places[:places.index("</ul>")]
+
+
+def test_the_coordinators_start_page_lists_the_measurement_due(seeded, client, login):
+    (participant, _latest), = db.session.execute(due_select(local_today())).all()
+    login(db.session.scalar(select(User).where(User.email == "koordinator@demo.example")), password=DEMO_PASSWORD)
+    html = client.get("/").get_data(as_text=True)
+    due = html[html.index('id="due-heading"'):]
+    assert f"/participants/{participant.id}/measurements/new" in due and participant.name in due
+
+
+def test_the_dashboard_and_the_progress_page_have_something_to_show(seeded, client, login):
+    login(db.session.scalar(select(User).where(User.email == "konsulent@demo.example")), password=DEMO_PASSWORD)
+    html = client.get("/reports").get_data(as_text=True)
+    assert "8 enrolled, 1 declined consent: the figures cover 7" in html
+    assert "Restaurant Torvekroen" not in html  # the worked example's companies have no history
+    mikkel = _mikkel()
+    html = client.get(f"/participants/{mikkel.id}").get_data(as_text=True)
+    assert "+1, +0, +2, +1 = +4" in html
+
+
+def test_the_mentor_login_sees_the_plan_waiting_for_them(seeded, client, login):
+    login(db.session.scalar(select(User).where(User.email == "mentor@demo.example")), password=DEMO_PASSWORD)
+    html = client.get("/m/agreements").get_data(as_text=True)
+    sent = db.session.scalar(select(Agreement).where(Agreement.state == State.SENT))
+    assert sent.job_function.title in html and "waits for your answer" in html
+
+
+def test_hires_reopen_their_place_except_the_latest(seeded):
+    for partnership in db.session.scalars(select(Partnership)):
+        hires = db.session.scalars(select(Agreement).where(
+            Agreement.partnership_id == partnership.id, Agreement.state == State.ENDED,
+            Agreement.outcome != Outcome.NOT_HIRED)).all()
+        (unsettled,) = [a for a in hires if a.place_after_hire is None]
+        assert unsettled.ended_on == max(a.ended_on for a in hires), partnership.name
+        assert all(a.place_after_hire is PlaceAfterHire.REOPENED for a in hires if a is not unsettled)
+        assert all(a.decision_date is None for a in hires if a.decision is Decision.PENDING)
+        # Pending decisions are the latest ones, not left open for years.
+        decided = [a.ended_on for a in hires if a.decision in (Decision.APPROVED, Decision.REJECTED)]
+        assert all(a.ended_on >= max(decided, default=a.ended_on) for a in hires if a.decision is Decision.PENDING)

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, Enum, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, Enum, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -119,6 +119,12 @@ class Agreement(Audited, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("weekly_hours BETWEEN 1 AND 40", name="weekly_hours"),
         CheckConstraint("planned_weeks BETWEEN 1 AND 260", name="planned_weeks"),
+        # Covering indexes for the dashboard (placement/reports/services.py): the database answers the hire rates
+        # and the funnel from the index alone instead of visiting every agreement row.
+        Index("ix_agreements_report_ended", "state", "ended_on", "partnership_id", "participant_id", "outcome",
+              "decision", "job_function_id", "mentor_id", "consultant_id", "start_date", "outcome_start"),
+        Index("ix_agreements_report_progress", "participant_id", "state", "outcome", "start_date", "ended_on",
+              "partnership_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -45,6 +45,7 @@ EVENT_KINDS = {
     "place": _l("The place after the hire"),
     "plan": _l("Plan changed"),
     "goal": _l("Goal reached"),
+    "import": _l("Imported from earlier records"),
 }
 
 PLACE_LABELS = {

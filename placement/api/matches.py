@@ -8,7 +8,9 @@ from werkzeug.datastructures import MultiDict
 
 from placement.api.auth import roles_required
 from placement.api.views import _bool_arg, _int_arg, bp
+from placement.audit.services import record_suggestions
 from placement.auth.access import CASE_ROLES, get_or_404, get_participant_or_404
+from placement.extensions import db
 from placement.matches import services
 from placement.matches.forms import MatchFilterForm
 from placement.matches.views import CANDIDATE_SEEKERS
@@ -84,6 +86,9 @@ def participant_matches(participant_id: int):
     }
     if include_excluded:
         body["excluded"] = [_scored(s, "job_function", _job_function(s.subject)) for s in result.excluded]
+    # The results funnel's first step: the suggestions were shown (one event per young person and day).
+    if record_suggestions(db.session, participant):
+        db.session.commit()
     return body
 
 

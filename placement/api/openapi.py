@@ -25,6 +25,7 @@ from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, JobFunction, Mentor
 from placement.occupations.models import Occupation
 from placement.profile import DIMENSIONS, SCALE_MAX, SCALE_MIN
+from placement.reports.services import GROUPINGS
 
 TITLE = "placement API"
 VERSION = "1"
@@ -544,11 +545,107 @@ def _agreement_paths() -> dict:
     }
 
 
+# Results (the dashboard's figures) -----------------------------------------------------------------------------
+
+def _report_schemas() -> dict:
+    """The answers of ``placement.api.reports``: each starts with the scope, the period and who is left out."""
+    from placement.agreements.models import Outcome
+    from placement.reports.services import AGE_BANDS, FUNNEL
+
+    count = {"type": "integer", "minimum": 0}
+    share = {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+             "description": "A share 0–1; null when there is nothing to divide by."}
+    target = {"type": "number", "minimum": 0, "maximum": 1}
+    envelope = {
+        "scope": _object({"partnership_id": {"type": ["integer", "null"], "description": "Null: all partnerships."},
+                          "partnership": {"type": "string", "description": "Its name, or \"all\"."}}),
+        "period": _object({"from": {"type": "string", "format": "date"},
+                           "to": {"type": "string", "format": "date", "description": "The reference date."}}),
+        "left_out": _ref("ReportLeftOut"),
+    }
+    young_people = {"young_people": count}
+    return {
+        "ReportLeftOut": _object({
+            "enrolled": {**count, "description": "Enrolled by the reference date."},
+            "declined": {**count, "description": "Declined consent: left out of every other figure."},
+            "counted": {**count, "description": "The young people the figures cover."}}),
+        "ReportSuccessCriteria": _object({**envelope, "success_criteria": _object({
+            "enrolled": count, "enrolled_target": count, "declined": count, "counted": count,
+            "at_least_a_year": {**count, "description": "In the course at least a year at the reference date."},
+            "closer": {**count, "description": "Of those: total development from the first to the latest "
+                       "measurement above 0."},
+            "closer_share": share, "closer_target": target,
+            "without_two_measurements": {**count, "description": "Of those a year or more: fewer than two "
+                                         "measurements."}})}),
+        "ReportHireRates": _object({
+            **envelope, "by": {"type": ["string", "null"], "enum": [*GROUPINGS, None]},
+            "rates": {"type": "array", "items": _object({
+                "key": {"type": ["integer", "string", "null"], "description": "The group's id (an ISCO-08 major "
+                        "group's digit for occupation_group); null overall or when unknown."},
+                "label": {"type": ["string", "null"]}, "ended": count, "hired": count, "rate": share})},
+            "median_days_to_hire": {"type": ["number", "null"], "description": "From the internship's start to "
+                                    "the start of the job, over the hires."}}),
+        "ReportOutcomes": _object({
+            **envelope,
+            "outcomes": {"type": "array", "items": _object({
+                "outcome": {"type": "string", "enum": [o.value for o in Outcome]}, "count": count,
+                "pending": count, "approved": count, "rejected": count})},
+            "hires": count, "ordinary_or_flex": count, "ordinary_or_flex_share": share,
+            "ordinary_or_flex_target": target}),
+        "ReportFunnel": _object({**envelope, "steps": {"type": "array", "items": _object({
+            "step": {"type": "string", "enum": list(FUNNEL)}, **young_people})}}),
+        "ReportCohort": _object({
+            **envelope,
+            "course_years": {"type": "array", "items": _object({"years": {"type": ["integer", "null"]},
+                                                                **young_people})},
+            "ages": {"type": "array", "items": _object({
+                "band": {"type": "string", "enum": [label for _low, _high, label in AGE_BANDS]}, **young_people})},
+            "disabilities": {"type": "array", "items": _object({
+                "cognitive": {"type": "boolean"}, "psychological": {"type": "boolean"},
+                "physical": {"type": "boolean"}, **young_people})}}),
+    }
+
+
+_REPORT_PARAMETERS = {
+    "report_partnership": _param("partnership", "query", {"type": "string", "pattern": "^([0-9]+|all)$"},
+                                 "A partnership's id or \"all\" (administrators; default: all). Others may only "
+                                 "name their own."),
+    "report_from": _param("from", "query", {"type": "string", "format": "date"}, "The period's first day "
+                          "(default: the first course start in the scope)."),
+    "report_to": _param("to", "query", {"type": "string", "format": "date"}, "The period's last day, the "
+                        "reference date (default: today)."),
+    "report_by": _param("by", "query", {"type": "string", "enum": list(GROUPINGS)}, "Per company, job function, "
+                        "occupation group, mentor or consultant; overall when left out."),
+}
+
+
+def _report_paths() -> dict:
+    """The dashboard's figures; the same filters and roles as the page."""
+    params = ("report_partnership", "report_from", "report_to")
+
+    def report(endpoint: str, summary: str, schema: str, *extra: str) -> dict:
+        return {"get": _operation(endpoint, summary, schema=schema, params=(*params, *extra), errors=(404,),
+                                  tag="Reports")}
+
+    return {
+        "/reports/success-criteria": report("report_success_criteria", "The success criteria: enrolled against "
+                                            "target, a year or more in the course, closer to the labour market "
+                                            "against target.", "ReportSuccessCriteria"),
+        "/reports/hire-rates": report("report_hire_rates", "The placement-to-hire rate with its counts, overall or "
+                                      "per group, and the median days to a hire.", "ReportHireRates", "report_by"),
+        "/reports/outcomes": report("report_outcomes", "The outcomes of the internships that ended, with the job "
+                                    "centre's decisions, against the goal.", "ReportOutcomes"),
+        "/reports/funnel": report("report_funnel", "Young people per step, from suggestion to hire.", "ReportFunnel"),
+        "/reports/cohort": report("report_cohort", "Granted course lengths, ages at the course's start and "
+                                  "disability combinations.", "ReportCohort"),
+    }
+
+
 def document() -> dict:
     """Return the OpenAPI document (in English, whatever the request's language)."""
     with force_locale("en"):
         components_schemas = {**_schemas(), **_participant_schemas(), **_matching_schemas(),
-                              **_agreement_schemas()}
+                              **_agreement_schemas(), **_report_schemas()}
     paths = {
         **_resource("Young people", "/participants", "participant_id", "Participant", noun="young person",
                     detail="ParticipantDetail", list_params=("consultant_id", "active")),
@@ -560,6 +657,7 @@ def document() -> dict:
                     list_params=("company_id", "q", "active")),
         **_matching_paths(),
         **_agreement_paths(),
+        **_report_paths(),
         "/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "tags": ["Meta"], "security": [],
             "responses": {"200": {"description": "The OpenAPI document.",
@@ -580,13 +678,14 @@ def document() -> dict:
         "servers": [{"url": bp.url_prefix}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": "Young people"}, {"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"},
-                 {"name": "Matching"}, {"name": "Agreements"}, {"name": "Meta"}],
+                 {"name": "Matching"}, {"name": "Agreements"}, {"name": "Reports"},
+                 {"name": "Meta"}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "A personal API token, e.g. plc_…"}},
             "schemas": components_schemas,
-            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS, **_AGREEMENT_PARAMETERS},
+            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS, **_AGREEMENT_PARAMETERS, **_REPORT_PARAMETERS},
             "responses": _RESPONSES,
         },
     }

@@ -280,4 +280,5 @@ from placement.api import (  # noqa: E402 - these endpoints share this blueprint
     agreements,  # noqa: F401 - internship agreements
     matches,  # noqa: F401 - matching
     participants,  # noqa: F401 - young people
+    reports,  # noqa: F401 - the results dashboard's figures
 )

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask import g, has_app_context
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from placement.audit.models import Audited, AuditEvent
@@ -64,6 +64,26 @@ def record_access(session: Session, obj: Audited) -> None:
     session.execute(insert(AuditEvent.__table__).values(
         at=utcnow(), actor_id=actor_id, actor_label=actor_label, action="view", entity=obj.__tablename__,
         entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={}))
+
+
+def record_suggestions(session: Session, participant) -> bool:
+    """Record that a young person's internship suggestions were shown, at most once a day (UTC).
+
+    The dashboard's funnel counts these as its first step, "suggested". Return whether an event was written.
+    """
+    now = utcnow()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    entity_id = str(participant.id)
+    already = session.scalar(select(AuditEvent.id).where(
+        AuditEvent.action == "suggest", AuditEvent.entity == "participants", AuditEvent.entity_id == entity_id,
+        AuditEvent.at >= midnight).limit(1))
+    if already is not None:
+        return False
+    actor_id, actor_label = _actor()
+    session.execute(insert(AuditEvent.__table__).values(
+        at=now, actor_id=actor_id, actor_label=actor_label, action="suggest", entity="participants",
+        entity_id=entity_id, partnership_id=participant.partnership_id, changes={}))
+    return True
 
 
 @event.listens_for(Session, "before_flush")

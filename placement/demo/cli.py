@@ -10,8 +10,8 @@ demo_cli = AppGroup("demo", help="Synthetic demo data.")
 
 @demo_cli.command("seed")
 def seed() -> None:
-    """Create the four demo partnerships, their company networks, young people and demo logins (empty database
-    only)."""
+    """Create the four demo partnerships, their company networks, young people and demo logins, with targets,
+    progress measurements and internship history (empty database only)."""
     if has_data():
         click.echo("Database already has data; demo seed skipped.")
         _print_logins()
@@ -23,6 +23,9 @@ def seed() -> None:
     click.echo(f"In all: {counts['partnerships']} partnerships, {counts['companies']} companies, "
                f"{counts['mentors']} mentors, {counts['job_functions']} job functions, "
                f"{counts['participants']} young people, {counts['users']} users.")
+    click.echo(f"History: targets for {counts['targets']} partnerships, {counts['measurements']} progress "
+               f"measurements, {counts['agreements']} internships ({counts['agreements_active']} active, "
+               f"{counts['agreements_sent']} sent to the mentor, the rest ended).")
     _print_logins()
 
 

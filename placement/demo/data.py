@@ -10,33 +10,49 @@ Ringkøbing-Skjern holds a worked example for the matching screens: Mikkel Dyrho
 likes animals and needs a calm, predictable workplace within 15 km of Skjern. Its network holds, besides the
 generated companies (``SCENARIO_COMPANIES``), a hectic restaurant kitchen in Skjern, a calm horse pension in
 Tarm and a calm calf farm in Janderup, about 38 km away: too far for him.
+
+So that the dashboard and the progress pages have something to show, the seed also gives every partnership the
+report's targets, progress measurements for every young person (at the start and about every six months; one in
+Ringkøbing-Skjern is overdue) and two years of internships: earlier ones imported as they ended
+(``placement.agreements.history``), mostly in a hire, and a few under way through the workflow (one with a missed
+follow-up, one plan waiting for the mentor login's answer). Mikkel's progress is the report's example
+(+1, +0, +2, +1 = +4); his one earlier internship ended without a hire, so his matching stays as described.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
+from placement.agreements import history, plans
+from placement.agreements import services as agreements
+from placement.agreements.models import Agreement, Decision, NotHiredReason, Outcome, PlaceAfterHire, State
+from placement.agreements.services import Actor
 from placement.audit.services import set_actor
 from placement.auth.models import Partnership, Role, User
 from placement.auth.services import create_user
 from placement.extensions import db
-from placement.geo.postcodes import lookup
+from placement.geo.postcodes import lookup, postcode_distance_km
 from placement.network.cvr import make_valid_cvr
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Disruption, Participant, Transport
 from placement.participants.services import add_years, local_today
 from placement.profile import DIMENSION_KEYS, SCALE_MAX, SCALE_MIN
+from placement.progress.models import PARAMETER_KEYS
+from placement.progress.services import add_months, record_measurement
+from placement.reports.services import save_targets
 
-__all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "MATCHING_EXAMPLE", "PARTNERSHIPS", "SCENARIO_COMPANIES",
-           "has_data", "seed_demo"]
+__all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_TARGETS", "EXAMPLE_MEASUREMENTS", "MATCHING_EXAMPLE",
+           "PARTNERSHIPS", "SCENARIO_COMPANIES", "has_data", "seed_demo"]
 
 SEED = 2019
 #: The password of every demo login: published on purpose, never use it for real accounts.
@@ -1009,6 +1025,416 @@ def _matching_example(b: _Builder, cohort: _Cohort, partnership: Partnership, sp
     return participant
 
 
+# --- history: targets, progress measurements and internships (invented) --------------------------------------
+
+#: Every partnership's targets, as in the report: 10 enrolled, 87 % of those a year or more in the course closer
+#: to the labour market, 80 % of the hires an ordinary job or a flex-job.
+DEMO_TARGETS = {"enrolled": 10, "closer_share": 0.87, "ordinary_or_flex_share": 0.8}
+
+#: Mikkel's measurements (motivation, work identity, clarification, knowledge), at the start and about every six
+#: months: +1, +0, +2, +1 = +4 from the first to the latest, the report's example (a step back on the way).
+EXAMPLE_MEASUREMENTS = ((5, 4, 3, 4), (5, 5, 4, 4), (6, 4, 5, 5))
+#: Mikkel's one earlier internship: a busy canteen kitchen near Tarm, ended after nine weeks, not hired.
+EXAMPLE_INTERNSHIP = "Storkøkkenet Ådalen"
+
+#: The mentor link in the one plan sent to a mentor is made for this address (``make run`` serves it) unless
+#: ``SERVER_NAME`` is configured.
+DEMO_BASE_URL = "http://127.0.0.1:5000"
+
+_FIRST_MEASUREMENT = "Første måling ved forløbets start, lavet sammen med den unge."
+_MEASUREMENT_COMMENTS = {
+    1: ("Små skridt frem: mere tro på, at arbejde er muligt.",
+        "Praktikken har givet et klarere billede af, hvad den unge gerne vil.",
+        "Kender nu flere jobmuligheder i lokalområdet; to skridt frem.",
+        "Møder mere stabilt og taler om sig selv som en, der arbejder."),
+    0: ("Står stille i perioden; vi har talt om, hvad der skal til for at komme videre.",
+        "Uændret; en periode med meget fravær, men motivationen er der stadig."),
+    -1: ("Et skridt tilbage efter en svær periode; to frem og ét tilbage.",
+         "Mindre motivation efter en afbrudt praktik; vi lægger en ny plan."),
+}
+#: How a young person's scores move between measurements (one step per parameter): in every partnership one
+#: measured more than once stands still and one goes back, the others move forward in small steps, sometimes two
+#: forward and one back (report section 7.5).
+_TRENDS = {"up": (-1, 0, 0, 0, 1, 1), "flat": (-1, 0, 0, 0, 1), "back": (-1, -1, 0, 0, 1)}
+
+_O, _D = Outcome, Decision
+#: The hires of each partnership's earlier internships, in the order its young people get them (as far as they
+#: have time for one): mostly an ordinary job or a flex-job (the decision approved or pending), and among them
+#: wage-subsidy jobs and protected employment.
+_HIRES: dict[str, tuple[tuple[Outcome, Decision | None], ...]] = {
+    "Ringkøbing-Skjern": ((_O.ORDINARY_JOB, None), (_O.FLEX_JOB, _D.PENDING), (_O.FLEX_JOB, _D.APPROVED),
+                          (_O.WAGE_SUBSIDY, _D.APPROVED), (_O.PROTECTED, _D.APPROVED), (_O.ORDINARY_JOB, None)),
+    "Aarhus": ((_O.ORDINARY_JOB, None), (_O.FLEX_JOB, _D.APPROVED), (_O.PROTECTED, _D.APPROVED),
+               (_O.FLEX_JOB, _D.PENDING), (_O.ORDINARY_JOB, None), (_O.WAGE_SUBSIDY, _D.APPROVED)),
+    "Randers": ((_O.FLEX_JOB, _D.APPROVED), (_O.ORDINARY_JOB, None), (_O.WAGE_SUBSIDY, _D.PENDING),
+                (_O.FLEX_JOB, _D.REJECTED), (_O.ORDINARY_JOB, None), (_O.PROTECTED, _D.APPROVED)),
+    "Frederikshavn": ((_O.ORDINARY_JOB, None), (_O.FLEX_JOB, _D.PENDING), (_O.PROTECTED, _D.APPROVED),
+                      (_O.FLEX_JOB, _D.APPROVED), (_O.WAGE_SUBSIDY, _D.APPROVED), (_O.ORDINARY_JOB, None)),
+}
+#: A hire, before it is known which one (any hire is scheduled the same way).
+_HIRE = Outcome.ORDINARY_JOB
+_JOB_HOURS = {_O.ORDINARY_JOB: (15, 20, 25, 30), _O.FLEX_JOB: (10, 12, 15, 20), _O.WAGE_SUBSIDY: (12, 15, 20),
+              _O.PROTECTED: (8, 10, 12)}
+#: Why an internship ended without a hire, besides moving on to another internship.
+_NOT_HIRED = (NotHiredReason.HEALTH, NotHiredReason.ANOTHER_COURSE, NotHiredReason.STOPPED, NotHiredReason.MOVED,
+              NotHiredReason.OTHER)
+#: The internships under way: Ringkøbing-Skjern has one with a missed follow-up, one on track and a plan sent to
+#: the mentor login; the others one each (Randers' and Frederikshavn's started too recently for a follow-up).
+_CURRENT = {"Ringkøbing-Skjern": ("overdue", "on_track", "sent"), "Aarhus": ("on_track",),
+            "Randers": ("recent",), "Frederikshavn": ("recent",)}
+#: Days since the start, weeks between follow-ups and the follow-ups held (days after the start) per kind.
+_ACTIVE = {"overdue": (75, 4, (29,)), "on_track": (38, 2, (14, 29)), "recent": (19, 4, ())}
+_FOLLOW_UP_NOTES = (
+    ("Godt i gang; møder til tiden og kender de faste opgaver.", "Prøve en ekstra opgave i næste periode."),
+    ("Har haft et par dage med fravær; aftalt at ringe til mentor om morgenen.", "Følge op på fremmødet."),
+    ("Mentor er tilfreds; den unge vil gerne op i timer.", "Tale om timetal ved næste opfølgning."),
+)
+_GOALS = ("Møder til tiden på de aftalte dage.", "Kan selv gå i gang med dagens faste opgaver efter en måned.",
+          "Siger til, når en opgave er uklar eller bliver for meget.")
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+@dataclass
+class _History:
+    """Deterministic generators for the history, from their own seed so the network and cohort stay as they were."""
+
+    today: date
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED + 2))  # nosec B311
+
+    # Measurements ------------------------------------------------------------------------------------------
+
+    def measurement_days(self, start: date, until: date) -> list[date]:
+        """The first at the course's start, then about every six months (a little early rather than late)."""
+        day = min(start + timedelta(days=self.rng.randint(0, 10)), until)
+        days = [day]
+        while (following := add_months(day, 6) - timedelta(days=self.rng.randint(0, 21))) <= until:
+            days.append(following)
+            day = following
+        return days
+
+    def trajectory(self, count: int, trend: str) -> list[tuple[int, ...]]:
+        """Scores 1–10 that move in small steps and end, in total, higher ("up"), where they began ("flat") or
+        lower ("back")."""
+        wanted = {"up": 1, "flat": 0, "back": -1}[trend]
+        for _attempt in range(50):
+            scores = [self.rng.randint(2, 6) for _key in PARAMETER_KEYS]
+            result = [tuple(scores)]
+            for _step in range(count - 1):
+                scores = [max(1, min(10, s + self.rng.choice(_TRENDS[trend]))) for s in scores]
+                result.append(tuple(scores))
+            change = sum(result[-1]) - sum(result[0])
+            if count < 2 or (change > 0) - (change < 0) == wanted:
+                break
+        return result
+
+    # Internships -------------------------------------------------------------------------------------------
+
+    def schedule(self, kinds: list[Outcome], earliest: date, latest_end: date) -> list[tuple[date, int, date]] | None:
+        """Return (start, planned weeks, last day) per internship, one after the other, or None if they do not fit.
+
+        A hire runs its planned length; an internship without a hire often ends early.
+        """
+        for short in (False, True):
+            planned = [13 if short else self.rng.choice((13, 20, 26, 26, 39)) for _kind in kinds]
+            weeks = [p if kind.is_hire else self.rng.randint(min(6, p), p) for p, kind in zip(planned, kinds,
+                                                                                               strict=True)]
+            gaps = [self.rng.randint(14, 45) for _kind in kinds[1:]]
+            slack = (latest_end - earliest).days + 1 - sum(w * 7 for w in weeks) - sum(gaps)
+            if slack >= 0:
+                break
+        else:
+            return None
+        day, result = earliest + timedelta(days=self.rng.randint(0, slack)), []
+        for i, (p, w) in enumerate(zip(planned, weeks, strict=True)):
+            end = day + timedelta(weeks=w, days=-1)
+            result.append((day, p, end))
+            if i < len(gaps):
+                day = end + timedelta(days=gaps[i] + 1)
+        return result
+
+    def weekly_hours(self, participant: Participant, job: JobFunction) -> int:
+        low, high = max(participant.hours_min, job.hours_min), min(participant.hours_max, job.hours_max)
+        return self.rng.randint(low, high) if low <= high else participant.hours_min
+
+
+def _targets(partnerships: dict[str, Partnership]) -> int:
+    for partnership in partnerships.values():
+        save_targets(partnership.id, **DEMO_TARGETS)
+    return len(partnerships)
+
+
+def _measurements(h: _History, people: dict[str, list[Participant]], users: dict[tuple[str, Role], User]) -> int:
+    """Measure every young person at the start and about every six months, except one in Ringkøbing-Skjern whose
+    latest measurement is more than six months old (so "measurements due" lists someone)."""
+    example = MATCHING_EXAMPLE["partnership"]
+    late = [p for p in people[example] if p.active and p.name != MATCHING_EXAMPLE["name"]
+            and p.course_start <= add_months(h.today, -9)]
+    due = h.rng.choice(late) if late else None
+    count = 0
+    for name, participants in people.items():
+        recorder = users.get((name, Role.COORDINATOR))
+        schedule = {}
+        for participant in participants:
+            until = min(h.today, add_years(participant.course_start, participant.course_years) - timedelta(days=1))
+            if participant is due:
+                until = add_months(h.today, -7)
+            schedule[participant.id] = h.measurement_days(participant.course_start, until)
+        again = [p for p in participants if len(schedule[p.id]) > 1 and p.name != MATCHING_EXAMPLE["name"]]
+        trends = dict(zip((p.id for p in h.rng.sample(again, min(2, len(again)))), ("flat", "back"), strict=False))
+        for participant in participants:
+            days = schedule[participant.id]
+            if participant.name == MATCHING_EXAMPLE["name"]:
+                series = list(EXAMPLE_MEASUREMENTS)
+                days = days[:len(series)]
+            else:
+                series = h.trajectory(len(days), trends.get(participant.id, "up"))
+            previous = None
+            for day, scores in zip(days, series, strict=True):
+                if previous is None:
+                    comment = _FIRST_MEASUREMENT
+                else:
+                    step = sum(scores) - sum(previous)
+                    comment = h.rng.choice(_MEASUREMENT_COMMENTS[(step > 0) - (step < 0)])
+                record_measurement(participant, {"measured_on": day, "comment": comment,
+                                                 **dict(zip(PARAMETER_KEYS, scores, strict=True))}, recorder)
+                previous = scores
+                count += 1
+    return count
+
+
+def _staff(users: dict[tuple[str, Role], User], name: str, participant: Participant | None = None) -> Actor:
+    """The person who acts in a partnership's internships: the case's consultant, else a coordinator or admin."""
+    user = participant.consultant if participant is not None and participant.consultant else None
+    for role in (Role.CONSULTANT, Role.COORDINATOR, Role.ADMIN):
+        user = user or users.get((name, role))
+    return Actor(user, user.name, False) if user is not None else Actor(None, "demo seed", False)
+
+
+def _suggestions(participant: Participant, excluded: set[int]) -> list[JobFunction]:
+    """The job functions the matching suggests for the young person, best first, outside the worked example; when
+    it suggests none, the partnership's job functions nearest first."""
+    from placement.matches.services import matches_for_participant
+
+    suggested = [s.subject for s in matches_for_participant(participant, limit=12).suggestions
+                 if s.subject.company_id not in excluded]
+    if suggested:
+        return suggested
+    jobs = db.session.scalars(select(JobFunction).join(JobFunction.company).where(
+        Company.partnership_id == participant.partnership_id, Company.id.not_in(excluded), JobFunction.active,
+        JobFunction.mentor_id.is_not(None)).order_by(JobFunction.id)).all()
+    return sorted(jobs, key=lambda j: postcode_distance_km(participant.postcode, j.company.postcode) or 0.0)
+
+
+def _pick(h: _History, candidates: list[JobFunction], avoid: set[int], fits=lambda _job: True) -> JobFunction | None:
+    """One of the first few fitting candidates, preferring companies not in ``avoid``."""
+    fitting = [job for job in candidates if fits(job)]
+    fresh = [job for job in fitting if job.company_id not in avoid] or fitting
+    return h.rng.choice(fresh[:4]) if fresh else None
+
+
+@dataclass
+class _Ended:
+    """An earlier internship to import: (start, planned weeks, last day) in ``when``."""
+
+    participant: Participant
+    job: JobFunction
+    outcome: Outcome
+    decision: Decision | None
+    reason: NotHiredReason | None
+    when: tuple[date, int, date]
+
+
+def _import(h: _History, row: _Ended, *, actor: Actor, settled: bool) -> Agreement:
+    """Import an earlier internship as it ended; ``settled``: a hire's place was re-opened for the next one."""
+    (start, planned, ended), kind = row.when, row.outcome
+    values = {"state": State.ENDED, "start_date": start, "planned_weeks": planned,
+              "weekly_hours": h.weekly_hours(row.participant, row.job), "ended_on": ended, "outcome": kind,
+              "not_hired_reason": row.reason, "decision": None, "decision_date": None, "outcome_hours": None,
+              "outcome_start": None, "place_after_hire": None}
+    if kind.is_hire:
+        values["outcome_hours"] = h.rng.choice(_JOB_HOURS[kind])
+        values["outcome_start"] = min(ended + timedelta(days=h.rng.randint(1, 21)), h.today)
+        values["place_after_hire"] = PlaceAfterHire.REOPENED if settled else None
+    if kind.needs_decision and row.decision in (Decision.APPROVED, Decision.REJECTED):
+        values["decision"] = row.decision
+        values["decision_date"] = min(ended + timedelta(days=h.rng.randint(14, 60)), h.today)
+    return history.import_agreement(row.participant, row.job, row.job.mentor, values, actor)
+
+
+def _plan(h: _History, participant: Participant, job: JobFunction, mentor: Mentor, follow_up_weeks: int) -> dict:
+    first = participant.name.split()[0]
+    company = job.company
+    defaults = plans.plan_defaults(participant, job, h.today)
+    return {
+        "purpose": f"At {first} afprøver arbejdet som {job.title.lower()} og finder ud af, om det kan blive til "
+                   "et job, evt. et fleksjob.",
+        "tasks": defaults["tasks"], "support": defaults["support"],
+        "works_with": f"{mentor.name} (mentor) og de faste kolleger på stedet.",
+        "meeting": f"{company.address}, {company.postcode} {company.town}; mødetid kl. 8.00. Første dag tager "
+                   "jobkonsulenten med.",
+        "follow_up_plan": f"Opfølgning hver {follow_up_weeks}. uge med {first}, mentor og jobkonsulenten.",
+        "follow_up_weeks": follow_up_weeks, "planned_weeks": 26, "weekly_hours": h.weekly_hours(participant, job),
+        "schedule": "Mandag til torsdag, faste mødetider.", "goals": list(_GOALS),
+    }
+
+
+def _explanation(participant: Participant, job: JobFunction, on: date) -> dict | None:
+    explanation = plans.match_explanation(participant, job, on)
+    if explanation is not None:
+        explanation["on"] = on.isoformat()
+    return explanation
+
+
+def _dates(today: date, kind: str) -> tuple[date, date, int, tuple[int, ...]]:
+    """Return when an internship under way was created and starts, its weeks between follow-ups and the
+    follow-ups held (days after the start)."""
+    if kind == "sent":
+        return today - timedelta(days=2), today + timedelta(days=14), 4, ()
+    days, weeks, held = _ACTIVE[kind]
+    start = today - timedelta(days=days)
+    return start - timedelta(days=21), start, weeks, held
+
+
+def _current(h: _History, kind: str, participant: Participant, job: JobFunction, mentor: Mentor,
+             explanation: dict | None, staff: Actor) -> Agreement:
+    """An internship under way, through the workflow: created from a match, sent, confirmed by the mentor through
+    the link, started, and followed up; the timeline carries the days it happened. ``sent``: waits for the mentor
+    (an e-mail with a fresh link in the outbox)."""
+    created, start, weeks, held = _dates(h.today, kind)
+    plan = _plan(h, participant, job, mentor, weeks)
+    agreement = agreements.new_agreement(participant=participant, job_function=job, mentor=mentor,
+                                         consultant=participant.consultant, start_date=start, actor=staff,
+                                         match_explanation=explanation, **plan)
+    agreement.events[-1].at = _at(created)
+    if kind == "sent":
+        app = current_app._get_current_object()
+        # The link is a URL: outside a request it needs SERVER_NAME, or the address the demo is served on.
+        context = (contextlib.nullcontext() if app.config.get("SERVER_NAME")
+                   else app.test_request_context(base_url=DEMO_BASE_URL))
+        with context:
+            agreements.send_to_mentor(agreement, staff)
+        return agreement
+    agreements.transition(agreement, "send", staff).at = _at(created + timedelta(days=1))
+    agreements.transition(agreement, "confirm", Actor(None, f"{mentor.name} (link)", True)).at = _at(
+        created + timedelta(days=4), 14)
+    agreements.transition(agreement, "start", staff).at = _at(start, 8)
+    for i, offset in enumerate(held if staff.user is not None else ()):
+        note, next_step = _FOLLOW_UP_NOTES[i % len(_FOLLOW_UP_NOTES)]
+        agreements.log_follow_up(agreement, staff.user, start + timedelta(days=offset), note, next_step)
+        agreement.events[-1].at = _at(start + timedelta(days=offset), 13)
+    return agreement
+
+
+def _internships(h: _History, people: dict[str, list[Participant]], users: dict[tuple[str, Role], User],
+                 companies: dict[str, Company]) -> dict[str, int]:
+    """Each partnership's internships of the last two years: most ended in a hire, some not; and those under way.
+
+    Earlier internships are imported as they stand (``agreements.history``); those under way go through the
+    workflow. The job functions are the matching's suggestions for the young person (made before any internship
+    exists), never the worked example's companies; an internship under way leaves a free place in its job function.
+    """
+    scenario = {companies[spec.name].id for specs in SCENARIO_COMPANIES.values() for spec in specs}
+    counts = {"agreements": 0, "active": 0, "sent": 0}
+    for name, participants in people.items():
+        example = next((p for p in participants if p.name == MATCHING_EXAMPLE["name"]), None)
+        others = [p for p in participants if p is not example]
+        suggested = {p.id: _suggestions(p, scenario) for p in others}
+        used: set[int] = set()  # companies, for variety
+
+        # Under way: in the course for a while; a free place and a mentor with room.
+        current = [p for p in others if p.active and (h.today - p.course_start).days >= 100]
+        h.rng.shuffle(current)
+        if current:  # the first goes to the one longest in the course: room for an earlier internship
+            current.insert(0, current.pop(current.index(min(current, key=lambda p: p.course_start))))
+        under_way, mentors, kinds = [], set(), list(_CURRENT[name])
+        if "sent" in kinds:  # the mentor login keeps room to confirm the plan sent to them
+            mentors.add(companies[MENTOR_LOGIN_COMPANY].mentors[0].id)
+            used.add(companies[MENTOR_LOGIN_COMPANY].id)
+        for participant in current:
+            if not kinds:
+                break
+            if kinds[0] == "sent":
+                company = companies[MENTOR_LOGIN_COMPANY]
+                job, mentor = min(company.job_functions, key=lambda j: j.id), company.mentors[0]
+            else:
+                job = _pick(h, suggested[participant.id], used,
+                            lambda j, held=mentors: j.places >= 2 and j.mentor is not None and j.mentor_id not in held)
+                if job is None:
+                    continue
+                mentor = job.mentor
+                mentors.add(mentor.id)
+            used.add(job.company_id)
+            # Scored now, while the network is as it was when the internship was suggested (and still cached).
+            kind = kinds.pop(0)
+            under_way.append((kind, participant, job, mentor,
+                              _explanation(participant, job, _dates(h.today, kind)[0])))
+
+        # Ended: the others each end in a hire (one after a first internship without), the last one without.
+        chains = []  # (participant, [(outcome, decision, reason)], latest last day)
+        rest = [p for p in others if p not in {u[1] for u in under_way}]
+        h.rng.shuffle(rest)
+        alone = rest[-1] if len(rest) >= 6 else None
+        # The one longest in the course tried another place first.
+        veteran = min((p for p in rest if p is not alone), key=lambda p: p.course_start, default=None)
+        for participant in rest:
+            if participant is alone:
+                chain = [(Outcome.NOT_HIRED, None, h.rng.choice(_NOT_HIRED))]
+            else:
+                chain = [(_HIRE, None, None)]  # which hire: once it is known to fit
+                if participant is veteran:
+                    chain.insert(0, (Outcome.NOT_HIRED, None, NotHiredReason.ANOTHER_INTERNSHIP))
+            end = min(h.today, add_years(participant.course_start, participant.course_years))
+            chains.append((participant, chain, end - timedelta(days=21)))
+        if under_way:  # the first one under way came after an internship that did not lead to a hire
+            kind, participant = under_way[0][:2]
+            chains.append((participant, [(Outcome.NOT_HIRED, None, NotHiredReason.ANOTHER_INTERNSHIP)],
+                           _dates(h.today, kind)[0] - timedelta(days=14)))
+
+        planned: list[_Ended] = []
+        hires = iter(_HIRES[name])
+        for participant, chain, latest_end in chains:
+            earliest = max(participant.course_start + timedelta(days=14), h.today - timedelta(days=700))
+            when = h.schedule([c[0] for c in chain], earliest, latest_end) if earliest < latest_end else None
+            if when is None and len(chain) > 1:
+                chain = chain[1:]
+                when = h.schedule([c[0] for c in chain], earliest, latest_end)
+            for (outcome, decision, reason), slot in zip(chain, when or (), strict=False):
+                job = _pick(h, suggested[participant.id], used)
+                if job is not None:
+                    if outcome is _HIRE:
+                        outcome, decision = next(hires, (Outcome.ORDINARY_JOB, None))
+                    used.add(job.company_id)
+                    planned.append(_Ended(participant, job, outcome, decision, reason, slot))
+        # Decisions still pending belong to the latest hires.
+        hired = sorted((row for row in planned if row.outcome.is_hire), key=lambda row: row.when[2])
+        decided = sorted(((row.outcome, row.decision) for row in hired), key=lambda k: k[1] is Decision.PENDING)
+        for row, (outcome, decision) in zip(hired, decided, strict=True):
+            row.outcome, row.decision = outcome, decision
+        if example is not None:
+            planned.append(_example_internship(example, companies))
+        # The latest hire's place is not settled yet: the start page asks the consultant to agree a new one.
+        for row in sorted(planned, key=lambda row: row.when[0]):
+            _import(h, row, actor=_staff(users, name, row.participant), settled=not hired or row is not hired[-1])
+        counts["agreements"] += len(planned)
+
+        for kind, participant, job, mentor, explanation in under_way:
+            _current(h, kind, participant, job, mentor, explanation, _staff(users, name, participant))
+            counts["agreements"] += 1
+            counts["sent" if kind == "sent" else "active"] += 1
+    return counts
+
+
+def _example_internship(mikkel: Participant, companies: dict[str, Company]) -> _Ended:
+    """Mikkel's earlier internship: a busy canteen kitchen, ended after nine weeks without a hire; he moves on."""
+    job = min(companies[EXAMPLE_INTERNSHIP].job_functions, key=lambda j: j.id)
+    start = mikkel.course_start + timedelta(days=45)
+    return _Ended(mikkel, job, Outcome.NOT_HIRED, None, NotHiredReason.ANOTHER_INTERNSHIP,
+                  (start, 26, start + timedelta(weeks=9, days=-1)))
+
+
 def has_data() -> bool:
     """Return True when the database has a partnership already (the demo seed then stays away)."""
     return db.session.scalar(select(Partnership.id).limit(1)) is not None
@@ -1019,7 +1445,8 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
 
     Meant for an empty database (``RuntimeError`` when a partnership exists). ``progress(done, total)``
     is called after each company. Returns counts: partnerships, companies, mentors, job_functions, users,
-    participants, companies_per_partnership and participants_per_partnership (name -> count).
+    participants, companies_per_partnership and participants_per_partnership (name -> count), targets,
+    measurements, agreements, agreements_active and agreements_sent.
     """
     set_actor(None, "demo seed")
     if has_data():
@@ -1078,6 +1505,7 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
         counts["users"] += 1
 
     cohort = _Cohort(local_today())
+    young: dict[str, list[Participant]] = {}
     for spec in PARTNERSHIPS:
         partnership, people = partnerships[spec.name], _case_people(users, spec.name)
         added = []
@@ -1088,6 +1516,16 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
         db.session.flush()
         counts["participants"] += len(added)
         counts["participants_per_partnership"][spec.name] = len(added)
+        young[spec.name] = added
+
+    # The history, after the young people (whose data stays exactly as it was), from its own random seed.
+    h = _History(cohort.today)
+    counts["targets"] = _targets(partnerships)
+    counts["measurements"] = _measurements(h, young, users)
+    internships = _internships(h, young, users, companies)
+    counts["agreements"] = internships["agreements"]
+    counts["agreements_active"] = internships["active"]
+    counts["agreements_sent"] = internships["sent"]
     db.session.commit()
     return counts
 

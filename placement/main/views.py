@@ -5,11 +5,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from placement.agreements.access import start_page_work
-from placement.auth.access import CASE_EDITORS, EVERYONE, in_partnership, roles_required
+from placement.auth.access import CASE_EDITORS, EVERYONE, in_partnership, participant_scope, roles_required
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
+from placement.participants.models import Participant
 from placement.participants.services import local_today
+from placement.progress.services import due_select
+from placement.progress.views import RECORDERS
 
 bp = Blueprint("main", __name__)
 
@@ -38,7 +41,10 @@ def index():
     work = None
     if current_user.role in CASE_EDITORS:
         work = start_page_work(local_today())
-    return render_template("main/index.html", counts=counts, work=work)
+    due = None
+    if current_user.role in RECORDERS:
+        due = db.session.execute(participant_scope(due_select(local_today()), Participant)).all()
+    return render_template("main/index.html", counts=counts, work=work, due=due)
 
 
 @bp.post("/language")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from placement.audit.services import record_suggestions
 from placement.auth.access import (
     CASE_EDITORS,
     CASE_ROLES,
@@ -38,10 +39,14 @@ def for_participant(participant_id: int):
     form = MatchFilterForm(request.args, travel_limit=participant.max_km)
     form.validate()
     result = services.matches_for_participant(participant, form.filters())
-    return render_template("matches/for_participant.html", participant=participant, form=form, result=result,
+    page = render_template("matches/for_participant.html", participant=participant, form=form, result=result,
                            show_excluded=bool(form.excluded.data), components=COMPONENTS,
                            own_weights=services.has_own_weights(participant.partnership_id),
                            may_agree=current_user.role in CASE_EDITORS)
+    # The results funnel's first step: the suggestions were shown (one event per young person and day).
+    if record_suggestions(db.session, participant):
+        db.session.commit()
+    return page
 
 
 @bp.get("/participants/<int:participant_id>/internships/compare")

@@ -24,6 +24,7 @@ from placement.participants import services
 from placement.participants.forms import CASE_PEOPLE_FIELDS, ParticipantForm
 from placement.participants.models import Disruption, Participant
 from placement.participants.needs import NEEDS, SUPPORT_HIGH, SUPPORT_LOW
+from placement.progress.services import progress_of
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -114,7 +115,7 @@ def participant_detail(participant_id: int):
                            age=participant.age_on(today), disruptions=disruptions,
                            age_warning=services.age_warning(participant.date_of_birth, today),
                            course=services.course(participant, today), support_low=SUPPORT_LOW,
-                           support_high=SUPPORT_HIGH)
+                           support_high=SUPPORT_HIGH, progress=progress_of(participant, today))
 
 
 @bp.route("/<int:participant_id>/edit", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, SmallInteger, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -40,6 +40,9 @@ class Measurement(Audited, TimestampMixin, db.Model):
     """One measurement of the four parameters, recorded by the youth coordinator with the young person."""
 
     __tablename__ = "progress_measurements"
+    #: Covering index for the success criteria's first-and-latest measurement per young person.
+    __table_args__ = (Index("ix_progress_measurements_development", "participant_id", "measured_on", "id",
+                            "motivation", "work_identity", "clarification", "knowledge"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)

@@ -1,0 +1,333 @@
+"""Bringing a partnership's history in: progress measurements and internships with their outcomes, from CSV.
+
+No request access and no commit: the page and the CLI commit. The format follows ``placement.csvtools``
+(UTF-8, ``;`` or ``,``, columns by name, all-or-nothing, every error with its line and column). Import the
+company network and the young people first: these files refer to them.
+
+* Young people have no external id: a line names one by ``participant_name`` and ``participant_birth_date``
+  (both required; the name compared without regard to case, accents or æ/ae, ø/oe, å/aa). No match, or more
+  than one, is an error. Through the page, only the young people the importing user works on are matched.
+* ``measurements``: one line per measurement, the four parameters as whole numbers 1–10, validated by
+  ``MeasurementForm`` (the page's form).
+* ``internships``: the workplace by ``company_cvr`` and ``job_function_title`` (a job function of that company),
+  the mentor by ``mentor_email`` or ``mentor_name`` (empty: the job function's mentor); created directly as
+  ``active`` or ``ended`` with the outcome by ``placement.agreements.history``, whose rules are those of
+  recording an outcome and a decision.
+* A line that repeats one already registered (the same young person measured on the same day; the same young
+  person in the same job function from the same start date) is an error, so importing a file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from placement.agreements import history
+from placement.agreements.models import Agreement, Decision, NotHiredReason, Outcome, PlaceAfterHire
+from placement.agreements.services import Actor, AgreementError
+from placement.auth.access import participant_scope_for
+from placement.auth.models import Partnership, User
+from placement.csvtools import ColumnHelp, ImportReport, Row, RowError, bound_form, read_rows, validate, write_csv
+from placement.csvtools import column_help as _column_help
+from placement.csvtools import formdata as row_formdata
+from placement.extensions import db
+from placement.network.cvr import normalise_cvr
+from placement.network.models import Company, JobFunction, Mentor
+from placement.network.search import normalise
+from placement.participants.models import Participant
+from placement.participants.services import local_today
+from placement.progress import services
+from placement.progress.forms import (
+    INTERNSHIPS,
+    KINDS,
+    MEASUREMENTS,
+    InternshipHistoryForm,
+    MeasurementForm,
+    ParticipantRefForm,
+)
+from placement.progress.models import PARAMETER_KEYS, Measurement
+
+__all__ = ["COLUMNS", "INTERNSHIPS", "KINDS", "MEASUREMENTS", "REQUIRED", "column_help", "example_csv",
+           "import_csv"]
+
+_REF = ("participant_name", "participant_birth_date")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    MEASUREMENTS: (*_REF, "measured_on", *PARAMETER_KEYS, "comment"),
+    INTERNSHIPS: (*_REF, "company_cvr", "job_function_title", "mentor_email", "mentor_name", "start_date",
+                  "planned_weeks", "weekly_hours", "state", "ended_on", "outcome", "outcome_hours", "outcome_start",
+                  "not_hired_reason", "decision", "decision_date", "place_after_hire"),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    MEASUREMENTS: (*_REF, "measured_on", *PARAMETER_KEYS),
+    INTERNSHIPS: (*_REF, "company_cvr", "job_function_title", "start_date", "state"),
+}
+_FORMS = {MEASUREMENTS: MeasurementForm, INTERNSHIPS: InternshipHistoryForm}
+_WORKPLACE = ("company_cvr", "job_function_title", "mentor_email", "mentor_name")
+_FORM_FIELDS = {kind: tuple(c for c in COLUMNS[kind] if c not in (*_REF, *_WORKPLACE)) for kind in KINDS}
+#: Columns whose codes are read without regard to case.
+_CODES = ("state", "outcome", "not_hired_reason", "decision", "place_after_hire")
+
+
+def _codes(enum_class) -> str:
+    return ", ".join(m.value for m in enum_class)
+
+
+_LABELS = {
+    "participant_name": _l("The young person's name"),
+    "participant_birth_date": _l("The young person's date of birth"),
+    "company_cvr": _l("Company (CVR number)"),
+    "job_function_title": _l("Job function"),
+    "mentor_email": _l("Mentor's e-mail"),
+    "mentor_name": _l("Mentor's name"),
+}
+_HELP = {
+    "participant_name": _l("As registered in the service; with the date of birth it must name exactly one young "
+                           "person of the partnership."),
+    "participant_birth_date": _l("YYYY-MM-DD (also DD-MM-YYYY)."),
+    "measured_on": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future, not before 2000."),
+    **{key: _l("A whole number from 1 to 10.") for key in PARAMETER_KEYS},
+    "comment": _l("Free text; may be empty."),
+    "company_cvr": _l("The CVR number of a company already in the partnership's network."),
+    "job_function_title": _l("The title of one of the company's job functions."),
+    "mentor_email": _l("The e-mail address of one of the company's mentors. Empty: mentor_name, or else the "
+                       "job function's mentor."),
+    "mentor_name": _l("The name of one of the company's mentors, when there is no e-mail."),
+    "start_date": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future."),
+    "planned_weeks": _l("1 to 260. Empty: 26."),
+    "weekly_hours": _l("1 to 40. Empty: 15."),
+    "state": _l("active or ended."),
+    "ended_on": _l("For an ended internship: its last day."),
+    "outcome": _l("For an ended internship: %(codes)s.", codes=_codes(Outcome)),
+    "outcome_hours": _l("For a hire: the job's hours per week, 1 to 40."),
+    "outcome_start": _l("For a hire: the day the job starts."),
+    "not_hired_reason": _l("For not_hired: %(codes)s.", codes=_codes(NotHiredReason)),
+    "decision": _l("For flex_job, wage_subsidy and protected: %(codes)s. Empty: pending.", codes=_codes(Decision)),
+    "decision_date": _l("For an approved or rejected decision: its date."),
+    "place_after_hire": _l("For a hire: %(codes)s, or empty (not recorded yet).", codes=_codes(PlaceAfterHire)),
+}
+
+
+def column_help(kind: str) -> list[ColumnHelp]:
+    """Describe a kind's columns for the import page."""
+    return _column_help(_FORMS[kind], COLUMNS[kind], REQUIRED[kind], labels=_LABELS, descriptions=_HELP)
+
+
+class _Importer:
+    """Validate every row first (collecting every error), then create them all."""
+
+    def __init__(self, kind: str, partnership: Partnership, report: ImportReport, user: User | None):
+        self.kind = kind
+        self.partnership = partnership
+        self.report = report
+        self.user = user
+        self.today = local_today()
+        self._people: dict[tuple[str, object], list[Participant]] | None = None
+        self._companies: dict[str, Company] | None = None
+        self._existing: set[tuple] | None = None
+        self._seen: dict[tuple, int] = {}
+        #: What to create, in file order: (line, participant, data, job function, mentor).
+        self.valid: list[tuple[int, Participant, dict, JobFunction | None, Mentor | None]] = []
+
+    # The young person ---------------------------------------------------------------------------------------
+
+    def _participant(self, row: Row) -> Participant | None:
+        form = bound_form(ParticipantRefForm, row_formdata(row, ParticipantRefForm, _REF, flags=()))
+        if not form.validate():
+            for name, messages in form.errors.items():
+                for message in messages:
+                    row.error(name, message)
+            return None
+        if self._people is None:  # one query per import, not one per row
+            stmt = select(Participant).where(Participant.partnership_id == self.partnership.id)
+            if self.user is not None:
+                stmt = participant_scope_for(self.user, stmt, Participant)
+            self._people = {}
+            for person in db.session.scalars(stmt):
+                self._people.setdefault((normalise(person.name), person.date_of_birth), []).append(person)
+        name, born = form.participant_name.data.strip(), form.participant_birth_date.data
+        found = self._people.get((normalise(name), born), [])
+        if not found:
+            where = _("among the young people you work on") if self.user is not None else _("in the partnership")
+            row.error("participant_name", _("No young person named %(name)s and born %(born)s was found %(where)s.",
+                                            name=name, born=born.isoformat(), where=where))
+            return None
+        if len(found) > 1:
+            row.error("participant_name", _(
+                "%(count)s young people are named %(name)s and born %(born)s, so the line cannot say which one is "
+                "meant. Tell them apart in the service first (for example by a middle name).", count=len(found),
+                name=name, born=born.isoformat()))
+            return None
+        return found[0]
+
+    # The workplace ------------------------------------------------------------------------------------------
+
+    def _workplace(self, row: Row) -> tuple[JobFunction | None, Mentor | None]:
+        cvr = normalise_cvr(row.values.get("company_cvr", ""))
+        title = row.values.get("job_function_title", "")
+        if not cvr:
+            row.error("company_cvr", _("This field is required."))
+        if not title:
+            row.error("job_function_title", _("This field is required."))
+        if not cvr:
+            return None, None
+        if self._companies is None:
+            stmt = (select(Company).where(Company.partnership_id == self.partnership.id)
+                    .options(selectinload(Company.mentors), selectinload(Company.job_functions)))
+            self._companies = {c.cvr: c for c in db.session.scalars(stmt)}
+        company = self._companies.get(cvr)
+        if company is None:
+            row.error("company_cvr", _("No company with CVR number %(cvr)s in the partnership's network.", cvr=cvr))
+            return None, None
+        jobs = [j for j in company.job_functions if normalise(j.title) == normalise(title)] if title else []
+        if title and not jobs:
+            row.error("job_function_title", _("%(company)s has no job function called %(title)s.",
+                                              company=company.name, title=title))
+        elif len(jobs) > 1:
+            row.error("job_function_title", _("%(company)s has %(count)s job functions called %(title)s; rename "
+                                              "one in the service first.", company=company.name,
+                                              count=len(jobs), title=title))
+        job = jobs[0] if len(jobs) == 1 else None
+        return job, self._mentor(row, company, job)
+
+    def _mentor(self, row: Row, company: Company, job: JobFunction | None) -> Mentor | None:
+        email, name = row.values.get("mentor_email", ""), row.values.get("mentor_name", "")
+        if email:
+            mentor = next((m for m in company.mentors if m.email and m.email.casefold() == email.casefold()), None)
+            if mentor is None:
+                row.error("mentor_email", _("%(email)s is not a mentor of this company.", email=email))
+            elif name and normalise(name) != normalise(mentor.name):
+                row.error("mentor_name", _("The mentor with the e-mail %(email)s is called %(name)s.", email=email,
+                                           name=mentor.name))
+            return mentor
+        if name:
+            mentors = [m for m in company.mentors if normalise(m.name) == normalise(name)]
+            if not mentors:
+                row.error("mentor_name", _("%(name)s is not a mentor of this company.", name=name))
+            elif len(mentors) > 1:
+                row.error("mentor_name", _("The company has %(count)s mentors called %(name)s; give the mentor's "
+                                           "e-mail instead.", count=len(mentors), name=name))
+            return mentors[0] if len(mentors) == 1 else None
+        if job is not None and job.mentor is None:
+            row.error("mentor_email", _("Give the mentor's e-mail or name: the job function has no mentor."))
+        return job.mentor if job is not None else None
+
+    # One row per kind ---------------------------------------------------------------------------------------
+
+    def _once(self, row: Row, key: tuple, column: str, registered, repeated) -> None:
+        """Refuse a line that repeats a registered record or an earlier line of the file."""
+        if key in self._existing:
+            row.error(column, registered)
+        first = self._seen.setdefault(key, row.line)
+        if first != row.line:
+            row.error(column, repeated(first))
+
+    def measurements(self, row: Row) -> None:
+        form = bound_form(MeasurementForm, row_formdata(row, MeasurementForm, _FORM_FIELDS[MEASUREMENTS], flags=()),
+                          today=self.today)
+        data = validate(row, form)
+        participant = self._participant(row)
+        if data is None or participant is None:
+            return
+        if self._existing is None:
+            self._existing = {tuple(r) for r in db.session.execute(
+                select(Measurement.participant_id, Measurement.measured_on).join(Measurement.participant)
+                .where(Participant.partnership_id == self.partnership.id))}
+        day = data["measured_on"]
+        self._once(row, (participant.id, day), "measured_on",
+                   _("%(name)s already has a measurement on %(day)s.", name=participant.name, day=day.isoformat()),
+                   lambda line: _("%(name)s is measured on %(day)s on line %(line)s too.", name=participant.name,
+                                  day=day.isoformat(), line=line))
+        if not row.errors:
+            self.valid.append((row.line, participant, data, None, None))
+
+    def internships(self, row: Row) -> None:
+        formdata = row_formdata(row, InternshipHistoryForm, _FORM_FIELDS[INTERNSHIPS], flags=())
+        for name in _CODES:
+            if name in formdata:
+                formdata[name] = formdata[name].casefold()
+        form = bound_form(InternshipHistoryForm, formdata, today=self.today)
+        data = validate(row, form)
+        participant = self._participant(row)
+        job, mentor = self._workplace(row)
+        if data is None:
+            return
+        for name, message in history.problems(data):
+            row.error(name, message)
+        if participant is None or job is None or mentor is None or row.errors:
+            return
+        if self._existing is None:
+            self._existing = {tuple(r) for r in db.session.execute(
+                select(Agreement.participant_id, Agreement.job_function_id, Agreement.start_date)
+                .where(Agreement.partnership_id == self.partnership.id))}
+        start = data["start_date"]
+        self._once(row, (participant.id, job.id, start), "start_date",
+                   _("This internship is registered already: %(name)s as %(title)s from %(day)s.",
+                     name=participant.name, title=job.title, day=start.isoformat()),
+                   lambda line: _("The same internship is on line %(line)s too.", line=line))
+        if not row.errors:
+            self.valid.append((row.line, participant, data, job, mentor))
+
+    # Creating -----------------------------------------------------------------------------------------------
+
+    def create(self) -> int:
+        actor = Actor(self.user, self.user.name if self.user else "import (cli)", False)
+        for line, participant, data, job, mentor in self.valid:
+            if self.kind == MEASUREMENTS:
+                services.record_measurement(participant, data, self.user)
+                continue
+            try:
+                history.import_agreement(participant, job, mentor, data, actor)
+            except AgreementError as error:  # checked already; kept so that nothing half-made is committed
+                self.report.errors.append(RowError(line, "", str(error)))
+                return 0
+        db.session.flush()
+        return len(self.valid)
+
+
+def import_csv(kind: str, stream_or_text, partnership: Partnership, *, user: User | None = None,
+               progress: Callable[[int], object] | None = None) -> ImportReport:
+    """Import a history file of one kind into a partnership, all or nothing; the caller commits (or rolls back).
+
+    ``user``: who imports through the page; only the young people they work on are matched, and they are
+    named as the recorder. ``progress`` is called with the physical lines consumed as the rows are read.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    report = ImportReport(kind)
+    importer = _Importer(kind, partnership, report, user)
+    read_rows(stream_or_text, COLUMNS[kind], REQUIRED[kind], report, getattr(importer, kind), progress)
+    if report.errors:
+        return report
+    report.imported = importer.create()
+    return report
+
+
+#: Examples that import after the network's and the young people's example files (the same names and CVR).
+_EXAMPLE_PERSON = {"participant_name": "Eksempel Jensen", "participant_birth_date": "2001-05-17"}
+_EXAMPLES = {
+    MEASUREMENTS: [
+        {**_EXAMPLE_PERSON, "measured_on": "2024-08-01", "motivation": 4, "work_identity": 3, "clarification": 5,
+         "knowledge": 4, "comment": "Første måling, ved forløbets start."},
+        {**_EXAMPLE_PERSON, "measured_on": "2025-02-03", "motivation": 5, "work_identity": 3, "clarification": 7,
+         "knowledge": 5, "comment": "Efter praktik på lageret."},
+    ],
+    INTERNSHIPS: [
+        {**_EXAMPLE_PERSON, "company_cvr": "12345674", "job_function_title": "Lagermedarbejder",
+         "mentor_email": "anne@example.dk", "start_date": "2024-09-02", "planned_weeks": 13, "weekly_hours": 10,
+         "state": "ended", "ended_on": "2024-11-29", "outcome": "not_hired", "not_hired_reason": "another_internship"},
+        {**_EXAMPLE_PERSON, "company_cvr": "12345674", "job_function_title": "Lagermedarbejder",
+         "mentor_email": "anne@example.dk", "start_date": "2025-01-06", "planned_weeks": 26, "weekly_hours": 15,
+         "state": "ended", "ended_on": "2025-06-27", "outcome": "flex_job", "outcome_hours": 20,
+         "outcome_start": "2025-07-01", "decision": "approved", "decision_date": "2025-06-20",
+         "place_after_hire": "reopened"},
+    ],
+}
+
+
+def example_csv(kind: str) -> str:
+    """Return an example file of a kind (``;``, UTF-8 with byte-order mark)."""
+    return write_csv(COLUMNS[kind], [[row.get(column, "") for column in COLUMNS[kind]] for row in _EXAMPLES[kind]])

@@ -1,0 +1,112 @@
+"""The results dashboard: success criteria, placement-to-hire, outcomes, funnel and cohort, with CSV files; and
+the partnership's targets.
+
+Figures only, never a young person's name: every role that works on cases reads the whole partnership's
+results (an admin those of one partnership or all).
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from placement.auth.access import CASE_ROLES, roles_required
+from placement.auth.models import Partnership, Role
+from placement.csvtools import csv_response
+from placement.extensions import db
+from placement.reports import services, tables
+from placement.reports.filters import read_filters
+from placement.reports.forms import TargetsForm
+from placement.reports.models import Targets
+from placement.reports.services import GROUPINGS
+
+bp = Blueprint("reports", __name__)
+
+#: Who reads the results: the case roles, the municipality's caseworkers included.
+REPORT_READERS = CASE_ROLES
+#: Who sets a partnership's targets.
+TARGET_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"of": tables.of, "percent": tables.percent, "days": tables.days, "grouping_label": tables.grouping_label,
+            "rate_label": tables.rate_label,
+            "step_label": lambda step: tables.STEP_LABELS[step], "age_band": tables.age_band,
+            "disabilities": tables.disabilities, "course_years": tables.course_years}
+
+
+def _partnerships() -> list[Partnership]:
+    if not current_user.is_admin:
+        return []
+    return db.session.scalars(select(Partnership).order_by(Partnership.name)).all()
+
+
+@bp.get("/reports")
+@roles_required(REPORT_READERS)
+def dashboard():
+    """Show the partnership's results for a period, each table with its chart and its CSV file."""
+    filters = read_filters(request.args)
+    context = {"filters": filters, "partnerships": _partnerships(), "groupings": GROUPINGS,
+               "may_set_targets": current_user.role in TARGET_EDITORS and filters.partnership is not None}
+    if filters.errors:
+        return render_template("reports/dashboard.html", figures=None, **context), 400
+    figures = tables.figures(filters.scope)
+    return render_template("reports/dashboard.html", figures=figures, charts=tables.all_charts(figures),
+                           consent_note=tables.consent_note(figures.left_out), **context)
+
+
+@bp.get("/reports/<any(" + ", ".join(tables.TABLES) + "):table>.csv")
+@roles_required(REPORT_READERS)
+def table_csv(table: str):
+    """Download one of the dashboard's tables as CSV, for the same partnership and period."""
+    filters = read_filters(request.args)
+    if filters.errors:
+        abort(400, description=" ".join(filters.errors))
+    content = tables.table_csv(table, filters.scope, filters.scope_label)
+    name = f"{tables.FILE_NAMES[table]}-{filters.scope.start.isoformat()}-{filters.scope.end.isoformat()}.csv"
+    return csv_response(content, name)
+
+
+def _partnership_for_targets() -> Partnership:
+    """An admin may choose the partnership (``?partnership=ID``); a coordinator sets their own."""
+    ident = request.args.get("partnership", type=int)
+    if ident is None or ident == current_user.partnership_id:
+        if request.args.get("partnership", "").strip() not in ("", str(current_user.partnership_id)):
+            abort(404)
+        return current_user.partnership
+    if not current_user.is_admin:
+        abort(404)
+    return db.get_or_404(Partnership, ident)
+
+
+def _initial(targets: Targets | None) -> dict:
+    if targets is None:
+        defaults = Targets.__table__.c
+        values = (defaults.enrolled.default.arg, defaults.closer_share.default.arg,
+                  defaults.ordinary_or_flex_share.default.arg)
+    else:
+        values = (targets.enrolled, targets.closer_share, targets.ordinary_or_flex_share)
+    enrolled, closer, ordinary = values
+
+    def percent(share: float) -> float | int:
+        value = round(share * 100, 1)
+        return int(value) if value.is_integer() else value
+
+    return {"enrolled": enrolled, "closer_share": percent(closer), "ordinary_or_flex_share": percent(ordinary)}
+
+
+@bp.route("/reports/targets", methods=["GET", "POST"])
+@roles_required(TARGET_EDITORS)
+def targets():
+    """Let a youth coordinator set the partnership's targets: enrolled, closer share, ordinary-or-flex share."""
+    partnership = _partnership_for_targets()
+    own = services.targets_for(partnership.id)
+    form = TargetsForm(data=None if request.method == "POST" else _initial(own))
+    if form.validate_on_submit():
+        services.save_targets(partnership.id, **form.targets())
+        db.session.commit()
+        flash(_("The targets were saved."), "success")
+        return redirect(url_for(".dashboard", partnership=partnership.id) + "#success")
+    return render_template("reports/targets.html", form=form, partnership=partnership, own_targets=own is not None,
+                           partnerships=_partnerships())
