@@ -47,11 +47,15 @@ def browser():
 
 def _log_in(browser, server, user):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server + "/login")
     browser.find_element(By.ID, "email").send_keys(user.email)
     browser.find_element(By.ID, "password").send_keys(factories.PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form.form button[type=submit]").click()
+    # Wait for the start page: going on at once could cut the login short on a slow machine.
+    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "form[action='/logout']")))
 
 
 def test_consultant_finds_companies_as_they_type_and_a_wrong_cvr_is_refused(app, server, browser, partnership):
