@@ -1,14 +1,20 @@
 """Column types and mixins shared by the feature models."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 
 def utcnow() -> datetime:
     """Return the current time, timezone-aware in UTC."""
     return datetime.now(UTC)
+
+
+def enum_column(enum_class: type[enum.Enum], *, length: int) -> Enum:
+    """Return the column type of an enum: its values (not its names) in a VARCHAR of ``length``, no native type."""
+    return Enum(enum_class, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class UTCDateTime(TypeDecorator):

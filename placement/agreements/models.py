@@ -4,19 +4,15 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, Enum, ForeignKey, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
 from placement.auth.models import Partnership, User
-from placement.database import TimestampMixin, UTCDateTime, utcnow
+from placement.database import TimestampMixin, UTCDateTime, enum_column, utcnow
 from placement.extensions import db
 from placement.network.models import JobFunction, Mentor
 from placement.participants.models import Participant
-
-
-def _enum(enum_class):
-    return Enum(enum_class, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
 
 
 class State(enum.StrEnum):
@@ -133,7 +129,7 @@ class Agreement(Audited, TimestampMixin, db.Model):
     job_function_id: Mapped[int] = mapped_column(ForeignKey("job_functions.id"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentors.id"), index=True)
     consultant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    state: Mapped[State] = mapped_column(_enum(State), default=State.DRAFT, index=True)
+    state: Mapped[State] = mapped_column(enum_column(State, length=24), default=State.DRAFT, index=True)
     #: Optimistic locking: a change made on a stale version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -160,13 +156,13 @@ class Agreement(Audited, TimestampMixin, db.Model):
     extended_until: Mapped[date | None] = mapped_column(Date)
 
     ended_on: Mapped[date | None] = mapped_column(Date)
-    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, length=24))
     outcome_hours: Mapped[int | None] = mapped_column(SmallInteger)
     outcome_start: Mapped[date | None] = mapped_column(Date)
-    not_hired_reason: Mapped[NotHiredReason | None] = mapped_column(_enum(NotHiredReason))
-    decision: Mapped[Decision | None] = mapped_column(_enum(Decision))
+    not_hired_reason: Mapped[NotHiredReason | None] = mapped_column(enum_column(NotHiredReason, length=24))
+    decision: Mapped[Decision | None] = mapped_column(enum_column(Decision, length=24))
     decision_date: Mapped[date | None] = mapped_column(Date)
-    place_after_hire: Mapped[PlaceAfterHire | None] = mapped_column(_enum(PlaceAfterHire))
+    place_after_hire: Mapped[PlaceAfterHire | None] = mapped_column(enum_column(PlaceAfterHire, length=24))
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -209,8 +205,8 @@ class AgreementEvent(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: The user's name, or "mentor (link)" when the mentor acted through the e-mailed link.
     actor_label: Mapped[str] = mapped_column(String(254))
-    from_state: Mapped[State | None] = mapped_column(_enum(State))
-    to_state: Mapped[State] = mapped_column(_enum(State))
+    from_state: Mapped[State | None] = mapped_column(enum_column(State, length=24))
+    to_state: Mapped[State] = mapped_column(enum_column(State, length=24))
     #: Besides transitions: "follow_up", "outcome", "decision", "extension", "override", "place".
     kind: Mapped[str] = mapped_column(String(20), default="transition")
     comment: Mapped[str] = mapped_column(Text, default="")

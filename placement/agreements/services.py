@@ -141,24 +141,24 @@ def plan_problems(agreement: Agreement) -> list[str]:
     return missing
 
 
-def places_taken(job_function_ids, *, exclude_agreement_id: int | None = None) -> dict[int, int]:
-    """Return how many places each job function has taken by confirmed or active agreements."""
-    stmt = (select(Agreement.job_function_id, func.count(Agreement.id))
-            .where(Agreement.job_function_id.in_(list(job_function_ids)), Agreement.state.in_(HOLDS_PLACE))
-            .group_by(Agreement.job_function_id))
+def _holding_place(column, ids, exclude_agreement_id: int | None) -> dict[int, int]:
+    """Count the confirmed or active agreements per value of ``column`` (an Agreement column) among ``ids``."""
+    stmt = (select(column, func.count(Agreement.id))
+            .where(column.in_(list(ids)), Agreement.state.in_(HOLDS_PLACE))
+            .group_by(column))
     if exclude_agreement_id is not None:
         stmt = stmt.where(Agreement.id != exclude_agreement_id)
     return dict(db.session.execute(stmt).all())
+
+
+def places_taken(job_function_ids, *, exclude_agreement_id: int | None = None) -> dict[int, int]:
+    """Return how many places each job function has taken by confirmed or active agreements."""
+    return _holding_place(Agreement.job_function_id, job_function_ids, exclude_agreement_id)
 
 
 def interns_of(mentor_ids, *, exclude_agreement_id: int | None = None) -> dict[int, int]:
     """Return how many confirmed or active interns each mentor has."""
-    stmt = (select(Agreement.mentor_id, func.count(Agreement.id))
-            .where(Agreement.mentor_id.in_(list(mentor_ids)), Agreement.state.in_(HOLDS_PLACE))
-            .group_by(Agreement.mentor_id))
-    if exclude_agreement_id is not None:
-        stmt = stmt.where(Agreement.id != exclude_agreement_id)
-    return dict(db.session.execute(stmt).all())
+    return _holding_place(Agreement.mentor_id, mentor_ids, exclude_agreement_id)
 
 
 def capacity_problem(agreement: Agreement) -> str | None:

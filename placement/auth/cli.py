@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from placement.audit.services import set_actor
 from placement.auth import services
-from placement.auth.models import Partnership, Role, User
+from placement.auth.models import Role, User
+from placement.cli_tools import partnership_by_name
 from placement.extensions import db
 
 users_cli = AppGroup("users", help="Create, deactivate and list user accounts.")
@@ -22,11 +23,7 @@ users_cli = AppGroup("users", help="Create, deactivate and list user accounts.")
 def create(email: str, name: str, role: str, partnership_name: str, mentor_id: int | None, password: str) -> None:
     """Create a user account."""
     set_actor(None, "cli")
-    partnership = db.session.scalar(select(Partnership).where(Partnership.name == partnership_name))
-    if partnership is None:
-        names = ", ".join(db.session.scalars(select(Partnership.name).order_by(Partnership.name)))
-        raise click.BadParameter(f"no partnership named {partnership_name!r}; known: {names or 'none'}",
-                                 param_hint="--partnership")
+    partnership = partnership_by_name(partnership_name)
     if services.find_user_by_email(email):
         raise click.BadParameter(f"a user with e-mail {email} exists already", param_hint="--email")
     if services.password_problem(password):

@@ -7,11 +7,11 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
-from placement.database import TimestampMixin, UTCDateTime, utcnow
+from placement.database import TimestampMixin, UTCDateTime, enum_column, utcnow
 from placement.extensions import db
 
 
@@ -67,8 +67,7 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20,
-                                            values_callable=lambda e: [m.value for m in e]))
+    role: Mapped[Role] = mapped_column(enum_column(Role, length=20))
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     #: Set for role ``mentor``: the company mentor this account acts as.
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentors.id"), unique=True)

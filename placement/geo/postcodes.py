@@ -15,7 +15,7 @@ from importlib import resources
 
 from geopy.distance import geodesic
 
-__all__ = ["Postcode", "distance_km", "load_postcodes", "lookup", "postcode_distance_km"]
+__all__ = ["Postcode", "distance_km", "load_postcodes", "lookup", "lookup_known", "postcode_distance_km"]
 
 _PACKAGE = "placement.geo"
 _CSV_PATH = ("data", "dk_postcodes.csv")
@@ -61,6 +61,14 @@ def lookup(code: str) -> Postcode | None:
     if not _POSTCODE_RE.fullmatch(code):
         return None
     return load_postcodes().get(code)
+
+
+def lookup_known(code: str) -> Postcode:
+    """Return the Postcode of a code that must be known (a form has checked it); raise ValueError otherwise."""
+    place = lookup(code)
+    if place is None:
+        raise ValueError(f"unknown postcode {code}")
+    return place
 
 
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:

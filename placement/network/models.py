@@ -3,12 +3,12 @@
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
 from placement.auth.models import Partnership
-from placement.database import TimestampMixin
+from placement.database import TimestampMixin, enum_column
 from placement.extensions import db
 from placement.profile import ProfileMixin
 
@@ -32,9 +32,7 @@ class Company(Audited, TimestampMixin, db.Model):
     #: Danish company registration number: 8 digits passing the modulus-11 check; unique service-wide.
     cvr: Mapped[str] = mapped_column(String(8), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[CompanyKind] = mapped_column(
-        Enum(CompanyKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
-        default=CompanyKind.ORDINARY)
+    kind: Mapped[CompanyKind] = mapped_column(enum_column(CompanyKind, length=20), default=CompanyKind.ORDINARY)
     address: Mapped[str] = mapped_column(String(200), default="")
     #: Checked against the Danish postcode table, which also gives the coordinates.
     postcode: Mapped[str] = mapped_column(String(4))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from placement.auth.models import Partnership
 from placement.extensions import db
-from placement.geo import lookup
+from placement.geo import lookup_known
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.search import SearchDocument, SearchIndex, normalise
 from placement.profile import DIMENSION_KEYS
@@ -24,13 +24,6 @@ JOB_FUNCTION_FIELDS = ("title", "tasks", "hours_min", "hours_max", "places", "lo
                        *DIMENSION_KEYS)
 
 
-def _place(postcode: str):
-    place = lookup(postcode)
-    if place is None:
-        raise ValueError(f"unknown postcode {postcode}")
-    return place
-
-
 def apply_company(company: Company, data: dict) -> Company:
     """Set a company's fields from validated data; town and coordinates follow the postcode."""
     for field in COMPANY_FIELDS:
@@ -38,7 +31,7 @@ def apply_company(company: Company, data: dict) -> Company:
             setattr(company, field, data[field] if data[field] is not None or field == "employees" else "")
     if "kind" in data:
         company.kind = CompanyKind(data["kind"])
-    place = _place(company.postcode)
+    place = lookup_known(company.postcode)
     company.town, company.latitude, company.longitude = place.town, place.latitude, place.longitude
     return company
 
@@ -101,7 +94,7 @@ def apply_job_function(job_function: JobFunction, data: dict) -> JobFunction:
         postcode = data["location_postcode"] or None
         job_function.location_postcode = postcode
         if postcode:
-            place = _place(postcode)
+            place = lookup_known(postcode)
             job_function.location_town = place.town
             job_function.latitude, job_function.longitude = place.latitude, place.longitude
         else:

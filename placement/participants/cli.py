@@ -1,15 +1,13 @@
 """``flask participants import|export``."""
 
-import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from flask_babel import gettext as _
 
 from placement.audit.services import set_actor
+from placement.cli_tools import import_file, partnership_by_name
 from placement.extensions import db
-from placement.network.cli import _line_count, _partnership
 from placement.participants import csvio
 from placement.participants.models import Participant
 
@@ -22,20 +20,8 @@ participants_cli = AppGroup("participants", help="Import and export young people
 def import_command(file: Path, partnership_name: str) -> None:
     """Import young people from a CSV FILE: every row or, on any error, none."""
     set_actor(None, "cli")
-    partnership = _partnership(partnership_name)
-    data = file.read_bytes()
-    with click.progressbar(length=_line_count(data), label=f"Reading {file.name}", show_pos=True,
-                           file=sys.stderr) as bar:
-        report = csvio.import_csv(data, partnership, progress=bar.update)
-    for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    if not report.ok:
-        db.session.rollback()
-        for error in report.errors:
-            click.echo(str(error), err=True)
-        click.echo(_("Nothing was imported."), err=True)
-        click.get_current_context().exit(1)
-    db.session.commit()
+    partnership = partnership_by_name(partnership_name)
+    report = import_file(file, lambda data, progress: csvio.import_csv(data, partnership, progress=progress))
     click.echo(f"Imported {report.imported} young people into {partnership.name}.")
 
 
@@ -49,7 +35,7 @@ def export_command(partnership_name: str | None, output: Path | None) -> None:
     set_actor(None, "cli")
     stmt = csvio.export_select()
     if partnership_name is not None:
-        stmt = stmt.where(Participant.partnership_id == _partnership(partnership_name).id)
+        stmt = stmt.where(Participant.partnership_id == partnership_by_name(partnership_name).id)
     data = csvio.export_csv(db.session.scalars(stmt)).encode("utf-8")
     db.session.commit()
     if output is None:

@@ -8,19 +8,15 @@ import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Column, Date, Enum, Float, ForeignKey, SmallInteger, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Date, Float, ForeignKey, SmallInteger, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
 from placement.auth.models import Partnership, User
-from placement.database import TimestampMixin
+from placement.database import TimestampMixin, enum_column
 from placement.extensions import db
 from placement.occupations.models import Occupation
 from placement.profile import ProfileMixin
-
-
-def _enum(enum_class):
-    return Enum(enum_class, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class Disruption(enum.StrEnum):
@@ -125,13 +121,13 @@ class Participant(Audited, ProfileMixin, TimestampMixin, db.Model):
     #: How far the young person can travel to work, in km.
     max_km: Mapped[int] = mapped_column(SmallInteger, CheckConstraint("max_km BETWEEN 0 AND 200", name="max_km"),
                                         default=15)
-    transport: Mapped[Transport] = mapped_column(_enum(Transport), default=Transport.PUBLIC)
+    transport: Mapped[Transport] = mapped_column(enum_column(Transport, length=20), default=Transport.PUBLIC)
 
     #: The resource course: start and granted length (1–5 years, most often 3).
     course_start: Mapped[date] = mapped_column(Date)
     course_years: Mapped[int] = mapped_column(
         SmallInteger, CheckConstraint("course_years BETWEEN 1 AND 5", name="course_years"), default=3)
-    consent: Mapped[Consent | None] = mapped_column(_enum(Consent))
+    consent: Mapped[Consent | None] = mapped_column(enum_column(Consent, length=20))
     consent_date: Mapped[date | None] = mapped_column(Date)
 
     consultant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Select, select
 
 from placement.auth.models import Partnership, Role, User
 from placement.extensions import db
-from placement.geo import lookup
+from placement.geo import lookup_known
 from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Disruption, Participant, Transport
 from placement.profile import DIMENSION_KEYS
@@ -43,13 +43,6 @@ def case_people(partnership_id: int, participant: Participant | None = None) -> 
             for slot, role in CASE_PEOPLE.items()}
 
 
-def _place(postcode: str):
-    place = lookup(postcode)
-    if place is None:
-        raise ValueError(f"unknown postcode {postcode}")
-    return place
-
-
 def apply_participant(participant: Participant, data: dict) -> Participant:
     """Set a young person's fields from validated data; town and coordinates follow the postcode."""
     for field in PARTICIPANT_FIELDS:
@@ -74,7 +67,7 @@ def apply_participant(participant: Participant, data: dict) -> Participant:
         ids = list(dict.fromkeys(data["occupation_ids"] or ()))
         participant.occupations = db.session.scalars(select(Occupation).where(Occupation.id.in_(ids))).all() \
             if ids else []
-    place = _place(participant.postcode)
+    place = lookup_known(participant.postcode)
     participant.town, participant.latitude, participant.longitude = place.town, place.latitude, place.longitude
     return participant
 
