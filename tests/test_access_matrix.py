@@ -178,7 +178,8 @@ def world(app):
             consultant=users[Role.CONSULTANT] if key == "own" else None, start_date=date(2026, 9, 1),
             actor=agreement_services.Actor(None, "test", False), goals=["Møde til tiden"])
         agreement.state = State.SENT  # waiting for the mentor: visible on the mentor's own pages too
-        message = enqueue("mentor@example.com", "Plan", "Body", partnership_id=partnership.id)
+        message = enqueue("mentor@example.com", "Plan", "Body", partnership_id=partnership.id,
+                          agreement_id=agreement.id)
         db.session.commit()
         records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id)
     stranger = factories.user(Role.CONSULTANT, other)

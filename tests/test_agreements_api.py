@@ -224,3 +224,13 @@ def test_the_openapi_document_describes_what_the_agreement_endpoints_answer(clie
     conflict = client.post(f"{API}/agreements/{data['id']}/transitions", headers=setting["headers"],
                            json={"step": "start", "version": data["version"]}).get_json()
     assert set(conflict) <= set(schemas["AgreementConflict"]["properties"])
+
+
+def test_reading_an_agreement_is_recorded_as_a_view(client, setting):
+    from placement.audit.models import AuditEvent
+
+    agreement_id = _create(client, setting).get_json()["id"]
+    assert client.get(f"{API}/agreements/{agreement_id}", headers=setting["headers"]).status_code == 200
+    views = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "view",
+                                                        AuditEvent.entity == "agreements")).all()
+    assert [(v.entity_id, v.actor_id) for v in views] == [(str(agreement_id), setting["consultant"].id)]

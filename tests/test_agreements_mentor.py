@@ -285,3 +285,22 @@ def test_sending_marks_sent_and_a_failure_keeps_the_message_for_the_next_attempt
     second = db.session.get(OutboxMessage, second.id)
     assert second.sent_at is not None and second.attempts == 2 and second.last_error == ""
     assert sent_to == ["a@example.com", "b@example.com"]
+
+
+def test_the_outbox_shows_a_consultant_only_mail_about_their_own_cases(client, login, setting):
+    """Another consultant of the partnership must not read, and so not use, a mentor's link for a case not theirs."""
+    agreement = _agreement(setting)
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.agreement_id == agreement.id)).one()
+    login(factories.user(Role.CONSULTANT, setting["partnership"]))
+    assert "karen@example.com" not in client.get("/outbox").get_data(as_text=True)
+    assert client.get(f"/outbox/{message.id}").status_code == 404
+    client.post("/logout")
+    login(setting["consultant"])
+    assert client.get(f"/outbox/{message.id}").status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"TESTING": False, "ENV": "production", "SECRET_KEY": "x" * 40}])
+def test_the_outbox_page_is_for_development_only_even_without_smtp(client, login, setting, app_config):
+    _agreement(setting)
+    login(setting["consultant"])
+    assert client.get("/outbox").status_code == 404

@@ -144,3 +144,10 @@ def test_a_deactivated_users_feed_stops(client, login, setting):
 def test_mentors_have_no_feed_page(client, login, partnership):
     login(factories.user(Role.MENTOR, partnership))
     assert client.get("/account/calendar").status_code == 403
+
+
+def test_control_characters_cannot_start_a_new_calendar_property():
+    from placement.agreements.calendar import _escape
+
+    assert _escape("Lager\rATTENDEE:mailto:x@example.com") == "Lager ATTENDEE:mailto:x@example.com"
+    assert "\r" not in _escape("a\r\nb") and _escape("a\r\nb") == "a\\nb"

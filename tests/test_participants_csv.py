@@ -129,6 +129,16 @@ def test_an_age_outside_18_to_30_and_a_likely_duplicate_only_warn(partnership):
     assert warnings[3, "date_of_birth"].startswith("Age ")
 
 
+def test_the_duplicate_warning_never_reveals_a_young_person_the_importer_does_not_work_on(partnership):
+    factories.participant(partnership, name="Ida Testesen", date_of_birth=date(2002, 5, 17))
+    stranger = factories.user(Role.CONSULTANT, partnership)
+    report = csvio.import_csv(make_csv([row()]), partnership, creator=stranger)
+    assert not [w for w in report.warnings if "registered already" in w.message]
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    report = csvio.import_csv(make_csv([row()]), partnership, creator=coordinator)
+    assert [w for w in report.warnings if "registered already" in w.message]
+
+
 def test_the_importing_user_is_named_in_their_role(partnership, people):
     consultant = people[Role.CONSULTANT]
     other = factories.user(Role.CONSULTANT, partnership)

@@ -13,6 +13,8 @@ from placement.database import utcnow
 
 
 def _escape(text: str) -> str:
+    # Control characters (a bare CR could start a new property in some readers) become spaces.
+    text = "".join(" " if ord(c) < 32 and c != "\n" else c for c in text.replace("\r\n", "\n"))
     return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

@@ -357,7 +357,7 @@ def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
         mentor=agreement.mentor.name, consultant=consultant, job=job.title, company=job.company.name,
         start=agreement.start_date.isoformat(), url=url, days=current_app.config["MENTOR_LINK_DAYS"])
     enqueue(agreement.mentor.email, _("Internship plan to confirm: %(job)s", job=job.title), body,
-            partnership_id=agreement.partnership_id)
+            partnership_id=agreement.partnership_id, agreement_id=agreement.id)
     return url
 
 
@@ -378,7 +378,8 @@ def mentor_answer(agreement: Agreement, answer: str, actor: Actor, *, comment: s
         enqueue(consultant.email, _("The mentor answered: %(job)s (%(state)s)", job=agreement.job_function.title,
                                     state=agreement.state.label),
                 _("%(mentor)s: %(state)s.\n\n%(comment)s\n", mentor=agreement.mentor.name,
-                  state=agreement.state.label, comment=comment), partnership_id=agreement.partnership_id)
+                  state=agreement.state.label, comment=comment), partnership_id=agreement.partnership_id,
+                agreement_id=agreement.id)
     return event
 
 

@@ -23,6 +23,7 @@ from placement.api.auth import roles_required
 from placement.api.schemas import plain
 from placement.api.validation import REQUIRED, bind, json_object
 from placement.api.views import MAX_PER_PAGE, _created, _int_arg, bp
+from placement.audit.services import record_access
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, may_see, may_see_participant
 from placement.auth.models import Role
 from placement.extensions import db
@@ -245,7 +246,11 @@ def create_agreement():
 @roles_required(CASE_ROLES)
 def get_agreement(agreement_id: int):
     """Show an agreement with its goals, timeline, follow-ups, outcome, decision, warnings and allowed steps."""
-    return agreement_detail(get_agreement_or_404(agreement_id))
+    agreement = get_agreement_or_404(agreement_id)
+    body = agreement_detail(agreement)
+    record_access(db.session, agreement)  # as the page does: the plan speaks of a young person's support
+    db.session.commit()
+    return body
 
 
 @bp.post("/agreements/<int:agreement_id>/transitions")

@@ -16,6 +16,8 @@ class OutboxMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int | None] = mapped_column(ForeignKey("partnerships.id"), index=True)
+    #: The agreement the e-mail is about: who may read it on the outbox page follows who may see the agreement.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)

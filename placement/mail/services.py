@@ -14,17 +14,28 @@ from placement.mail.models import OutboxMessage
 MAX_ATTEMPTS = 12
 
 
-def enqueue(recipient: str, subject: str, body: str, partnership_id: int | None = None) -> OutboxMessage:
+def enqueue(recipient: str, subject: str, body: str, partnership_id: int | None = None,
+            agreement_id: int | None = None) -> OutboxMessage:
     """Store an e-mail in the outbox; it is sent by ``flask outbox send`` (or read on the outbox page)."""
-    message = OutboxMessage(recipient=recipient, subject=subject, body=body, partnership_id=partnership_id)
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, partnership_id=partnership_id,
+                            agreement_id=agreement_id)
     db.session.add(message)
     db.session.flush()
     return message
 
 
 def sending_enabled() -> bool:
-    """Tell whether SMTP is configured; without it (development) messages stay readable in the outbox."""
+    """Tell whether SMTP is configured; without it messages stay in the outbox."""
     return bool(current_app.config["MAIL_SERVER"])
+
+
+def outbox_readable() -> bool:
+    """Tell whether staff may read the stored e-mails: only in development or tests, and only while none is sent.
+
+    The e-mails hold mentors' secret links; in production nobody but the mentor may open them.
+    """
+    config = current_app.config
+    return not sending_enabled() and (config["ENV"] == "development" or bool(config.get("TESTING")))
 
 
 def _smtp_send(message: OutboxMessage) -> None:

@@ -1,7 +1,8 @@
 """The outbox page: in development, where no mail is sent, the stored e-mails are read here.
 
-Only while sending is not configured. In production the e-mails hold the mentors' secret links, and staff must
-not be able to open a link meant for a mentor: then the pages answer 404.
+Only in development (or tests) and while sending is not configured: the e-mails hold the mentors' secret links,
+and in production staff must not be able to open a link meant for a mentor, so the pages answer 404. Each
+user sees only the e-mails about agreements whose young person they work on.
 """
 
 import re
@@ -11,10 +12,12 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
+from placement.agreements.access import agreement_scope
+from placement.agreements.models import Agreement
 from placement.auth.access import CASE_EDITORS, roles_required
 from placement.extensions import db
+from placement.mail import services
 from placement.mail.models import OutboxMessage
-from placement.mail.services import sending_enabled
 
 bp = Blueprint("mail", __name__)
 
@@ -23,8 +26,8 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 
 @bp.app_template_global()
 def outbox_readable() -> bool:
-    """Tell the templates whether the outbox page exists (only while mail is not sent)."""
-    return not sending_enabled()
+    """Tell the templates whether the outbox page exists (development only)."""
+    return services.outbox_readable()
 
 
 def linkify(text: str) -> Markup:
@@ -41,13 +44,14 @@ def linkify(text: str) -> Markup:
 
 
 def _visible(stmt):
+    """Limit the e-mails to those about agreements whose young person the user works on (an admin: all)."""
     if current_user.is_admin:
         return stmt
-    return stmt.where(OutboxMessage.partnership_id == current_user.partnership_id)
+    return stmt.where(OutboxMessage.agreement_id.in_(agreement_scope(select(Agreement.id))))
 
 
 def _readable_or_404() -> None:
-    if sending_enabled():
+    if not services.outbox_readable():
         abort(404)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from placement.audit.services import record_access
+from placement.auth.access import participant_scope_for
 from placement.auth.models import Partnership, User
 from placement.csvtools import (
     ColumnHelp,
@@ -176,9 +177,13 @@ class _Importer:
 
     def _duplicate_warnings(self, row: Row, data: dict) -> None:
         if self._existing is None:
-            self._existing = {(normalise(name), born) for name, born in db.session.execute(
-                select(Participant.name, Participant.date_of_birth)
-                .where(Participant.partnership_id == self.partnership.id)).all()}
+            # Only the young people the importing user works on: a warning must not tell anyone that a person
+            # they do not work on is in a resource course.
+            stmt = select(Participant.name, Participant.date_of_birth).where(
+                Participant.partnership_id == self.partnership.id)
+            if self.creator is not None:
+                stmt = participant_scope_for(self.creator, stmt, Participant)
+            self._existing = {(normalise(name), born) for name, born in db.session.execute(stmt).all()}
         key = (normalise(data["name"]), data["date_of_birth"])
         if key in self._existing:
             self._warn(row, "name", _(
