@@ -30,8 +30,11 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     LANGUAGES = ("da", "en")
 
-    #: Login attempts per e-mail address and per client address.
+    #: Failed login attempts per e-mail address and per client address.
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    #: How many reverse proxies stand in front of the service (``X-Forwarded-For`` etc. are trusted that deep);
+    #: 0 when it is reached directly. Behind a proxy, without it every user would share the proxy's address.
+    PROXY_COUNT = 0
     RATELIMIT_HEADERS_ENABLED = True
 
     MAIL_SERVER = ""

@@ -78,6 +78,28 @@ def test_login_attempts_are_rate_limited(client, partnership, app_config):
     assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD}).status_code == 429
 
 
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "LOGIN_RATE_LIMIT": "3 per minute"}])
+def test_successful_logins_do_not_use_up_the_allowance(client, partnership, app_config):
+    """A job centre behind one address logs in many times in the morning; only failures count."""
+    users = [factories.user(Role.CONSULTANT, partnership) for _ in range(5)]
+    for user in users:
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302
+        client.post("/logout")
+
+
+@pytest.mark.parametrize("app_config", [{"PROXY_COUNT": 1}])
+def test_behind_a_proxy_the_forwarded_client_address_counts(app, app_config):
+    from flask import request
+
+    @app.get("/whoami")
+    def whoami():
+        return request.remote_addr
+
+    response = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.get_data(as_text=True) == "203.0.113.7"
+
+
 @pytest.mark.skipif(not os.environ.get("PLACEMENT_TEST_REDIS_URL"), reason="needs PLACEMENT_TEST_REDIS_URL")
 def test_rate_limit_state_is_shared_between_workers_through_redis(app, partnership, migrated_database):
     import redis

@@ -26,6 +26,11 @@ def _email_key() -> str:
     return "login:" + request.form.get("email", "").strip().lower()
 
 
+def _failed(response) -> bool:
+    """Count only failed attempts: a successful login redirects (302)."""
+    return response.status_code != 302
+
+
 def _safe_next(target: str | None) -> str:
     if target:
         parts = urlsplit(target)
@@ -35,8 +40,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_login_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
 def login():
     """Log in with e-mail and password."""
     if current_user.is_authenticated:
