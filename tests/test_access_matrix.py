@@ -17,6 +17,7 @@ from placement.extensions import db
 from placement.mail.services import enqueue
 from placement.network.models import Company
 from placement.occupations.models import Occupation
+from placement.progress.models import Measurement
 from tests import factories
 
 MENTOR = frozenset({Role.MENTOR})
@@ -121,6 +122,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "calendar.feed": PUBLIC,
     "progress.measurement_create": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "progress.due": Expect(CASE_ROLES),
+    "progress.measurement_withdraw": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "progress.history_import": Expect(CASE_EDITORS),
     "progress.history_example": Expect(CASE_EDITORS),
     "reports.dashboard": Expect(CASE_ROLES),
@@ -135,7 +137,7 @@ EXPECTATIONS: dict[str, Expect] = {
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
 SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
-                    "goal_id", "message_id"}
+                    "goal_id", "message_id", "measurement_id"}
 
 
 def _rules(app):
@@ -181,7 +183,12 @@ def world(app):
         message = enqueue("mentor@example.com", "Plan", "Body", partnership_id=partnership.id,
                           agreement_id=agreement.id)
         db.session.commit()
-        records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id)
+        measurement = Measurement(participant=young, measured_on=date(2026, 1, 10), motivation=5, work_identity=5,
+                                  clarification=5, knowledge=5)
+        db.session.add(measurement)
+        db.session.commit()
+        records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id,
+                            measurement_id=measurement.id)
     stranger = factories.user(Role.CONSULTANT, other)
     foreign_token, _ = auth_services.issue_api_token(stranger, "not yours")
     occupation = Occupation(uri="http://data.europa.eu/esco/occupation/x", isco_group="9211",

@@ -1,5 +1,7 @@
 """Agreements in the JSON API: the same workflow and rules as the pages, with 409 for refused steps."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +13,12 @@ from placement.auth.models import Role
 from placement.extensions import db
 from placement.mail.models import OutboxMessage
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def after_the_internships(monkeypatch):
+    """The tests' internships run into 2027: let 'today' be after them, so their end dates are not in the future."""
+    monkeypatch.setattr(services, "today", lambda: date(2027, 6, 1))
 
 API = "/api/v1"
 BODY = {"start_date": "2026-09-01", "planned_weeks": 26, "weekly_hours": 15, "schedule": "Man–tor 8–12",
@@ -100,6 +108,9 @@ def test_a_stale_version_and_an_invalid_step_are_409_and_change_nothing(client, 
     assert response.status_code == 409 and "Only the mentor" in response.get_json()["message"]
     response = _step(client, setting, data["id"], "jump", sent["version"])
     assert response.status_code == 422 and "step" in response.get_json()["fields"]
+    response = _step(client, setting, data["id"], "fly", sent["version"])
+    assert response.status_code == 422
+    assert response.get_json()["fields"]["step"] == ["Unknown step. Allowed now: cancel."]
     assert client.post(f"{API}/agreements/{data['id']}/transitions", headers=setting["headers"],
                        json={"step": "cancel"}).status_code == 422  # the version is required
 

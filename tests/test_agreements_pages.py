@@ -337,3 +337,106 @@ def test_the_printable_plan_has_signature_lines_and_no_health_notes(client, logi
     assert 'data-print hidden' in page and "onclick" not in page
     for secret in (HEALTH_NOTE, SUPPORT_NOTE, "cognitive", "Cognitive"):
         assert secret not in page
+
+
+def _kept(page: str, text: str) -> bool:
+    """Tell whether a text area holds ``text`` (what the user typed)."""
+    return re.search(rf">\s*{re.escape(text)}</textarea>", page) is not None
+
+
+def _field(page: str, field_id: str) -> str:
+    """The tag of the input or text area with this id."""
+    return re.search(rf'<(?:input|textarea|select)[^>]*id="{field_id}"[^>]*>', page).group(0)
+
+
+def test_a_follow_up_in_the_future_is_refused_on_the_field_and_keeps_what_was_typed(client, login, world):
+    agreement = _make(world, state=State.ACTIVE, start=local_today() - timedelta(weeks=6))
+    version, events = agreement.version, len(agreement.events)
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    login(world["consultant"])
+    response = client.post(f"/agreements/{agreement.id}/follow-ups",
+                           data={"version": version, "held_on": tomorrow, "note": "Godt i gang, trives",
+                                 "next_step": "Flere timer"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    held_on = _field(page, "follow-up-held_on")
+    assert 'aria-invalid="true"' in held_on and 'aria-describedby="follow-up-held_on-error"' in held_on
+    assert f'value="{tomorrow}"' in held_on
+    error = page.split('id="follow-up-held_on-error">', 1)[1].split("</p>", 1)[0]
+    assert f"{tomorrow} cannot be in the future" in error
+    assert _kept(page, "Godt i gang, trives") and _kept(page, "Flere timer")
+    assert not _flash_errors(page)
+    # The page's other forms stay empty and carry no errors.
+    assert 'aria-invalid' not in _field(page, "extension-until") and "extension-until-error" not in page
+    assert 'value=""' not in _field(page, "end-ended_on")  # today, as on a fresh page
+    agreement = _fresh(agreement.id)
+    assert agreement.follow_ups == [] and agreement.version == version and len(agreement.events) == events
+
+
+def test_a_follow_up_without_a_note_or_before_the_start_is_refused_on_the_field(client, login, world):
+    agreement = _make(world, state=State.ACTIVE, start=local_today() - timedelta(weeks=6))
+    login(world["consultant"])
+    response = client.post(f"/agreements/{agreement.id}/follow-ups",
+                           data={"version": agreement.version, "held_on": "2000-01-03", "note": ""})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'aria-invalid="true"' in _field(page, "follow-up-note")
+    assert "before the internship started" in page.split('id="follow-up-held_on-error">', 1)[1].split("</p>")[0]
+    assert _fresh(agreement.id).follow_ups == []
+
+
+def test_ending_in_the_future_or_a_hire_without_hours_is_refused_on_the_field(client, login, world):
+    agreement = _make(world, state=State.ACTIVE, start=local_today() - timedelta(weeks=6))
+    version = agreement.version
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    login(world["consultant"])
+    response = client.post(f"/agreements/{agreement.id}/end", data={
+        "version": version, "ended_on": tomorrow, "outcome": "flex_job", "outcome_start": tomorrow,
+        "comment": "Fast job i stalden"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    ended_on = _field(page, "end-ended_on")
+    assert 'aria-invalid="true"' in ended_on and f'value="{tomorrow}"' in ended_on
+    assert "that is in the future" in page.split('id="end-ended_on-error">', 1)[1].split("</p>")[0]
+    assert 'aria-invalid="true"' in _field(page, "end-outcome_hours")
+    assert "weekly hours" in page.split('id="end-outcome_hours-error">', 1)[1].split("</p>")[0]
+    assert re.search(r'<input[^>]*checked[^>]*value="flex_job"|<input[^>]*value="flex_job"[^>]*checked', page)
+    assert _kept(page, "Fast job i stalden")
+    agreement = _fresh(agreement.id)
+    assert agreement.state is State.ACTIVE and agreement.outcome is None and agreement.version == version
+
+
+def test_a_decision_before_the_internship_started_is_refused_on_the_field(client, login, world):
+    start = local_today() - timedelta(weeks=20)
+    agreement = _make(world, state=State.ACTIVE, start=start)
+    ended = local_today() - timedelta(days=10)
+    services.record_outcome(agreement, Actor(world["consultant"], "x", False), outcome=Outcome.FLEX_JOB,
+                            ended_on=ended, hours=15, job_start=ended + timedelta(days=1))
+    services.commit()
+    login(world["consultant"])
+    too_early = (start - timedelta(days=1)).isoformat()
+    response = client.post(f"/agreements/{agreement.id}/decision", data={
+        "version": agreement.version, "decision": "approved", "decided_on": too_early, "comment": "Bevilget"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    decided_on = _field(page, "decision-decided_on")
+    assert 'aria-invalid="true"' in decided_on and f'value="{too_early}"' in decided_on
+    error = page.split('id="decision-decided_on-error">', 1)[1].split("</p>")[0]
+    assert f"before the internship started ({start.isoformat()})" in error
+    assert _kept(page, "Bevilget")
+    assert _fresh(agreement.id).decision is Decision.PENDING
+
+
+def test_a_workflow_refusal_after_validation_is_still_flashed(client, login, world):
+    agreement = _make(world, state=State.ACTIVE, start=local_today() - timedelta(weeks=6))
+    seen = agreement.version
+    services.record_extension(agreement, Actor(world["consultant"], "kollega", False),
+                              services.planned_end(agreement) + timedelta(days=30), "Mere tid")
+    services.commit()
+    login(world["consultant"])
+    response = client.post(f"/agreements/{agreement.id}/follow-ups",
+                           data={"version": seen, "held_on": local_today().isoformat(), "note": "Godt i gang"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert any("changed by someone else meanwhile" in e for e in _flash_errors(response.get_data(as_text=True)))
+    assert _fresh(agreement.id).follow_ups == []

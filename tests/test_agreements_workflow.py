@@ -18,6 +18,15 @@ PLAN = {"purpose": "Prøve arbejdet i stalden", "tasks": "Fodring og rengøring"
         "follow_up_plan": "Møde hver 4. uge med mentor og konsulent", "goals": ["Møde til tiden", "Fodre kalvene selv"]}
 
 
+#: The day these tests run on: the plans' dates (2026–27) lie before it, as the date rules need.
+TODAY = date(2027, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: TODAY)
+
+
 @pytest.fixture
 def setting(partnership):
     consultant = factories.user(Role.CONSULTANT, partnership)
@@ -191,3 +200,46 @@ def test_two_racing_confirmations_leave_exactly_one(app, setting, partnership):
     confirmed = db.session.get(Agreement, agreement_id)
     events = [e for e in confirmed.events if e.to_state is State.CONFIRMED]
     assert confirmed.state is State.CONFIRMED and len(events) == 1
+
+
+def _active(setting, partnership):
+    agreement = _agreement(setting, partnership)
+    for step, actor in (("send", "staff"), ("confirm", "mentor_actor"), ("start", "staff")):
+        services.transition(agreement, step, setting[actor])
+    return agreement
+
+
+def test_a_follow_up_is_not_in_the_future_nor_before_the_start(setting, partnership):
+    agreement = _active(setting, partnership)
+    with pytest.raises(AgreementError, match="2027-06-02 cannot be in the future"):
+        services.log_follow_up(agreement, setting["consultant"], TODAY + timedelta(days=1), "Godt i gang", "")
+    with pytest.raises(AgreementError, match="before the internship started"):
+        services.log_follow_up(agreement, setting["consultant"], date(2026, 8, 31), "Godt i gang", "")
+    assert agreement.follow_ups == []
+    services.log_follow_up(agreement, setting["consultant"], TODAY, "Godt i gang", "")
+    assert len(agreement.follow_ups) == 1
+
+
+def test_an_internship_has_not_ended_in_the_future(setting, partnership):
+    agreement = _active(setting, partnership)
+    with pytest.raises(AgreementError, match="2027-06-02: that is in the future"):
+        services.record_outcome(agreement, setting["staff"], outcome=Outcome.NOT_HIRED,
+                                ended_on=TODAY + timedelta(days=1), reason=NotHiredReason.HEALTH)
+    assert agreement.state is State.ACTIVE and agreement.outcome is None and agreement.ended_on is None
+    services.record_outcome(agreement, setting["staff"], outcome=Outcome.NOT_HIRED, ended_on=TODAY,
+                            reason=NotHiredReason.HEALTH)
+    assert agreement.state is State.ENDED
+
+
+def test_a_decision_is_dated_between_the_start_and_today(setting, partnership):
+    """The job centre may decide before the last day (the job starts right after), not before the internship began."""
+    agreement = _active(setting, partnership)
+    services.record_outcome(agreement, setting["staff"], outcome=Outcome.FLEX_JOB, ended_on=date(2027, 2, 1),
+                            hours=20, job_start=date(2027, 2, 15))
+    with pytest.raises(AgreementError, match="2026-08-31 cannot be before the internship started \\(2026-09-01\\)"):
+        services.record_decision(agreement, setting["staff"], Decision.APPROVED, date(2026, 8, 31))
+    with pytest.raises(AgreementError, match="cannot be in the future"):
+        services.record_decision(agreement, setting["staff"], Decision.APPROVED, TODAY + timedelta(days=1))
+    assert agreement.decision is Decision.PENDING and agreement.decision_date is None
+    services.record_decision(agreement, setting["staff"], Decision.APPROVED, date(2027, 1, 20))
+    assert agreement.decision is Decision.APPROVED

@@ -198,3 +198,4 @@ def test_admin_reads_the_audit_log_others_cannot(client, login, partnership):
     login(factories.user(Role.ADMIN, partnership))
     page = client.get("/audit/?entity=companies").get_data(as_text=True)
     assert "Logget ApS" in page
+    assert "<td>Created</td>" in page and "<td>Company #" in page  # labels, not table names

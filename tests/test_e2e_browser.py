@@ -5,6 +5,7 @@ Skipped where Chromium and its driver are not installed; `.ci/run` installs them
 
 import shutil
 import threading
+from datetime import date, timedelta
 
 import pytest
 from werkzeug.serving import make_server
@@ -132,11 +133,14 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
     young = factories.participant(partnership, name="Mikkel Testesen", interests="dyr, kalve, stald",
                                   consultant_id=consultant.id, hours_min=15, hours_max=20, max_km=20)
     _log_in(browser, server, consultant)
+    # An internship that started eight weeks ago: follow-ups, the end and the decision lie in the past.
+    start = date.today() - timedelta(weeks=8)
+    ended, decided = date.today() - timedelta(days=2), date.today() - timedelta(days=1)
 
     browser.get(f"{server}/participants/{young.id}/internships")
     browser.find_element(By.LINK_TEXT, "Make an agreement").click()
     form = browser.find_element(By.CSS_SELECTOR, "main form.form")
-    _fill(browser, form, start_date="2026-12-01", purpose="Prøve arbejdet i stalden",
+    _fill(browser, form, start_date=start.isoformat(), purpose="Prøve arbejdet i stalden",
           works_with="Karen og to kolleger", meeting="Mandag–torsdag 8–12 ved stalden",
           goals="Møde til tiden\n- Sige til, hvis jeg bliver forsinket\nFodre kalvene selv",
           follow_up_plan="Møde hver 4. uge med Karen og konsulenten")
@@ -163,7 +167,8 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
     browser.get(agreement_url)
     _submit(_form(browser, "/steps/start"))
     form = _form(browser, "/follow-ups")
-    _fill(browser, form, held_on="2026-12-29", note="Godt i gang, trives med kalvene", next_step="Flere timer")
+    _fill(browser, form, held_on=(start + timedelta(weeks=4)).isoformat(), note="Godt i gang, trives med kalvene",
+          next_step="Flere timer")
     _submit(form)
     calendar = browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -171,10 +176,11 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
     assert calendar.startswith("BEGIN:VCALENDAR") and "Staldmedhjælper" in calendar and "Mikkel" not in calendar
 
     form = _form(browser, "/end")
-    _fill(browser, form, ended_on="2027-05-31", outcome="flex_job", outcome_hours="15", outcome_start="2027-06-01")
+    _fill(browser, form, ended_on=ended.isoformat(), outcome="flex_job", outcome_hours="15",
+          outcome_start=(ended + timedelta(days=9)).isoformat())
     _submit(form)
     form = _form(browser, "/decision")
-    _fill(browser, form, decision="approved", decided_on="2027-06-20")
+    _fill(browser, form, decision="approved", decided_on=decided.isoformat())
     _submit(form)
     form = _form(browser, "/place")
     _fill(browser, form, choice="reopened")

@@ -122,6 +122,21 @@ def test_one_bad_line_imports_nothing_and_names_line_and_column(partnership, ida
     assert count(Measurement) == 0
 
 
+def test_a_date_before_15_or_long_before_the_course_is_reported_with_line_and_column(partnership, ida):
+    # Ida turned 15 on 2016-05-17; her course started 2024-01-08, so nothing before 2023-10-08.
+    text = make_csv([measurement(measured_on="2023-10-08"), measurement(measured_on="2016-05-16"),
+                     measurement(measured_on="2023-10-07"), measurement(measured_on="2099-01-01")])
+    report = csvio.import_csv(csvio.MEASUREMENTS, text, partnership)
+    assert not report.ok and report.imported == 0
+    assert where(report) == {(3, "measured_on"), (4, "measured_on"), (5, "measured_on")}
+    messages = {e.line: e.message for e in report.errors}
+    assert messages[3] == "The date cannot be before 2016-05-17: the young person turned 15 that day."
+    assert messages[4].startswith("The date cannot be before 2023-10-08, three months before the course started "
+                                  "on 2024-01-08")
+    assert messages[5] == "The date cannot be in the future."
+    assert count(Measurement) == 0
+
+
 def test_unknown_and_ambiguous_young_people_are_reported(partnership, ida):
     factories.participant(partnership, name="Søren Ærø", date_of_birth=date(2000, 1, 1))
     factories.participant(partnership, name="Soeren Aeroe", date_of_birth=date(2000, 1, 1))

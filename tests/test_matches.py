@@ -151,6 +151,34 @@ def test_page_shows_ranked_suggestions_and_the_excluded_farm_only_on_request(cli
         assert re.fullmatch(r"/participants/\d+/internships(\?[a-z_]+=\d+(&amp;[a-z_]+=\d+)*)?(#excluded)?", href), href
 
 
+def test_the_page_shows_the_best_20_and_all_on_request_with_the_excluded_count(client, login, world):
+    """25 job functions fit (the world's 3 and 22 more): the default shows 20, ``?all=1`` all 25 ranked."""
+    canteen = world["kitchen"].company
+    mentor = factories.mentor(canteen, experience_level=3, max_interns=30)
+    for n in range(22):
+        factories.job_function(canteen, title=f"Opvasker {n:02d}", tasks="Opvask", hours_min=10, hours_max=30,
+                               places=1, mentor=mentor, **_profile())
+    login(world["consultant"])
+    url = f"/participants/{world['young'].id}/internships"
+
+    html = _page(client, url)
+    assert html.count('name="job"') == services.TOP
+    assert "20 suggestions shown of 25 that fit; 1 excluded by a hard requirement" in html
+    assert f'href="{url}?all=1"' in html and "Show all 25" in html
+    assert f'href="{url}?excluded=1#excluded"' in html
+
+    html = _page(client, url + "?all=1")
+    assert html.count('name="job"') == 25
+    assert "25 suggestions shown of 25 that fit; 1 excluded by a hard requirement" in html
+    assert "Show all 25" not in html and "Show only the best 20" in html
+    ranks = [int(rank) for rank in re.findall(r"<h2>(\d+)\. ", html)]
+    assert ranks == list(range(1, 26))
+    assert html.count('class="table components"') == 25  # every suggestion with its reasons
+    for href in re.findall(r'href="([^"]*internships[^"]*)"', html):
+        assert re.fullmatch(r"/participants/\d+/internships(\?[a-z_]+=\d+(&amp;[a-z_]+=\d+)*)?(#excluded)?", href), href
+    assert services.matches_for_participant(world["young"], limit=None).fitting == 25
+
+
 def test_filters_narrow_the_job_functions_considered(client, login, world):
     young = world["young"]
     by_kind = services.matches_for_participant(young, services.MatchFilters(kind="social_economic"))

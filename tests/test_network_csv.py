@@ -121,6 +121,22 @@ def test_every_bad_line_is_reported(partnership):
     assert count(Company) == 0
 
 
+def test_a_scale_out_of_range_and_a_word_for_a_number_have_one_specific_message_each(partnership):
+    report = import_companies(partnership, [company_row(employees="many")])
+    assert report.errors == [RowError(2, "employees", "Not a valid integer value.")]
+    dims = {"structure": "9", "pace": "high", "predictability": "3.5"}
+    report = csvio.import_csv(JOB_FUNCTIONS, job_csv([{"company_cvr": factories.cvr(), "title": "Opvask", **dims}]),
+                              partnership)
+    scale = sorted((e.column, e.message) for e in report.errors if e.column in dims)
+    assert scale == sorted((column, "Choose a whole number from 1 to 5.") for column in dims)
+    report = csvio.import_csv(MENTORS, mentor_csv([{"company_cvr": factories.cvr(), "name": "Anne",
+                                                    "experience_level": "0", "max_interns": "two"}]), partnership)
+    messages = {e.column: e.message for e in report.errors}
+    assert messages["experience_level"] == "Choose a whole number from 1 to 5."
+    assert messages["max_interns"] == "Not a valid integer value."
+    assert len([e for e in report.errors if e.column == "max_interns"]) == 1
+
+
 def test_unknown_postcode(partnership):
     report = import_companies(partnership, [company_row(postcode="9999")])
     assert report.errors == [RowError(2, "postcode", "9999 is not a Danish postcode.")]

@@ -106,6 +106,7 @@ def test_one_bad_line_imports_nothing_and_every_error_has_its_line(partnership, 
     assert messages[5, "caseworker_email"] == (f"{people[Role.CONSULTANT].email} is not an active coordinating "
                                                "caseworker of the partnership.")
     assert "boredom" in messages[6, "disruptions"]
+    assert messages[8, "structure"] == "Choose a whole number from 1 to 5."
     assert str(report.errors[0]) == "line 3, column postcode: 0001 is not a Danish postcode."
     assert count() == 0
 

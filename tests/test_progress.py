@@ -5,7 +5,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from placement.auth.models import Role
 from placement.extensions import db
@@ -114,6 +114,38 @@ def test_bad_values_are_refused(client, login, coordinator, young, field, value,
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert db.session.scalar(select(Measurement)) is None
+
+
+@pytest.mark.parametrize(("day", "message"), [
+    # Born 2002-05-17, course from 2025-01-06 (the factory's defaults).
+    ("2001-01-01", "The date cannot be before 2017-05-17: the young person turned 15 that day."),
+    ("2017-05-16", "The date cannot be before 2017-05-17: the young person turned 15 that day."),
+    ("2024-10-05", "The date cannot be before 2024-10-06, three months before the course started on 2025-01-06"),
+    ("tomorrow", "The date cannot be in the future."),
+])
+def test_a_date_before_15_before_the_course_or_in_the_future_is_refused(client, login, coordinator, young, day,
+                                                                         message):
+    assert young.date_of_birth == date(2002, 5, 17) and young.course_start == date(2025, 1, 6)
+    if day == "tomorrow":
+        day = (local_today() + timedelta(days=1)).isoformat()
+    login(coordinator)
+    page = client.post(f"/participants/{young.id}/measurements/new", data=_form(measured_on=day)).get_data(
+        as_text=True)
+    error = re.search(r'<p class="error" id="measured_on-error">(.*?)</p>', page, re.S)
+    assert error is not None and message in error.group(1)  # on the field itself
+    assert db.session.scalar(select(Measurement)) is None
+
+
+def test_the_earliest_day_of_a_measurement(app, partnership):
+    later_course = factories.participant(partnership, date_of_birth=date(2002, 5, 17), course_start=date(2025, 1, 6))
+    young_start = factories.participant(partnership, date_of_birth=date(2008, 2, 29), course_start=date(2023, 1, 2))
+    today = date(2025, 6, 1)
+    assert services.earliest_measurement_day(later_course) == (date(2017, 5, 17), date(2024, 10, 6))
+    assert services.earliest_measurement_day(young_start) == (date(2023, 2, 28), date(2022, 10, 2))
+    assert services.measurement_day_problem(later_course, date(2024, 10, 6), today) is None
+    assert services.measurement_day_problem(young_start, date(2023, 2, 28), today) is None
+    assert "turned 15" in str(services.measurement_day_problem(young_start, date(2023, 2, 27), today))
+    assert "in the future" in str(services.measurement_day_problem(later_course, date(2025, 6, 2), today))
 
 
 def test_a_score_left_out_is_refused(client, login, coordinator, young):
@@ -262,3 +294,93 @@ def test_start_page_counts_the_due_measurements_for_the_coordinator(client, logi
     client.post("/logout")
     login(consultant)
     assert "Progress measurements due" not in client.get("/").get_data(as_text=True)
+
+
+# Withdrawing a measurement recorded by mistake ------------------------------------------------------------------
+
+def _withdraw_url(participant_id, measurement_id):
+    return f"/participants/{participant_id}/measurements/{measurement_id}/withdraw"
+
+
+@pytest.fixture
+def mistaken(young):
+    """The reviewer's case: a first measurement dated 2001 turned "+4, closer" into "+0, not closer"."""
+    _measure(young, date(2025, 1, 10), (4, 4, 4, 4))
+    _measure(young, date(2025, 7, 10), (5, 4, 6, 5))
+    _measure(young, date(2001, 1, 1), (5, 4, 6, 5), "Forkert dato")
+    return db.session.scalar(select(Measurement).where(Measurement.measured_on == date(2001, 1, 1)))
+
+
+def test_withdrawing_needs_a_reason_and_brings_the_development_back(client, login, coordinator, young, mistaken):
+    from placement.audit.models import AuditEvent
+
+    login(coordinator)
+    page = client.get(f"/participants/{young.id}").get_data(as_text=True)
+    assert "+0, +0, +0, +0 = +0" in page
+    assert f'action="{_withdraw_url(young.id, mistaken.id)}"' in page and "data-confirm=" in page
+    assert page.count("/withdraw") == 3  # one form per measurement
+
+    for reason in ("", "   "):
+        response = client.post(_withdraw_url(young.id, mistaken.id), data={"reason": reason})
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/participants/{young.id}#progress"
+        assert "Give the reason for withdrawing the measurement." in client.get(response.headers["Location"]) \
+            .get_data(as_text=True)
+        assert db.session.get(Measurement, mistaken.id) is not None
+
+    measurement_id = mistaken.id
+    response = client.post(_withdraw_url(young.id, measurement_id), data={"reason": " Forkert dato: 2001 "},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Measurement, measurement_id) is None
+    assert db.session.scalar(select(func.count()).select_from(Measurement)) == 2
+    assert "was withdrawn" in page and "+1, +0, +2, +1 = +4" in page
+    assert services.progress_of(young, local_today()).total_change == 4
+
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "progress_measurements",
+                                                         AuditEvent.entity_id == str(measurement_id),
+                                                         AuditEvent.action.in_(("delete", "withdraw")))
+                                .order_by(AuditEvent.id)).all()
+    by_action = {event.action: event for event in events}
+    assert set(by_action) == {"delete", "withdraw"}
+    assert by_action["withdraw"].changes == {"reason": [None, "Forkert dato: 2001"]}
+    deleted = by_action["delete"].changes
+    assert deleted["measured_on"] == ["2001-01-01", None] and deleted["motivation"] == [5, None]
+    assert deleted["comment"] == ["Forkert dato", None]
+    assert all(e.actor_id == coordinator.id and e.partnership_id == young.partnership_id for e in events)
+
+
+def test_admin_withdraws_a_measurement(client, login, partnership, young, mistaken):
+    login(factories.user(Role.ADMIN, partnership))
+    measurement_id = mistaken.id
+    assert client.post(_withdraw_url(young.id, measurement_id), data={"reason": "Fejl"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Measurement, measurement_id) is None
+
+
+@pytest.mark.parametrize("role", [Role.CONSULTANT, Role.CASEWORKER])
+def test_consultants_and_caseworkers_may_not_withdraw(client, login, partnership, consultant, young, mistaken, role):
+    user = consultant if role is Role.CONSULTANT else factories.user(role, partnership)
+    young.caseworker_id = user.id if role is Role.CASEWORKER else None
+    db.session.commit()
+    login(user)
+    assert "/withdraw" not in client.get(f"/participants/{young.id}").get_data(as_text=True)
+    assert client.post(_withdraw_url(young.id, mistaken.id), data={"reason": "Fejl"}).status_code == 403
+    assert db.session.get(Measurement, mistaken.id) is not None
+
+
+def test_another_young_persons_measurement_answers_404(client, login, partnership, other_partnership, coordinator,
+                                                      young, mistaken):
+    other = factories.participant(partnership, name="Anden Ung")
+    _measure(other, date(2025, 2, 1), (4, 4, 4, 4))
+    others = db.session.scalar(select(Measurement).where(Measurement.participant_id == other.id))
+    login(coordinator)
+    assert client.post(_withdraw_url(young.id, others.id), data={"reason": "Fejl"}).status_code == 404
+    assert client.post(_withdraw_url(other.id, mistaken.id), data={"reason": "Fejl"}).status_code == 404
+    assert client.post(_withdraw_url(young.id, 999999), data={"reason": "Fejl"}).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Measurement)) == 4
+    client.post("/logout")
+    login(factories.user(Role.COORDINATOR, other_partnership))
+    assert client.post(_withdraw_url(young.id, mistaken.id), data={"reason": "Fejl"}).status_code == 404
+    assert db.session.get(Measurement, mistaken.id) is not None

@@ -2,7 +2,8 @@
 
 Every form that changes an agreement carries the version the user saw (a hidden field): the services refuse a
 change made on a page that is no longer current. The rules of a step (what a hire needs, which step is allowed
-now) live in ``services``; these forms check only that the values are well-formed.
+now, which dates make sense) live in ``services``; the forms check the values a user types against the same
+rules (given the agreement), so a page can show the problem on its field.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from placement.agreements import services
 from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.plans import PLACE_LABELS, parse_goals
 from placement.forms import BaseForm
@@ -27,11 +29,20 @@ def _version():
     return IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class _IdPrefixed(BaseForm):
-    """A form shown next to others on one page: its fields get ids of their own (names stay plain)."""
+def _check(problem: str | None) -> None:
+    if problem:
+        raise ValidationError(problem)
 
-    def __init__(self, *args, id_prefix: str = "", **kwargs):
+
+class _IdPrefixed(BaseForm):
+    """A form shown next to others on one page: its fields get ids of their own (names stay plain).
+
+    ``agreement``: the agreement the step is taken on; the date rules of ``services`` are checked against it.
+    """
+
+    def __init__(self, *args, id_prefix: str = "", agreement=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.agreement = agreement
         if id_prefix:
             for field in self:
                 field.id = field.label.field_id = f"{id_prefix}-{field.name}"
@@ -111,6 +122,25 @@ class EndForm(_IdPrefixed):
                                             *(SelectChoice(r.value, r.label) for r in NotHiredReason)])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
 
+    def validate_ended_on(self, field) -> None:
+        if self.agreement is not None and field.data is not None:
+            _check(services.ended_on_problem(self.agreement, field.data))
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields, then what the outcome needs: a hire its hours and start, no hire its reason."""
+        valid = super().validate(extra_validators)
+        outcome = self.outcome.data
+        if outcome not in {o.value for o in Outcome}:
+            return valid
+        needs = ((self.outcome_hours, _l("A hire needs the weekly hours of the job.")),
+                 (self.outcome_start, _l("A hire needs the start date of the job."))) if Outcome(outcome).is_hire \
+            else ((self.not_hired_reason, _l("Say why the internship did not end in a hire.")),)
+        for field, message in needs:
+            if not field.errors and not field.data:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
     def values(self) -> dict:
         data = super().values()
         data["outcome"] = Outcome(data["outcome"])
@@ -124,6 +154,10 @@ class DecisionForm(_IdPrefixed):
                           choices=[SelectChoice(d.value, d.label) for d in (Decision.APPROVED, Decision.REJECTED)])
     decided_on = DateField(_l("Date of the decision"), format=DATE_FORMATS, validators=[InputRequired()])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+    def validate_decided_on(self, field) -> None:
+        if self.agreement is not None and field.data is not None:
+            _check(services.decided_on_problem(self.agreement, field.data))
 
 
 class PlaceForm(_IdPrefixed):
@@ -143,12 +177,20 @@ class ExtensionForm(_IdPrefixed):
     until = DateField(_l("Extended until"), format=DATE_FORMATS, validators=[InputRequired()])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=TEXT)])
 
+    def validate_until(self, field) -> None:
+        if self.agreement is not None and field.data is not None:
+            _check(services.extension_problem(self.agreement, field.data))
+
 
 class FollowUpForm(_IdPrefixed):
     version = _version()
     held_on = DateField(_l("Held on"), format=DATE_FORMATS, validators=[InputRequired()])
     note = TextAreaField(_l("What we talked about"), validators=[InputRequired(), Length(max=TEXT)])
     next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=TEXT)])
+
+    def validate_held_on(self, field) -> None:
+        if self.agreement is not None and field.data is not None:
+            _check(services.follow_up_date_problem(self.agreement, field.data))
 
 
 class GoalForm(_IdPrefixed):

@@ -69,6 +69,10 @@ def problems(values: Mapping) -> list[tuple[str, str]]:
         found.append(("decision_date", _("Give the date of the job centre's decision.")))
     elif decision in (None, Decision.PENDING) and decided_on is not None:
         found.append(("decision", _("A decision with a date is approved or rejected.")))
+    elif decided_on is not None and values.get("start_date") is not None and decided_on < values["start_date"]:
+        found.append(("decision_date", _("The decision date %(date)s cannot be before the internship started "
+                                         "(%(start)s).", date=decided_on.isoformat(),
+                                         start=values["start_date"].isoformat())))
     return found
 
 

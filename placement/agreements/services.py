@@ -27,6 +27,7 @@ from placement.agreements.models import (
 from placement.auth.models import User
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
+from placement.participants.services import local_today
 
 
 class AgreementError(Exception):
@@ -64,6 +65,49 @@ class Actor:
     user: User | None
     label: str
     is_mentor: bool
+
+
+def today() -> date:
+    """Return today where the service is used: the date rules below check against it (tests may pin it)."""
+    return local_today()
+
+
+def follow_up_date_problem(agreement: Agreement, held_on: date) -> str | None:
+    """Say why a follow-up cannot have been held on ``held_on``, or None."""
+    if held_on > today():
+        return _("The follow-up on %(date)s cannot be in the future.", date=held_on.isoformat())
+    if held_on < agreement.start_date:
+        return _("The follow-up on %(date)s cannot be before the internship started (%(start)s).",
+                 date=held_on.isoformat(), start=agreement.start_date.isoformat())
+    return None
+
+
+def ended_on_problem(agreement: Agreement, ended_on: date) -> str | None:
+    """Say why the internship cannot have ended on ``ended_on``, or None."""
+    if ended_on > today():
+        return _("The internship cannot have ended on %(date)s: that is in the future.", date=ended_on.isoformat())
+    if ended_on < agreement.start_date:
+        return _("The internship cannot end before it started.")
+    return None
+
+
+def decided_on_problem(agreement: Agreement, decided_on: date) -> str | None:
+    """Say why the job centre cannot have decided on ``decided_on``, or None."""
+    if decided_on > today():
+        return _("The decision date %(date)s cannot be in the future.", date=decided_on.isoformat())
+    # The job centre may decide before the internship's last day, so the job can start right after it;
+    # a decision before the internship even started is a typing error.
+    if decided_on < agreement.start_date:
+        return _("The decision date %(date)s cannot be before the internship started (%(start)s).",
+                 date=decided_on.isoformat(), start=agreement.start_date.isoformat())
+    return None
+
+
+def extension_problem(agreement: Agreement, until: date) -> str | None:
+    """Say why the internship cannot be extended until ``until``, or None."""
+    if until <= planned_end(agreement):
+        return _("Extend beyond the planned end (%(end)s).", end=planned_end(agreement).isoformat())
+    return None
 
 
 def check_version(agreement: Agreement, expected: int | None) -> None:
@@ -221,6 +265,9 @@ def log_follow_up(agreement: Agreement, author: User, held_on: date, note: str, 
     """Log a follow-up meeting with its note and the next step."""
     if agreement.state is not State.ACTIVE:
         raise AgreementError(_("Follow-ups are logged while the internship is active."))
+    problem = follow_up_date_problem(agreement, held_on)
+    if problem:
+        raise AgreementError(problem)
     follow_up = FollowUp(agreement=agreement, held_on=held_on, note=note.strip(), next_step=next_step.strip(),
                          author_id=author.id)
     db.session.add(follow_up)
@@ -240,8 +287,9 @@ def record_outcome(agreement: Agreement, actor: Actor, *, outcome: Outcome, ende
         raise AgreementError(_("A hire needs the weekly hours and the start date of the job."))
     if not outcome.is_hire and reason is None:
         raise AgreementError(_("Say why the internship did not end in a hire."))
-    if ended_on < agreement.start_date:
-        raise AgreementError(_("The internship cannot end before it started."))
+    problem = ended_on_problem(agreement, ended_on)
+    if problem:
+        raise AgreementError(problem)
     agreement.outcome, agreement.ended_on = outcome, ended_on
     agreement.outcome_hours, agreement.outcome_start = (hours, job_start) if outcome.is_hire else (None, None)
     agreement.not_hired_reason = None if outcome.is_hire else reason
@@ -257,6 +305,9 @@ def record_decision(agreement: Agreement, actor: Actor, decision: Decision, deci
         raise AgreementError(_("Only a flex-job, wage-subsidy job or protected employment awaits a decision."))
     if decision is Decision.PENDING:
         raise AgreementError(_("Record the decision: approved or rejected."))
+    problem = decided_on_problem(agreement, decided_on)
+    if problem:
+        raise AgreementError(problem)
     agreement.decision, agreement.decision_date = decision, decided_on
     _event(agreement, actor, agreement.state, "decision", f"{decision.value}: {comment}".strip(": "))
 

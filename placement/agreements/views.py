@@ -71,11 +71,18 @@ def _form_problems(form) -> str:
                     for name, errors in form.errors.items() if name in form)
 
 
-def _act(agreement: Agreement, form, change, success: str):
-    """Make one change on the version the user saw, and commit it; on refusal nothing is changed."""
+def _act(agreement: Agreement, form, change, success: str, key: str | None = None):
+    """Make one change on the version the user saw, and commit it; on refusal nothing is changed.
+
+    A form that does not validate is shown again on the agreement's page (``key``: its place there), with the
+    problems on its fields and what was typed; a refused step is flashed and the current version shown.
+    """
     if not form.validate_on_submit():
-        flash(_form_problems(form), "error")
-        return _detail(agreement)
+        if key is None or form.errors.get("version") or form.errors.get("csrf_token") \
+                or key not in _forms(agreement, local_today()):
+            flash(_form_problems(form), "error")
+            return _detail(agreement)
+        return _page(agreement, bound={key: form}), 400
     try:
         change(form.values())
         services.commit()
@@ -181,43 +188,60 @@ def agreement_create():
 
 # The agreement -------------------------------------------------------------------------------------------------
 
-def _forms(agreement: Agreement, today) -> dict:
-    """The forms of the steps allowed now for this user, each carrying the version shown."""
+#: The forms of the agreement's page by their place there: the form and the prefix of its fields' ids.
+FORMS = {"send": (StepForm, "send"), "start": (StepForm, "start"), "cancel": (StepForm, "cancel"),
+         "end": (EndForm, "end"), "decision": (DecisionForm, "decision"), "place": (PlaceForm, "place"),
+         "override": (OverrideForm, "override"), "extension": (ExtensionForm, "extension"),
+         "follow_up": (FollowUpForm, "follow-up"), "goal": (GoalForm, "goal")}
+
+
+def _form(key: str, agreement: Agreement, **data):
+    """The form at ``key`` for this agreement: bound to the request's data, or empty with ``data`` shown."""
+    form_class, prefix = FORMS[key]
+    if data:
+        return form_class(formdata=None, data=data, id_prefix=prefix, agreement=agreement)
+    return form_class(id_prefix=prefix, agreement=agreement)
+
+
+def _forms(agreement: Agreement, today, bound: dict | None = None) -> dict:
+    """The forms of the steps allowed now for this user, each carrying the version shown; ``bound``: a form the
+    user sent that did not validate, shown instead of its empty one."""
     if not may_act(agreement):
         return {}
     version = {"version": agreement.version}
     forms = {}
     for step in services.allowed_steps(agreement, staff_actor()):
         if step in SIMPLE_STEPS:
-            forms[step] = StepForm(data=version, id_prefix=step)
+            forms[step] = _form(step, agreement, **version)
         elif step == "end":
-            forms["end"] = EndForm(data={**version, "ended_on": today}, id_prefix="end")
+            forms["end"] = _form("end", agreement, **version, ended_on=today)
     if agreement.decision is Decision.PENDING:
-        forms["decision"] = DecisionForm(data={**version, "decided_on": today}, id_prefix="decision")
+        forms["decision"] = _form("decision", agreement, **version, decided_on=today)
     if agreement.outcome is not None and agreement.outcome.is_hire and agreement.place_after_hire is None:
-        forms["place"] = PlaceForm(data=version, id_prefix="place")
+        forms["place"] = _form("place", agreement, **version)
     if agreement.state in (State.DRAFT, State.SENT) and not agreement.capacity_override \
             and services.capacity_problem(agreement):
-        forms["override"] = OverrideForm(data=version, id_prefix="override")
+        forms["override"] = _form("override", agreement, **version)
     if agreement.state is State.ACTIVE:
-        forms["extension"] = ExtensionForm(data=version, id_prefix="extension")
-        forms["follow_up"] = FollowUpForm(data={**version, "held_on": today}, id_prefix="follow-up")
+        forms["extension"] = _form("extension", agreement, **version)
+        forms["follow_up"] = _form("follow_up", agreement, **version, held_on=today)
     if agreement.state in (State.ACTIVE, State.ENDED):
-        forms["goal"] = GoalForm(data=version, id_prefix="goal")
+        forms["goal"] = _form("goal", agreement, **version)
+    for key, form in (bound or {}).items():
+        if key in forms:
+            forms[key] = form
     return forms
 
 
-@bp.get("/<int:agreement_id>")
-@roles_required(CASE_ROLES)
-def agreement_detail(agreement_id: int):
-    """Show an agreement: its plan, goals, warnings, follow-ups, timeline, and the steps allowed now."""
-    agreement = get_agreement_or_404(agreement_id)
+def _page(agreement: Agreement, bound: dict | None = None):
+    """The agreement's page; ``bound``: a form sent that did not validate, by its place on the page."""
     record_access(db.session, agreement)
     db.session.commit()
     today = local_today()
     return render_template(
-        "agreements/agreement_detail.html", agreement=agreement, today=today, forms=_forms(agreement, today),
-        may_act=may_act(agreement), goals=plans.goal_tree(agreement), warnings=services.warnings(agreement, today),
+        "agreements/agreement_detail.html", agreement=agreement, today=today,
+        forms=_forms(agreement, today, bound), may_act=may_act(agreement), goals=plans.goal_tree(agreement),
+        warnings=services.warnings(agreement, today),
         next_follow_up=services.next_follow_up(agreement, today), overdue=services.is_overdue(agreement, today),
         planned_end=services.planned_end(agreement), follow_up_dates=services.follow_up_dates(agreement),
         capacity_problem=services.capacity_problem(agreement) if agreement.state in (State.DRAFT, State.SENT)
@@ -225,6 +249,13 @@ def agreement_detail(agreement_id: int):
         plan_problems=services.plan_problems(agreement) if agreement.state is State.DRAFT else [],
         event_kinds=plans.EVENT_KINDS, event_comment=plans.event_comment, place_labels=plans.PLACE_LABELS,
         component_labels=COMPONENT_LABELS)
+
+
+@bp.get("/<int:agreement_id>")
+@roles_required(CASE_ROLES)
+def agreement_detail(agreement_id: int):
+    """Show an agreement: its plan, goals, warnings, follow-ups, timeline, and the steps allowed now."""
+    return _page(get_agreement_or_404(agreement_id))
 
 
 @bp.route("/<int:agreement_id>/edit", methods=["GET", "POST"])
@@ -269,7 +300,9 @@ def agreement_step(agreement_id: int, step: str):
 
     success = {"send": _("The plan was sent to the mentor by e-mail."), "start": _("The internship has started."),
                "cancel": _("The agreement was cancelled.")}.get(step, _("Saved."))
-    return _act(agreement, StepForm(), change, success)
+    if step not in SIMPLE_STEPS:
+        return _act(agreement, StepForm(), change, success)
+    return _act(agreement, _form(step, agreement), change, success, step)
 
 
 @bp.post("/<int:agreement_id>/end")
@@ -284,7 +317,7 @@ def agreement_end(agreement_id: int):
                                 reason=values["not_hired_reason"], comment=values["comment"] or "",
                                 expected_version=values["version"])
 
-    return _act(agreement, EndForm(), change, _("The internship has ended."))
+    return _act(agreement, _form("end", agreement), change, _("The internship has ended."), "end")
 
 
 @bp.post("/<int:agreement_id>/decision")
@@ -297,7 +330,7 @@ def agreement_decision(agreement_id: int):
         services.record_decision(agreement, staff_actor(), Decision(values["decision"]), values["decided_on"],
                                  values["comment"] or "", expected_version=values["version"])
 
-    return _act(agreement, DecisionForm(), change, _("The decision was recorded."))
+    return _act(agreement, _form("decision", agreement), change, _("The decision was recorded."), "decision")
 
 
 @bp.post("/<int:agreement_id>/place")
@@ -310,7 +343,8 @@ def agreement_place(agreement_id: int):
         services.record_place_after_hire(agreement, staff_actor(), PlaceAfterHire(values["choice"]),
                                          values["comment"] or "", expected_version=values["version"])
 
-    return _act(agreement, PlaceForm(), change, _("What became of the place was recorded."))
+    return _act(agreement, _form("place", agreement), change, _("What became of the place was recorded."),
+                "place")
 
 
 @bp.post("/<int:agreement_id>/override")
@@ -324,7 +358,7 @@ def agreement_override(agreement_id: int):
             raise AgreementError(_("There is room: no override is needed."))
         services.record_override(agreement, staff_actor(), values["reason"] or "", expected_version=values["version"])
 
-    return _act(agreement, OverrideForm(), change, _("The override was recorded."))
+    return _act(agreement, _form("override", agreement), change, _("The override was recorded."), "override")
 
 
 @bp.post("/<int:agreement_id>/extension")
@@ -337,7 +371,8 @@ def agreement_extension(agreement_id: int):
         services.record_extension(agreement, staff_actor(), values["until"], values["reason"] or "",
                                   expected_version=values["version"])
 
-    return _act(agreement, ExtensionForm(), change, _("The extension was recorded."))
+    return _act(agreement, _form("extension", agreement), change, _("The extension was recorded."),
+                "extension")
 
 
 @bp.post("/<int:agreement_id>/follow-ups")
@@ -351,7 +386,7 @@ def follow_up_create(agreement_id: int):
         services.log_follow_up(agreement, current_user._get_current_object(), values["held_on"], values["note"] or "",
                                values["next_step"] or "")
 
-    return _act(agreement, FollowUpForm(), change, _("The follow-up was logged."))
+    return _act(agreement, _form("follow_up", agreement), change, _("The follow-up was logged."), "follow_up")
 
 
 @bp.post("/<int:agreement_id>/goals/<int:goal_id>/reached")

@@ -99,6 +99,13 @@ class TransitionForm(BaseForm):
     version = _version()
     comment = _text("A comment for the timeline")
 
+    def __init__(self, *args, allowed: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allowed is not None:  # an unknown step is answered with the steps this agreement may take now
+            self.step.invalid_choice_message = self.step.invalid_value_message = (
+                f"Unknown step. Allowed now: {', '.join(allowed)}." if allowed
+                else "Unknown step. No step is allowed now.")
+
 
 class FollowUpForm(BaseForm):
     held_on = DateField("The day of the follow-up meeting", validators=[InputRequired()])
@@ -258,7 +265,7 @@ def get_agreement(agreement_id: int):
 def agreement_transition(agreement_id: int):
     """Take a step: ``send`` puts an e-mail with the mentor's link in the outbox; ``start``; ``cancel``."""
     found = get_agreement_or_404(agreement_id)
-    form = bind(TransitionForm, json_object())
+    form = bind(TransitionForm, json_object(), allowed=services.allowed_steps(found, staff_actor()))
     step, version, comment = form.step.data, form.version.data, form.comment.data or ""
     try:
         if step == "send":

@@ -11,6 +11,13 @@ from placement.reports.filters import Filters, read_filters
 from placement.reports.services import GROUPINGS
 from placement.reports.views import REPORT_READERS
 
+#: Shares and rates (0–1) are given to 4 decimals: 0.87, not 0.8699999999999999 (a weighted sum of targets).
+SHARE_DECIMALS = 4
+
+
+def _share(value: float | None) -> float | None:
+    return None if value is None else round(float(value), SHARE_DECIMALS)
+
 
 def _filters() -> Filters:
     filters = read_filters(request.args)
@@ -41,7 +48,7 @@ def report_success_criteria():
     return {**_envelope(filters), "success_criteria": {
         "enrolled": table.enrolled, "enrolled_target": table.enrolled_target, "declined": table.declined,
         "counted": table.counted, "at_least_a_year": table.at_least_a_year, "closer": table.closer,
-        "closer_share": table.closer_share, "closer_target": table.closer_target,
+        "closer_share": _share(table.closer_share), "closer_target": _share(table.closer_target),
         "without_two_measurements": table.without_two_measurements}}
 
 
@@ -56,7 +63,7 @@ def report_hire_rates():
     rates = services.hire_rates(filters.scope, by)
     return {**_envelope(filters), "by": by,
             "rates": [{"key": rate.key, "label": rate.label if by else None, "ended": rate.ended,
-                       "hired": rate.hired, "rate": rate.rate} for rate in rates],
+                       "hired": rate.hired, "rate": _share(rate.rate)} for rate in rates],
             "median_days_to_hire": services.median_days_to_hire(filters.scope)}
 
 
@@ -70,8 +77,8 @@ def report_outcomes():
             "outcomes": [{"outcome": row.outcome.value, "count": row.count, "pending": row.pending,
                           "approved": row.approved, "rejected": row.rejected} for row in result.rows],
             "hires": result.hires, "ordinary_or_flex": result.ordinary_or_flex,
-            "ordinary_or_flex_share": result.ordinary_or_flex_share,
-            "ordinary_or_flex_target": result.ordinary_or_flex_target}
+            "ordinary_or_flex_share": _share(result.ordinary_or_flex_share),
+            "ordinary_or_flex_target": _share(result.ordinary_or_flex_target)}
 
 
 @bp.get("/reports/funnel")

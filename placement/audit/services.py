@@ -66,6 +66,15 @@ def record_access(session: Session, obj: Audited) -> None:
         entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={}))
 
 
+def record_event(session: Session, obj: Audited, action: str, changes: dict) -> None:
+    """Record an event about a record beyond its creation, changes and deletion, e.g. why it was withdrawn."""
+    actor_id, actor_label = _actor()
+    session.execute(insert(AuditEvent.__table__).values(
+        at=utcnow(), actor_id=actor_id, actor_label=actor_label, action=action, entity=obj.__tablename__,
+        entity_id=",".join(str(i) for i in inspect(obj).identity or ()), partnership_id=obj.audit_partnership_id,
+        changes={key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()}))
+
+
 def record_suggestions(session: Session, participant) -> bool:
     """Record that a young person's internship suggestions were shown, at most once a day (UTC).
 

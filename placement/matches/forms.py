@@ -3,11 +3,11 @@
 import math
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FloatField, IntegerField, SelectField, ValidationError
+from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from placement.forms import BaseForm
+from placement.forms import BaseForm, FloatField, IntegerField
 from placement.matches.services import AREAS, COMPONENT_LABELS, MatchFilters
 from placement.matching import COMPONENTS, Weights
 from placement.network.models import CompanyKind

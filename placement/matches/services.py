@@ -422,6 +422,8 @@ class ParticipantMatches:
     #: Job functions the partnership offers, and how many of them the filters left.
     offered: int
     considered: int
+    #: Considered job functions that pass every hard filter (``suggestions`` may show only the best of them).
+    fitting: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,8 +520,9 @@ def _rank_person(participant: Participant) -> tuple[NetworkIndex, Ranking | None
 
 
 def matches_for_participant(participant: Participant, filters: MatchFilters | None = None,
-                            limit: int = TOP) -> ParticipantMatches:
-    """Rank the partnership's job functions for a young person: the best ``limit``, and the excluded ones.
+                            limit: int | None = TOP) -> ParticipantMatches:
+    """Rank the partnership's job functions for a young person: the best ``limit`` (all when None), and the
+    excluded ones.
 
     Suggestions only: nothing is assigned or changed.
     """
@@ -538,6 +541,7 @@ def matches_for_participant(participant: Participant, filters: MatchFilters | No
     # A job function deleted since this request began is left out rather than failing the page.
     top = [i for i in top if int(sub.ids[i]) in jobs]
     excluded = [i for i in excluded if int(sub.ids[i]) in jobs]
+    fitting = int(np.count_nonzero(sub.exclusions == 0))
 
     def scored(i: int, rank: int | None = None) -> Scored:
         row = int(rows[i])
@@ -551,6 +555,7 @@ def matches_for_participant(participant: Participant, filters: MatchFilters | No
         excluded=[scored(i) for i in excluded],
         offered=len(index),
         considered=len(rows),
+        fitting=fitting,
     )
 
 

@@ -29,18 +29,25 @@ bp = Blueprint("matches", __name__)
 #: Who may look for candidates for a job function: those who read the network *and* work on cases.
 CANDIDATE_SEEKERS = NETWORK_READERS & CASE_ROLES
 WEIGHT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+#: Values of a GET flag (``?all=1``, ``?excluded=1``) that turn it on.
+TRUE_FLAGS = ("1", "y", "true")
 
 
 @bp.get("/participants/<int:participant_id>/internships")
 @roles_required(CASE_ROLES)
 def for_participant(participant_id: int):
-    """Suggest internships for a young person, best first, each with its reasons."""
+    """Suggest internships for a young person, best first, each with its reasons.
+
+    The best ``services.TOP`` by default; ``?all=1`` lists every job function that passes the hard filters.
+    """
     participant = get_participant_or_404(participant_id)
     form = MatchFilterForm(request.args, travel_limit=participant.max_km)
     form.validate()
-    result = services.matches_for_participant(participant, form.filters())
+    show_all = request.args.get("all") in TRUE_FLAGS
+    result = services.matches_for_participant(participant, form.filters(), limit=None if show_all else services.TOP)
     page = render_template("matches/for_participant.html", participant=participant, form=form, result=result,
-                           show_excluded=bool(form.excluded.data), components=COMPONENTS,
+                           show_excluded=bool(form.excluded.data), show_all=show_all, top=services.TOP,
+                           components=COMPONENTS,
                            own_weights=services.has_own_weights(participant.partnership_id),
                            may_agree=current_user.role in CASE_EDITORS)
     # The results funnel's first step: the suggestions were shown (one event per young person and day).
@@ -76,7 +83,7 @@ def compare(participant_id: int):
 def for_job_function(job_function_id: int):
     """Suggest young people for a job function, best first, each with its reasons."""
     job_function = get_or_404(JobFunction, job_function_id)
-    show_excluded = request.args.get("excluded") in ("1", "y", "true")
+    show_excluded = request.args.get("excluded") in TRUE_FLAGS
     result = services.candidates_for_job_function(job_function, current_user)
     return render_template("matches/for_job_function.html", job_function=job_function, result=result,
                            show_excluded=show_excluded, components=COMPONENTS)

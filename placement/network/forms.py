@@ -5,8 +5,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,11 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from placement.extensions import db
-from placement.forms import BaseForm
+from placement.forms import BaseForm, IntegerField, ScaleField
 from placement.geo import lookup
 from placement.network.cvr import CVR_CHECKSUM_MESSAGE, cvr_error, normalise_cvr
 from placement.network.models import Company, CompanyKind
-from placement.profile import DIMENSIONS, SCALE_MAX, SCALE_MIN
+from placement.profile import DIMENSIONS
 
 _CVR_MESSAGES = {CVR_CHECKSUM_MESSAGE: _l("The CVR number fails the modulus-11 check: check for a typing error.")}
 
@@ -89,9 +87,7 @@ class CompanyForm(BaseForm):
 
 
 def _scale(label, description):
-    choices = [SelectChoice(str(v), str(v)) for v in range(SCALE_MIN, SCALE_MAX + 1)]
-    return RadioField(label, choices=choices, coerce=int,
-                      default=3, validators=[InputRequired()], description=description)
+    return ScaleField(label, default=3, validators=[InputRequired()], description=description)
 
 
 class MentorForm(BaseForm):

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -25,13 +24,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from placement.extensions import db
-from placement.forms import BaseForm
+from placement.forms import BaseForm, IntegerField, ScaleField
 from placement.network.forms import check_postcode
 from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Disruption, Participant, Transport
 from placement.participants.needs import NEEDS, SUPPORT_HIGH, SUPPORT_LOW
 from placement.participants.services import local_today
-from placement.profile import SCALE_MAX, SCALE_MIN
 
 #: Dates as a date input sends them, and as Danish spreadsheets write them (CSV import).
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
@@ -63,9 +61,7 @@ class OccupationsField(MultiCheckboxField):
 
 
 def _scale(label, description, default=3):
-    choices = [SelectChoice(str(v), str(v)) for v in range(SCALE_MIN, SCALE_MAX + 1)]
-    return RadioField(label, choices=choices, coerce=int, default=default, validators=[InputRequired()],
-                      description=description)
+    return ScaleField(label, default=default, validators=[InputRequired()], description=description)
 
 
 def _person(label):

@@ -88,7 +88,8 @@ _HELP = {
     "participant_name": _l("As registered in the service; with the date of birth it must name exactly one young "
                            "person of the partnership."),
     "participant_birth_date": _l("YYYY-MM-DD (also DD-MM-YYYY)."),
-    "measured_on": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future, not before 2000."),
+    "measured_on": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future, not before the young person turned 15 "
+                       "and not more than three months before their course started."),
     **{key: _l("A whole number from 1 to 10.") for key in PARAMETER_KEYS},
     "comment": _l("Free text; may be empty."),
     "company_cvr": _l("The CVR number of a company already in the partnership's network."),
@@ -231,6 +232,10 @@ class _Importer:
         data = validate(row, form)
         participant = self._participant(row)
         if data is None or participant is None:
+            return
+        problem = services.measurement_day_problem(participant, data["measured_on"], self.today)
+        if problem is not None:
+            row.error("measured_on", problem)
             return
         if self._existing is None:
             self._existing = {tuple(r) for r in db.session.execute(

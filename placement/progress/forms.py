@@ -9,14 +9,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.plans import PLACE_LABELS
 from placement.forms import BaseForm
 from placement.participants.forms import DATE_FORMATS
+from placement.participants.models import Participant
 from placement.participants.services import local_today
 from placement.progress.models import PARAMETERS, SCALE_MAX, SCALE_MIN
+from placement.progress.services import measurement_day_problem
 
 #: No measurement (nor imported internship) lies before this day.
 EARLIEST = date(2000, 1, 1)
@@ -51,12 +53,30 @@ class MeasurementForm(BaseForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=TEXT)],
                             description=_l("What the young person said, what changed, what comes next."))
 
-    def __init__(self, *args, today: date | None = None, **kwargs):
+    def __init__(self, *args, today: date | None = None, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self._today = today or local_today()
+        #: Whose measurement: the date must also fit their age and course (the history import checks it once it
+        #: has found the young person, with the same ``measurement_day_problem``).
+        self._participant = participant
 
     def validate_measured_on(self, field) -> None:
         check_day(field.data, self._today)
+        if field.data is not None and self._participant is not None:
+            problem = measurement_day_problem(self._participant, field.data, self._today)
+            if problem is not None:
+                raise ValidationError(problem)
+
+
+REASON = 500
+
+
+class WithdrawMeasurementForm(BaseForm):
+    """Withdraw a measurement recorded by mistake: the reason goes into the audit log."""
+
+    reason = StringField(_l("Reason"), filters=[lambda value: value.strip() if isinstance(value, str) else value],
+                         validators=[DataRequired(_l("Give the reason for withdrawing the measurement.")),
+                                     Length(max=REASON)])
 
 
 # History import --------------------------------------------------------------------------------------------------

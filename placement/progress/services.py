@@ -1,14 +1,17 @@
 """Progress measurements: recording one, the development since the first, and who is due for a new one.
 
-Callers commit. A measurement is never changed or deleted: a correction is a new measurement.
+Callers commit. A measurement is never changed: a correction is a new measurement, and one recorded by mistake
+(the wrong young person, an impossible date) is withdrawn, with a reason that goes into the audit log.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
+from placement.audit.services import record_event
 from placement.auth.models import User
 from placement.extensions import db
 from placement.participants.models import Participant
@@ -16,6 +19,10 @@ from placement.progress.models import PARAMETER_KEYS, Measurement
 
 #: At the start and at least every six months (report section 7.5).
 INTERVAL_MONTHS = 6
+#: No measurement before the young person turned 15 (the youngest a resource course takes) ...
+MIN_AGE = 15
+#: ... nor more than this many months before their course started: the baseline is taken at the start.
+MONTHS_BEFORE_START = 3
 
 
 def add_months(day: date, months: int) -> date:
@@ -28,6 +35,31 @@ def add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def earliest_measurement_day(participant: Participant) -> tuple[date, date]:
+    """Return (the young person's 15th birthday, three months before their course started)."""
+    return (add_months(participant.date_of_birth, 12 * MIN_AGE),
+            add_months(participant.course_start, -MONTHS_BEFORE_START))
+
+
+def measurement_day_problem(participant: Participant, day: date, today: date):
+    """Say what is wrong with the date of a young person's measurement, or return None.
+
+    The one check for the page's form and the history import: not in the future, not before the young person
+    turned 15, and not more than three months before their course started.
+    """
+    if day > today:
+        return _l("The date cannot be in the future.")
+    fifteen, before_start = earliest_measurement_day(participant)
+    if day < fifteen:
+        return _l("The date cannot be before %(day)s: the young person turned 15 that day.",
+                  day=fifteen.isoformat())
+    if day < before_start:
+        return _l("The date cannot be before %(day)s, three months before the course started on %(start)s: "
+                  "the first measurement is taken at the start.", day=before_start.isoformat(),
+                  start=participant.course_start.isoformat())
+    return None
 
 
 def signed(value: int) -> str:
@@ -106,6 +138,19 @@ def record_measurement(participant: Participant, values: Mapping, recorded_by: U
     db.session.add(measurement)
     db.session.flush()
     return measurement
+
+
+def get_measurement(participant: Participant, measurement_id: int) -> Measurement | None:
+    """Return one of the young person's measurements (None: no such measurement, or another young person's)."""
+    return db.session.scalar(select(Measurement).where(Measurement.id == measurement_id,
+                                                       Measurement.participant_id == participant.id))
+
+
+def withdraw_measurement(measurement: Measurement, reason: str) -> None:
+    """Delete a measurement recorded by mistake; the audit log keeps its values and the reason."""
+    record_event(db.session, measurement, "withdraw", {"reason": [None, reason.strip()]})
+    db.session.delete(measurement)
+    db.session.flush()
 
 
 def due_select(today: date) -> Select:

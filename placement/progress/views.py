@@ -1,6 +1,6 @@
 """Pages for progress measurements (record one; who is due) and for bringing a partnership's history in."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,14 @@ from placement.participants.models import Participant
 from placement.participants.services import local_today
 from placement.progress import csvio, services
 from placement.progress.chart import grouped_bar_chart
-from placement.progress.forms import INTERNSHIPS, KIND_LABELS, KINDS, HistoryImportForm, MeasurementForm
+from placement.progress.forms import (
+    INTERNSHIPS,
+    KIND_LABELS,
+    KINDS,
+    HistoryImportForm,
+    MeasurementForm,
+    WithdrawMeasurementForm,
+)
 from placement.progress.models import PARAMETERS
 
 bp = Blueprint("progress", __name__)
@@ -56,7 +63,7 @@ def measurement_create(participant_id: int):
     """Record a measurement of the four parameters, together with the young person."""
     participant = get_participant_or_404(participant_id)
     today = local_today()
-    form = MeasurementForm(today=today)
+    form = MeasurementForm(today=today, participant=participant)
     if request.method == "GET":
         form.measured_on.data = today
     if form.validate_on_submit():
@@ -66,7 +73,29 @@ def measurement_create(participant_id: int):
         return redirect(url_for("participants.participant_detail", participant_id=participant.id,
                                 _anchor="progress"))
     return render_template("progress/measurement_form.html", form=form, participant=participant,
-                           progress=services.progress_of(participant, today))
+                           progress=services.progress_of(participant, today),
+                           earliest=max(services.earliest_measurement_day(participant)))
+
+
+@bp.post("/participants/<int:participant_id>/measurements/<int:measurement_id>/withdraw")
+@roles_required(RECORDERS)
+def measurement_withdraw(participant_id: int, measurement_id: int):
+    """Withdraw a measurement recorded by mistake, with a reason for the audit log."""
+    participant = get_participant_or_404(participant_id)
+    measurement = services.get_measurement(participant, measurement_id)
+    if measurement is None:
+        abort(404)
+    form = WithdrawMeasurementForm()
+    if form.validate_on_submit():
+        day = measurement.measured_on
+        services.withdraw_measurement(measurement, form.reason.data)
+        db.session.commit()
+        flash(_("The measurement of %(day)s was withdrawn.", day=format_date(day, "short")), "success")
+    else:
+        for messages in form.errors.values():
+            for message in messages:
+                flash(message, "error")
+    return redirect(url_for("participants.participant_detail", participant_id=participant.id, _anchor="progress"))
 
 
 @bp.get("/progress/due")
