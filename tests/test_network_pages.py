@@ -122,7 +122,10 @@ def test_search_finds_companies_and_job_functions_despite_typos(client, login, p
     titles = [r["title"] for r in client.post("/search/live", data={"q": "lanbrug"}).get_json()["results"]]
     assert "Landbrugsmedhjælper" in titles and "Køkkenmedhjælper" not in titles
     page = client.post("/search", data={"q": "lanbrug"}).get_data(as_text=True)
-    assert "Landbrugsmedhjælper" in page
+    assert "Landbrugsmedhjælper" in page and "· Nielsens Kvægbrug" in page
+    live = client.post("/search/live", data={"q": "lanbrug"}).get_json()["results"]
+    assert {"title": "Landbrugsmedhjælper", "context": "Nielsens Kvægbrug"}.items() <= next(
+        r for r in live if r["title"] == "Landbrugsmedhjælper").items()
 
 
 def test_search_never_shows_another_partnership(client, login, partnership, other_partnership):

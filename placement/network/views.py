@@ -281,13 +281,25 @@ def _hit_url(hit) -> str:
     return url_for(endpoint, **{arg: hit.id})
 
 
+def _hit_context(hits) -> dict[tuple[str, int], str]:
+    """Name the company of each mentor and job function hit, so two "Køkkenmedhjælper" can be told apart."""
+    context = {}
+    for kind, model in (("mentor", Mentor), ("job_function", JobFunction)):
+        ids = [h.id for h in hits if h.kind == kind]
+        if ids:
+            rows = db.session.execute(select(model.id, Company.name).join(model.company).where(model.id.in_(ids)))
+            context.update({(kind, ident): name for ident, name in rows})
+    return context
+
+
 @bp.route("/search", methods=["GET", "POST"])
 @roles_required(NETWORK_READERS)
 def search():
     """Search companies, mentors and job functions despite typos (the query is posted, never in the URL)."""
     query = request.form.get("q", "").strip() if request.method == "POST" else ""
     hits = _search_hits(query) if query else []
-    return render_template("network/search.html", query=query, hits=hits, hit_url=_hit_url)
+    return render_template("network/search.html", query=query, hits=hits, hit_url=_hit_url,
+                           context=_hit_context(hits))
 
 
 @bp.post("/search/live")
@@ -297,8 +309,10 @@ def search_live():
     query = request.form.get("q", "").strip()
     hits = _search_hits(query)[:10] if query else []
     kinds = {"company": _("Company"), "mentor": _("Mentor"), "job_function": _("Job function")}
-    return {"results": [{"kind": h.kind, "kind_label": kinds[h.kind], "title": h.title, "url": _hit_url(h),
-                         "score": round(h.score, 1)} for h in hits]}
+    context = _hit_context(hits)
+    return {"results": [{"kind": h.kind, "kind_label": kinds[h.kind], "title": h.title,
+                         "context": context.get((h.kind, h.id), ""), "url": _hit_url(h), "score": round(h.score, 1)}
+                        for h in hits]}
 
 
 from placement.network import csv_views  # noqa: E402, F401 - the import/export pages share this blueprint

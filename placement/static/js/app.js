@@ -180,6 +180,12 @@
         tag.className = "tag";
         tag.textContent = String(result.kind_label ?? result.kind ?? "");
         link.append(tag, document.createTextNode(` ${String(result.title ?? "")}`));
+        if (result.context) {
+          const context = document.createElement("span");
+          context.className = "context";
+          context.textContent = ` · ${String(result.context)}`;
+          link.appendChild(context);
+        }
         item.appendChild(link);
         list.appendChild(item);
         options.push(link);
