@@ -51,6 +51,10 @@ class Config:
     #: How long the link e-mailed to a mentor stays valid.
     MENTOR_LINK_DAYS = 14
 
+    #: ``PLACEMENT_BASE_URL``, e.g. ``https://praktik.randers.dk``: every link put into an e-mail or a calendar is
+    #: built from it, never from the request's Host header. Required outside development.
+    BASE_URL = ""
+
     PAGE_SIZE = 25
     #: Largest CSV file accepted for import through the page, in bytes.
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024

@@ -27,8 +27,8 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def password_problem(password: str) -> str | None:
-    """Return why a new password is too weak, or None."""
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """Return why a new password is too weak (a translated sentence for the user), or None."""
     if len(password) < 10:
         return "too_short"
     return None
