@@ -17,8 +17,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('partnerships', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('contact_email', sa.String(length=254), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('contact_phone', sa.String(length=30), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('logo', sa.LargeBinary(), nullable=True))
+        batch_op.add_column(sa.Column('logo_mimetype', sa.String(length=40), nullable=True))
+        batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('partnerships', schema=None) as batch_op:
+        batch_op.drop_column('archived_at')
+        batch_op.drop_column('logo_mimetype')
+        batch_op.drop_column('logo')
+        batch_op.drop_column('contact_phone')
+        batch_op.drop_column('contact_email')
