@@ -1,0 +1,1 @@
+"""User accounts without a shell: managing users, invitations, password resets and one's own sessions."""
