@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # A course length may be unknown (issue #10): no silent 3 years.
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.alter_column('course_years', existing_type=sa.SmallInteger(), nullable=True)
 
 
 def downgrade():
-    pass
+    op.execute("UPDATE participants SET course_years = 3 WHERE course_years IS NULL")
+    with op.batch_alter_table('participants', schema=None) as batch_op:
+        batch_op.alter_column('course_years', existing_type=sa.SmallInteger(), nullable=False)
