@@ -4,13 +4,50 @@ import enum
 from datetime import date, datetime
 
 from flask import g, has_app_context
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Connection, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from placement.audit.models import Audited, AuditEvent
+from placement.audit import chain
+from placement.audit.models import Audited, AuditEvent, AuditSubject
 from placement.database import utcnow
 
 _SKIPPED = frozenset({"created_at", "updated_at"})
+#: What the log holds instead of a personal field's value.
+PERSONAL = "changed"
+
+
+def append(connection: Connection, rows: list[dict]) -> list[int]:
+    """Chain and insert audit entries; return their ids. Every entry goes through here.
+
+    On PostgreSQL a transaction-level advisory lock makes reading the last hash and inserting one step, so two
+    transactions cannot fork the chain (the lock is held until commit); SQLite lets one writer in at a time. The
+    unique ``prev_hash`` refuses a fork should anything get past that.
+    """
+    table = AuditEvent.__table__
+    chain.link(rows, _last_hash(connection))
+    if len(rows) > 1 and all(row.keys() == rows[0].keys() for row in rows):  # many at once (e.g. an import)
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.execute(stmt, rows).scalars())
+    return [connection.execute(insert(table).returning(table.c.id), row).scalar_one() for row in rows]
+
+
+def _last_hash(connection: Connection) -> str:
+    """Take the chain's lock (PostgreSQL; held until commit) and return the last entry's hash."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain.ADVISORY_LOCK_KEY})
+    table = AuditEvent.__table__
+    return connection.scalar(select(table.c.hash).order_by(table.c.id.desc()).limit(1)) or chain.GENESIS
+
+
+@event.listens_for(AuditEvent, "before_insert")
+def _chain_added_entry(_mapper, connection: Connection, entry: AuditEvent) -> None:
+    """Chain an entry added through the ORM (``session.add(AuditEvent(...))``) like those written by ``append``."""
+    if entry.at is None:
+        entry.at = utcnow()
+    row = {column: getattr(entry, column) for column in chain.HASHED_COLUMNS}
+    chain.link([row], _last_hash(connection))
+    entry.changes, entry.records, entry.prev_hash, entry.hash = (row["changes"], row.get("records"),
+                                                                 row["prev_hash"], row["hash"])
 
 
 def set_actor(user_id: int | None, label: str) -> None:
@@ -39,17 +76,20 @@ def _changes(obj: Audited, action: str) -> dict:
         key = attr.key
         if key in _SKIPPED or key in obj.__audit_exclude__:
             continue
+        personal = obj.audit_is_personal(key)
         if action == "create":
             value = getattr(obj, key)
             if value not in (None, ""):
-                changes[key] = [None, _plain(value)]
+                changes[key] = [None, PERSONAL if personal else _plain(value)]
         elif action == "update":
             history = state.attrs[key].history
             if history.has_changes():
                 old = history.deleted[0] if history.deleted else None
                 new = history.added[0] if history.added else None
                 if old != new:
-                    changes[key] = [_plain(old), _plain(new)]
+                    changes[key] = [PERSONAL, PERSONAL] if personal else [_plain(old), _plain(new)]
+        elif personal:
+            changes[key] = [PERSONAL, None]
         else:
             changes[key] = [_plain(getattr(obj, key)), None]
     if action == "update":
@@ -61,18 +101,18 @@ def _changes(obj: Audited, action: str) -> dict:
 def record_access(session: Session, obj: Audited) -> None:
     """Record that the current actor opened a record with special-category data (GDPR art. 9)."""
     actor_id, actor_label = _actor()
-    session.execute(insert(AuditEvent.__table__).values(
+    append(session.connection(), [dict(
         at=utcnow(), actor_id=actor_id, actor_label=actor_label, action="view", entity=obj.__tablename__,
-        entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={}))
+        entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={})])
 
 
 def record_event(session: Session, obj: Audited, action: str, changes: dict) -> None:
     """Record an event about a record beyond its creation, changes and deletion, e.g. why it was withdrawn."""
     actor_id, actor_label = _actor()
-    session.execute(insert(AuditEvent.__table__).values(
+    append(session.connection(), [dict(
         at=utcnow(), actor_id=actor_id, actor_label=actor_label, action=action, entity=obj.__tablename__,
         entity_id=",".join(str(i) for i in inspect(obj).identity or ()), partnership_id=obj.audit_partnership_id,
-        changes={key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()}))
+        changes={key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()})])
 
 
 def record_suggestions(session: Session, participant) -> bool:
@@ -89,16 +129,16 @@ def record_suggestions(session: Session, participant) -> bool:
     if already is not None:
         return False
     actor_id, actor_label = _actor()
-    session.execute(insert(AuditEvent.__table__).values(
+    append(session.connection(), [dict(
         at=now, actor_id=actor_id, actor_label=actor_label, action="suggest", entity="participants",
-        entity_id=entity_id, partnership_id=participant.partnership_id, changes={}))
+        entity_id=entity_id, partnership_id=participant.partnership_id, changes={})])
     return True
 
 
 @event.listens_for(Session, "before_flush")
 def _refuse_audit_changes(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
-        if isinstance(obj, AuditEvent):
+        if isinstance(obj, AuditEvent | AuditSubject):
             raise RuntimeError("The audit log is append-only.")
 
 
@@ -122,4 +162,33 @@ def _record(session: Session, _context) -> None:
                 "partnership_id": obj.audit_partnership_id, "changes": changes,
             })
     if rows:
-        session.connection().execute(insert(AuditEvent.__table__), rows)
+        append(session.connection(), rows)
+
+
+def record_bulk_create(connection: Connection, model: type[Audited], stored: list[dict]) -> None:
+    """Log the creation of rows inserted without the ORM (a bulk import) exactly as a flush would log them.
+
+    ``stored`` holds the rows as inserted (column values by name, with their ids).
+    """
+    from placement.imports.bulk import insert_many
+
+    if not stored:
+        return
+    actor_id, actor_label = _actor()
+    mapper = inspect(model)
+    keys = [(attr.key, attr.columns[0].name, model.audit_is_personal(attr.key)) for attr in mapper.column_attrs
+            if attr.key not in _SKIPPED and attr.key not in model.__audit_exclude__]
+    primary = [column.name for column in mapper.primary_key]
+    simple = (str, int, float, bool)
+    rows = []
+    for values in stored:
+        changes = {}
+        for key, name, personal in keys:
+            value = values.get(name)
+            if value not in (None, ""):
+                changes[key] = [None, PERSONAL if personal else value if type(value) in simple else _plain(value)]
+        rows.append({"at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": "create",
+                     "entity": model.__tablename__, "entity_id": ",".join(str(values[name]) for name in primary),
+                     "partnership_id": values.get("partnership_id"), "changes": changes})
+    chain.link(rows, _last_hash(connection))
+    insert_many(connection, AuditEvent.__table__, rows, returning=False)

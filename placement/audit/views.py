@@ -1,19 +1,27 @@
 """The audit log, for administrators."""
 
 import json
+from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from placement.audit.models import AuditEvent
-from placement.auth.access import ADMINS, roles_required
+from placement.audit.forms import PurposeForm
+from placement.audit.models import AuditEvent, AuditSubject
+from placement.audit.reads import EXPORT, FIELD_GROUPS, PURPOSE_LABELS, write_read
+from placement.auth.access import ADMINS, CASE_ROLES, get_participant_or_404, roles_required
+from placement.auth.models import Role
+from placement.csvtools import csv_response, write_csv
 from placement.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 ACTIONS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted"), "view": _l("Opened"),
-           "suggest": _l("Suggestions shown"), "withdraw": _l("Withdrawn")}
+           "suggest": _l("Suggestions shown"), "withdraw": _l("Withdrawn"),
+           "purpose": _l("Purpose given")}
 ENTITIES = {"partnerships": _l("Partnership"), "users": _l("User"), "api_tokens": _l("API token"),
             "companies": _l("Company"), "mentors": _l("Mentor"), "job_functions": _l("Job function"),
             "participants": _l("Young person"), "agreements": _l("Internship agreement"),
@@ -42,4 +50,74 @@ def index():
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"] * 2, error_out=False)
     entities = db.session.scalars(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)).all()
     return render_template("audit/index.html", page=page, entity=entity, entities=entities, actions=ACTIONS,
-                           entity_labels=ENTITIES)
+                           entity_labels=ENTITIES, purposes=PURPOSE_LABELS)
+
+
+def _local_path(target: str | None, fallback: str) -> str:
+    """Return ``target`` if it is a path on this site (never another host), else ``fallback``."""
+    parts = urlsplit(target or "")
+    if not target or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    return target
+
+
+@bp.route("/purpose", methods=["GET", "POST"])
+@roles_required(CASE_ROLES)
+def purpose():
+    """Ask why a record one is not named on is opened (or a bulk export made), then go on to it."""
+    participant_id = request.args.get("participant", type=int)
+    export = request.args.get("export") == "1"
+    if participant_id is None and not export:
+        abort(400, description="Name the record (participant) or the export (export=1).")
+    participant = get_participant_or_404(participant_id) if participant_id is not None else None
+    fallback = url_for("participants.participant_detail", participant_id=participant_id) if participant \
+        else url_for("participants.participant_list")
+    form = PurposeForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        write_read(db.session, [participant] if participant else [], (), form.purpose.data,
+                   (form.note.data or "").strip(), action="purpose", entity_id=EXPORT if export else None)
+        db.session.commit()
+        return redirect(_local_path(form.next.data, fallback))
+    return render_template("audit/purpose.html", form=form, participant_id=participant_id, export=export,
+                           cancel=url_for("participants.participant_list"))
+
+
+def _log_events(participant_id: int):
+    return db.session.scalars(
+        select(AuditEvent).join(AuditSubject, AuditSubject.event_id == AuditEvent.id)
+        .where(AuditSubject.participant_id == participant_id, AuditEvent.action == "view")
+        .options(selectinload(AuditEvent.actor)).order_by(AuditEvent.id.desc())).all()
+
+
+def _participant_for_log(participant_id: int):
+    """The record's log is for admins and the coordinators of its partnership; others get 404 or 403."""
+    from placement.participants.models import Participant
+
+    participant = db.session.get(Participant, participant_id)
+    if participant is None or not (current_user.is_admin or participant.partnership_id == current_user.partnership_id):
+        abort(404)
+    return participant
+
+
+LOG_READERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+@bp.get("/participants/<int:participant_id>")
+@roles_required(LOG_READERS)
+def participant_log(participant_id: int):
+    """Show who has seen a young person's record, when, what and why."""
+    participant = _participant_for_log(participant_id)
+    return render_template("audit/participant_log.html", participant=participant,
+                           events=_log_events(participant.id), purposes=PURPOSE_LABELS, groups=FIELD_GROUPS)
+
+
+@bp.get("/participants/<int:participant_id>/log.csv")
+@roles_required(LOG_READERS)
+def participant_log_csv(participant_id: int):
+    """Download a young person's access log as CSV."""
+    participant = _participant_for_log(participant_id)
+    rows = [[e.at.isoformat(timespec="seconds"), e.actor_label, e.actor.role.value if e.actor else "",
+             e.entity, e.entity_id, e.fields or "", e.purpose or "", e.purpose_note or "", len(e.records or [])]
+            for e in _log_events(participant.id)]
+    columns = ("at", "who", "role", "record_type", "record_id", "fields", "purpose", "purpose_note", "records_shown")
+    return csv_response(write_csv(columns, rows), f"adgangslog-{participant.id}.csv")
