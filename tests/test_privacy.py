@@ -1,0 +1,316 @@
+"""The young person's rights and the end of a course: subject access, consent history, anonymisation with four eyes,
+erasure and retention (placement/privacy)."""
+
+import io
+import json
+import zipfile
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from placement.agreements import services as agreement_services
+from placement.agreements.models import Agreement, Goal, State
+from placement.audit.models import AuditEvent
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.mail.models import OutboxMessage
+from placement.mail.services import enqueue
+from placement.participants.models import Consent, Participant
+from placement.privacy import services
+from placement.privacy.models import ConsentEvent
+from placement.progress.models import Measurement
+from placement.reports import services as reports
+from tests import factories
+from tests.test_reports import internships, report_cohort  # noqa: F401 - the report's fixtures
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch):
+    monkeypatch.setattr(agreement_services, "today", lambda: TODAY)
+
+
+def _young_with_internship(partnership, *, state=State.SENT, **fields):
+    young = factories.participant(partnership, name="Mikkel Sørensen", health_notes="Angst i perioder",
+                                  interests="Dyr og maskiner", support_notes="Tæt kontakt", **fields)
+    company = factories.company(partnership)
+    mentor = factories.mentor(company, name="Karen")
+    job = factories.job_function(company, mentor=mentor)
+    agreement = agreement_services.new_agreement(
+        participant=young, job_function=job, mentor=mentor, consultant=None, start_date=date(2026, 5, 1),
+        actor=agreement_services.Actor(None, "test", False), goals=["Møde til tiden"], purpose="Afprøve lager")
+    agreement.state = state
+    db.session.commit()
+    return young, agreement
+
+
+# Subject access ---------------------------------------------------------------------------------------------------
+
+def test_the_subject_access_archive_holds_every_record_about_the_young_person(app, client, login, partnership):
+    young, agreement = _young_with_internship(partnership)
+    services.record_consent(young, Consent.GIVEN, date(2026, 1, 5), "Underskrevet", None)
+    db.session.add(Measurement(participant=young, measured_on=date(2026, 2, 1), motivation=4, work_identity=3,
+                               clarification=5, knowledge=2, comment="God dag"))
+    enqueue("karen@example.com", "Praktikaftale", "Om Mikkel", partnership_id=partnership.id,
+            agreement_id=agreement.id)
+    db.session.commit()
+    coordinator = login(factories.user(Role.COORDINATOR, partnership))
+    response = client.get(f"/privacy/participants/{young.id}/subject-access")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "Mikkel" not in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert set(archive.namelist()) == {"data.json", "summary.html"}
+    data = json.loads(archive.read("data.json"))
+    assert data["profile"]["name"] == "Mikkel Sørensen" and data["profile"]["health_notes"] == "Angst i perioder"
+    assert [(e["state"], e["on"], e["note"]) for e in data["consent_history"]] == [
+        ("given", "2026-01-05", "Underskrevet")]
+    assert [m["comment"] for m in data["measurements"]] == ["God dag"]
+    [plan] = data["agreements"]
+    assert plan["purpose"] == "Afprøve lager" and [g["text"] for g in plan["goals"]] == ["Møde til tiden"]
+    assert plan["timeline"] and plan["mentor"] == "Karen"
+    assert [m["subject"] for m in data["emails"]] == ["Praktikaftale"]
+    # The consent recorded changed the record; the plan's state changed the agreement (no values, only "changed").
+    log = {(e["entity"], e["entity_id"], e["action"]) for e in data["access_log"]}
+    assert {("participants", str(young.id), "update"), ("agreements", str(agreement.id), "update")} <= log
+    summary = archive.read("summary.html").decode()
+    assert "Mikkel Sørensen" in summary and "Afprøve lager" in summary and "<script" not in summary
+    read = db.session.scalars(select(AuditEvent).where(AuditEvent.purpose == services.SUBJECT_ACCESS)).one()
+    assert read.actor_id == coordinator.id and read.records == [young.id]
+
+
+def test_subject_access_is_for_coordinators_of_the_partnership(app, client, login, partnership, other_partnership):
+    elsewhere = factories.participant(other_partnership)
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert client.get(f"/privacy/participants/{elsewhere.id}/subject-access").status_code == 404
+    client.post("/logout")
+    mine = factories.participant(partnership)
+    login(factories.user(Role.CONSULTANT, partnership))
+    assert client.get(f"/privacy/participants/{mine.id}/subject-access").status_code == 403
+
+
+# Consent ----------------------------------------------------------------------------------------------------------
+
+def test_consent_history_keeps_the_latest_state_on_the_record_and_the_figures_follow(app, partnership):
+    scope = reports.Scope((partnership.id,), date(2020, 1, 1), TODAY)
+    given, withdrawn, never = (factories.participant(partnership, course_start=date(2025, 1, 1)) for _ in range(3))
+    services.record_consent(given, Consent.GIVEN, date(2025, 1, 1), "", None)
+    services.record_consent(withdrawn, Consent.GIVEN, date(2025, 1, 1), "", None)
+    services.record_consent(withdrawn, Consent.WITHDRAWN, date(2026, 3, 1), "Ringede", None)
+    # Recorded late but dated earlier: the latest by date stays the current state.
+    services.record_consent(withdrawn, Consent.GIVEN, date(2025, 2, 1), "Papir fundet", None)
+    db.session.commit()
+    assert (withdrawn.consent, withdrawn.consent_date) == (Consent.WITHDRAWN, date(2026, 3, 1))
+    assert [e.state for e in services.consent_history(withdrawn)] == [Consent.GIVEN, Consent.GIVEN,
+                                                                       Consent.WITHDRAWN]
+    assert never.consent is None
+    left = reports.left_out(scope)
+    assert (left.enrolled, left.declined, left.unrecorded, left.counted) == (3, 1, 1, 1)
+    assert reports.success_criteria(scope).counted == 1
+
+
+def test_consent_cannot_be_withdrawn_before_it_was_given_nor_dated_in_the_future(app, partnership):
+    young = factories.participant(partnership)
+    with pytest.raises(services.PrivacyRefused, match="withdrawn"):
+        services.record_consent(young, Consent.WITHDRAWN, date(2026, 1, 1), "", None)
+    with pytest.raises(services.PrivacyRefused, match="future"):
+        services.record_consent(young, Consent.GIVEN, TODAY + timedelta(days=1), "", None)
+    db.session.rollback()
+    assert db.session.scalars(select(ConsentEvent)).all() == []
+
+
+def test_the_consent_page_records_an_event_and_shows_the_history(app, client, login, partnership):
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    young = factories.participant(partnership, consultant_id=consultant.id)
+    login(consultant)
+    page = client.get(f"/privacy/participants/{young.id}/consent")
+    assert page.status_code == 200 and "Consent never recorded" in page.get_data(as_text=True)
+    refused = client.post(f"/privacy/participants/{young.id}/consent", data={"state": "given", "on": ""})
+    assert "Give the date the consent was given" in refused.get_data(as_text=True)
+    saved = client.post(f"/privacy/participants/{young.id}/consent",
+                        data={"state": "given", "on": "2026-02-03", "note": "Underskrevet"}, follow_redirects=True)
+    assert "Underskrevet" in saved.get_data(as_text=True)
+    db.session.refresh(young)
+    assert (young.consent, young.consent_date) == (Consent.GIVEN, date(2026, 2, 3))
+
+
+def test_the_dashboard_says_how_many_have_no_consent_recorded(app, client, login, partnership):
+    for _n in range(2):
+        factories.participant(partnership, course_start=date(2025, 1, 1))
+    services.record_consent(factories.participant(partnership, course_start=date(2025, 1, 1)), Consent.GIVEN,
+                            date(2025, 1, 1), "", None)
+    db.session.commit()
+    login(factories.user(Role.COORDINATOR, partnership))
+    page = client.get("/reports").get_data(as_text=True)
+    assert "2 without consent recorded" in page
+
+
+# Anonymisation ----------------------------------------------------------------------------------------------------
+
+def test_anonymisation_needs_a_second_person(app, client, login, partnership):
+    young, agreement = _young_with_internship(partnership)
+    first, second = factories.user(Role.COORDINATOR, partnership), factories.user(Role.COORDINATOR, partnership)
+    login(first)
+    assert client.post(f"/privacy/participants/{young.id}/anonymise", data={"reason": ""}).status_code == 400
+    client.post(f"/privacy/participants/{young.id}/anonymise", data={"action": "request", "reason": "Bad om det"})
+    refused = client.post(f"/privacy/participants/{young.id}/anonymise", data={"action": "confirm"})
+    assert refused.status_code == 409 and "another coordinator" in refused.get_data(as_text=True)
+    db.session.refresh(young)
+    assert young.name == "Mikkel Sørensen"
+    assert "Record no." in client.get("/privacy/requests").get_data(as_text=True)
+    client.post("/logout")
+    login(second)
+    client.post(f"/privacy/participants/{young.id}/anonymise", data={"action": "confirm"})
+    db.session.expire_all()
+    young = db.session.get(Participant, young.id)
+    assert young.name == f"Anonymiseret #{young.id}"
+    assert (young.health_notes, young.interests, young.support_notes, young.town) == ("", "", "", "")
+    agreement = db.session.get(Agreement, agreement.id)
+    assert agreement.purpose == "" and agreement.state is State.SENT
+    assert db.session.scalars(select(Goal.text).where(Goal.agreement_id == agreement.id)).all() == [""]
+    again = client.post(f"/privacy/participants/{young.id}/anonymise", data={"action": "request", "reason": "Igen"})
+    assert "anonymised already" in again.get_data(as_text=True)
+
+
+def _figures(partnership_id):
+    scopes = [reports.Scope((partnership_id,), date(2018, 1, 1), date(2019, 6, 30)),
+              reports.Scope((partnership_id,), date(2019, 1, 1), date(2019, 6, 30)),
+              reports.Scope(None, date(2010, 1, 1), TODAY)]
+    figures = []
+    for scope in scopes:
+        figures.append((asdict(reports.left_out(scope)), asdict(reports.success_criteria(scope)),
+                        [asdict(r) for r in reports.hire_rates(scope)],
+                        {g: [asdict(r) for r in reports.hire_rates(scope, g)] for g in reports.GROUPINGS},
+                        reports.median_days_to_hire(scope), asdict(reports.outcomes(scope)),
+                        reports.funnel(scope), asdict(reports.cohort(scope))))
+    return figures
+
+
+def test_every_dashboard_figure_is_unchanged_after_anonymisation(app, partnership, report_cohort,  # noqa: F811
+                                                                 internships):  # noqa: F811
+    before = _figures(partnership.id)
+    with_internship = db.session.scalars(select(Agreement).where(Agreement.state == State.ENDED)).first().participant
+    for young in (report_cohort[5], report_cohort[0], with_internship):
+        services.anonymise(young)
+    db.session.commit()
+    db.session.expire_all()
+    assert report_cohort[5].name.startswith("Anonymiseret #")
+    assert _figures(partnership.id) == before
+
+
+def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, login, partnership):
+    young, draft = _young_with_internship(partnership, state=State.DRAFT)
+    enqueue("x@example.com", "Kladde", "Body", partnership_id=partnership.id, agreement_id=draft.id)
+    db.session.commit()
+    kept, _sent = _young_with_internship(partnership)
+    young_id, draft_id = young.id, draft.id
+    login(factories.user(Role.ADMIN, partnership))
+    wrong = client.post(f"/privacy/participants/{young_id}/erase", data={"record": young_id + 1000})
+    assert wrong.status_code == 400 and db.session.get(Participant, young_id) is not None
+    assert client.post(f"/privacy/participants/{young_id}/erase", data={"record": young_id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Participant, young_id) is None and db.session.get(Agreement, draft_id) is None
+    assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject == "Kladde")).all() == []
+    refused = client.get(f"/privacy/participants/{kept.id}/erase").get_data(as_text=True)
+    assert "beyond drafts" in refused
+    client.post(f"/privacy/participants/{kept.id}/erase", data={"record": kept.id})
+    assert db.session.get(Participant, kept.id) is not None
+
+
+def test_erasure_is_for_administrators(app, client, login, partnership):
+    young = factories.participant(partnership)
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert client.post(f"/privacy/participants/{young.id}/erase", data={"record": young.id}).status_code == 403
+
+
+def test_anonymisation_of_another_partnership_answers_404(app, client, login, partnership, other_partnership):
+    elsewhere = factories.participant(other_partnership)
+    login(factories.user(Role.COORDINATOR, partnership))
+    for path in ("anonymise", "consent"):
+        assert client.get(f"/privacy/participants/{elsewhere.id}/{path}").status_code == 404
+    assert client.get(f"/privacy/partnerships/{other_partnership.id}/retention").status_code == 404
+
+
+# Retention --------------------------------------------------------------------------------------------------------
+
+def test_the_retention_run_anonymises_what_is_due_and_deletes_old_e_mails(app, runner, partnership):
+    partnership.retention_years = 2
+    # Course 2021-01-01 + 3 years ends 2024-01-01; + 2 years: due 2026-01-01 (before TODAY).
+    due = factories.participant(partnership, name="Gammel Sag", course_start=date(2021, 1, 1), course_years=3)
+    soon = factories.participant(partnership, name="Snart", course_start=date(2021, 6, 20), course_years=3)
+    later = factories.participant(partnership, name="Ny Sag", course_start=date(2024, 1, 1), course_years=3)
+    old = enqueue("a@example.com", "Gammel", "x", partnership_id=partnership.id)
+    old.sent_at = datetime(2026, 4, 1, tzinfo=UTC)
+    recent = enqueue("b@example.com", "Ny", "x", partnership_id=partnership.id)
+    recent.sent_at = datetime(2026, 5, 20, tzinfo=UTC)
+    db.session.commit()
+    assert [d.participant_id for d in services.falling_due(partnership.id)] == [soon.id]
+
+    dry = runner.invoke(args=["retention", "run", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"Due: record {due.id} " in dry.output and "to delete: 1" in dry.output
+    db.session.expire_all()
+    assert db.session.get(Participant, due.id).name == "Gammel Sag"
+
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Anonymised: 1 record(s)" in result.output and "deleted: 1" in result.output
+    db.session.expire_all()
+    assert db.session.get(Participant, due.id).name == f"Anonymiseret #{due.id}"
+    assert db.session.get(Participant, later.id).name == "Ny Sag"
+    assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Ny"]
+    again = runner.invoke(args=["retention", "run"])
+    assert "Anonymised: 0 record(s)" in again.output
+
+
+def test_an_interrupted_retention_run_is_finished_by_the_next(app, runner, partnership, monkeypatch):
+    people = [factories.participant(partnership, course_start=date(2015, 1, 1)) for _ in range(3)]
+    real, calls = services.anonymise, []
+
+    def failing(participant):
+        calls.append(participant.id)
+        if len(calls) == 2:
+            raise RuntimeError("power cut")
+        real(participant)
+
+    monkeypatch.setattr(services, "anonymise", failing)
+    assert runner.invoke(args=["retention", "run"]).exit_code != 0
+    db.session.rollback()
+    db.session.expire_all()
+    names = [db.session.get(Participant, p.id).name for p in people]
+    assert names[0].startswith("Anonymiseret") and not names[1].startswith("Anonymiseret")
+    monkeypatch.setattr(services, "anonymise", real)
+    result = runner.invoke(args=["retention", "run"])
+    assert "Anonymised: 2 record(s)" in result.output
+    db.session.expire_all()
+    assert all(db.session.get(Participant, p.id).name.startswith("Anonymiseret") for p in people)
+
+
+def test_the_start_page_and_retention_page_show_what_falls_due(app, client, login, partnership):
+    soon = factories.participant(partnership, course_start=date(2018, 6, 10), course_years=3)  # due 2026-06-10
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert f"Record no. {soon.id}" in client.get("/").get_data(as_text=True)
+    page = client.post(f"/privacy/partnerships/{partnership.id}/retention", data={"retention_years": "0"})
+    assert "between 1 and 30" in page.get_data(as_text=True)
+    client.post(f"/privacy/partnerships/{partnership.id}/retention", data={"retention_years": "7"})
+    db.session.refresh(partnership)
+    assert partnership.retention_years == 7
+
+
+def test_mentor_links_and_calendar_keys_are_stored_hashed(app, partnership):
+    from placement.agreements.models import CalendarFeed, MentorLink
+
+    assert "digest" in MentorLink.__table__.c and "token" not in MentorLink.__table__.c
+    assert "digest" in CalendarFeed.__table__.c and "key" not in CalendarFeed.__table__.c
+
+
+def test_consent_set_on_the_record_form_joins_the_history(app, partnership):
+    from placement.participants.services import apply_participant
+
+    young = factories.participant(partnership)
+    apply_participant(young, {"consent": "declined", "consent_date": date(2026, 4, 1)})
+    apply_participant(young, {"consent": "declined", "consent_date": date(2026, 4, 1)})  # unchanged: no event
+    db.session.commit()
+    assert [(e.state, e.on) for e in services.consent_history(young)] == [(Consent.DECLINED, date(2026, 4, 1))]
