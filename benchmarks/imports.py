@@ -1,0 +1,150 @@
+"""Company CSV imports of 10,000 and 100,000 lines, on SQLite and PostgreSQL.
+
+``python -m benchmarks imports [--sizes 10000,100000] [--database-url URL] [--no-postgres] [--quick]``.
+Generates synthetic company files (valid CVR numbers by modulus 11, postcodes from ``placement.geo``, some
+names alike within a postcode so the duplicate check has work), builds a fresh database through the migrations
+(a temporary SQLite file; on PostgreSQL the database ``placement_bench_imports``, dropped and recreated, or the
+one given) and times ``network.csvio.import_csv`` with the commit, as the import job runs it.
+Targets: at least 5,000 lines/s on PostgreSQL, and a 100,000-line file in under 60 s.
+"""
+
+import argparse
+import os
+import random
+import subprocess  # nosec B404 - createdb/dropdb with fixed arguments
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+
+TARGET_RATE = 5000.0
+TARGET_100K_SECONDS = 60.0
+PG_DATABASE = "placement_bench_imports"
+_WORDS = ("Hansen", "Jensen", "Nielsen", "Maskinstation", "Tømrer", "Lager", "Bageri", "Auto", "VVS", "Gartneri",
+          "Smed", "Købmand", "Transport", "El", "Maler", "Landbrug", "Rengøring", "Café", "Service", "Byg")
+_FORMS = ("ApS", "A/S", "I/S", "& Søn", "")
+
+
+def company_csv(lines: int, seed: int = 1, first_cvr: int = 1_000_000) -> bytes:
+    """Return a valid company file of ``lines`` data lines (plus the header), UTF-8 with a byte-order mark."""
+    from placement.geo import load_postcodes
+    from placement.network.csvio import COLUMNS, COMPANIES, write_csv
+    from placement.network.cvr import make_valid_cvr
+
+    rng = random.Random(seed * 1_000_003 + first_cvr)  # each file its own names
+    postcodes = sorted(load_postcodes())
+    rows, prefix = [], first_cvr
+    for _ in range(lines):
+        while True:
+            try:
+                cvr = make_valid_cvr(prefix)
+                break
+            except ValueError:
+                prefix += 1
+        prefix += 1
+        # A made-up owner's name and a trade: alike names only now and then (a few duplicate warnings).
+        owner = "".join(rng.choice("bdfgklmnprstv") + rng.choice("aeiouyæøå") for _ in range(rng.randint(2, 4)))
+        name = f"{owner.capitalize()}s {rng.choice(_WORDS)} {rng.choice(_FORMS)}".strip()
+        rows.append([cvr, name, "ordinary", f"Vej {rng.randint(1, 200)}", rng.choice(postcodes), "", "Handel",
+                     rng.randint(1, 500), "", "", "", "", "1"])
+    text_ = write_csv(COMPANIES, rows)
+    assert text_.count("\n") == lines + 1 and COLUMNS[COMPANIES]
+    return text_.encode("utf-8")
+
+
+def _app(url: str):
+    from flask_migrate import upgrade
+
+    from placement import create_app
+    from placement.extensions import db
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": url,
+                      "BABEL_DEFAULT_LOCALE": "en"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return app
+
+
+def _import(app, content: bytes) -> tuple[float, int, int]:
+    from placement.auth.models import Partnership
+    from placement.extensions import db
+    from placement.network import csvio
+
+    with app.app_context(), app.test_request_context():
+        partnership = db.session.scalar(db.select(Partnership).where(Partnership.name == "Bench"))
+        if partnership is None:
+            partnership = Partnership(name="Bench", municipality="Randers Kommune", education_place="U",
+                                      postcode="8900")
+            db.session.add(partnership)
+            db.session.commit()
+        started = time.perf_counter()
+        report = csvio.import_csv(csvio.COMPANIES, content, partnership)
+        if report.ok:
+            db.session.commit()
+        else:
+            db.session.rollback()
+            print(f"  import refused: {report.errors[:3]}", file=sys.stderr)
+        seconds = time.perf_counter() - started
+        db.session.remove()
+        return seconds, report.imported, len(report.warnings)
+
+
+def run(label: str, url: str, sizes: list[int], seed: int) -> bool:
+    app = _app(url)
+    ok, first_cvr = True, 1_000_000
+    for size in sizes:
+        content = company_csv(size, seed, first_cvr)
+        first_cvr += size * 2
+        seconds, imported, warnings = _import(app, content)
+        rate = size / seconds if seconds else float("inf")
+        passed = imported == size and (label != "postgresql" or rate >= TARGET_RATE) and \
+            (size < 100_000 or seconds < TARGET_100K_SECONDS)
+        ok &= passed
+        print(f"{label:10} {size:>8,} lines ({len(content) / 1e6:.1f} MB) {seconds:7.2f} s {rate:9,.0f} lines/s "
+              f"imported {imported:,}, {warnings:,} duplicate warnings  {'PASS' if passed else 'FAIL'}")
+    return ok
+
+
+def _recreate_postgres(base: str) -> str:
+    host = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["dropdb", "--if-exists", *host, PG_DATABASE], check=False)  # noqa: S603, S607  # nosec
+    subprocess.run(["createdb", *host, PG_DATABASE], check=True)  # noqa: S603, S607  # nosec
+    return base
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks imports", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="lines per file, comma-separated")
+    parser.add_argument("--database-url", help="PostgreSQL URL (its public schema is dropped and recreated); "
+                        f"default: postgresql://postgres@127.0.0.1:5432/{PG_DATABASE}, dropped and recreated")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--quick", action="store_true", help="2,000 and 10,000 lines")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    sizes = [2000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, targets: >= {TARGET_RATE:,.0f} lines/s on PostgreSQL, "
+          f"100,000 lines < {TARGET_100K_SECONDS:.0f} s")
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        ok &= run("sqlite", f"sqlite:///{os.path.join(tmp, 'bench.sqlite')}", sizes, args.seed)
+    if not args.no_postgres:
+        if args.database_url:
+            url = args.database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+            from sqlalchemy import create_engine
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+            engine.dispose()
+        else:
+            url = _recreate_postgres(f"postgresql+psycopg://postgres@127.0.0.1:5432/{PG_DATABASE}")
+        ok &= run("postgresql", url, sizes, args.seed)
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
