@@ -5,8 +5,15 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app placement
 ESCO_DIR ?= ../shared/data/esco
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# `make run PORT=8080 HOST=0.0.0.0`: the development server's address; e-mailed and calendar links follow it.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+DEV_BASE_URL ?= http://$(HOST):$(PORT)
+# The demo lets its users log in without an authenticator app (TOTP_REQUIRED=true, the default, is production's).
+DEMO_TOTP ?= false
+DEV_ENV := PLACEMENT_ENV=development PLACEMENT_BASE_URL=$(DEV_BASE_URL) PLACEMENT_TOTP_REQUIRED=$(DEMO_TOTP)
 
-.PHONY: install run test test-sqlite test-postgres lint translations bench clean
+.PHONY: install run serve test test-sqlite test-postgres lint translations bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +27,12 @@ run: install
 	PLACEMENT_ENV=development $(FLASK) db upgrade
 	@if [ -f "$(ESCO_DIR)/occupations_da.csv" ]; then \
 	  PLACEMENT_ENV=development $(FLASK) occupations import "$(ESCO_DIR)/ISCOGroups_da.csv" "$(ESCO_DIR)/occupations_da.csv"; fi
-	PLACEMENT_ENV=development $(FLASK) demo seed
-	PLACEMENT_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) $(FLASK) demo seed
+	$(DEV_ENV) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with the PLACEMENT_* settings of gunicorn.conf.py (see README, "Production").
+serve: install
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'placement:create_app()'
 
 test: install
 	$(PY) -m pytest

@@ -1,10 +1,10 @@
-"""``python -m benchmarks [matching|reports] [options]``: run a benchmark suite (default: matching)."""
+"""``python -m benchmarks [matching|reports|load|imports] [options]``: run a benchmark suite (default: matching)."""
 
 import sys
 
-from benchmarks import matching, reports
+from benchmarks import imports, load, matching, reports
 
-SUITES = {"matching": matching.main, "reports": reports.main}
+SUITES = {"matching": matching.main, "reports": reports.main, "load": load.main, "imports": imports.main}
 
 
 def main(argv: list[str]) -> int:

@@ -31,6 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    from placement import sanity
+
+    sanity.register_converter(app)  # ids beyond the database's integer range: 404, before any route exists
+    sanity.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
@@ -52,6 +56,14 @@ def _finish_config(app: Flask) -> None:
     development = config["ENV"] == "development" or config.get("TESTING")
     if not development and config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Set PLACEMENT_SECRET_KEY: the default secret key is only for development.")
+    from placement.urls import check_base_url
+
+    check_base_url(config, required=not development)
+    if config.get("HSTS_SECONDS") is None:
+        config["HSTS_SECONDS"] = 0 if development else 365 * 24 * 3600
+    if isinstance(config["HSTS_SECONDS"], bool) or not isinstance(config["HSTS_SECONDS"], int) \
+            or config["HSTS_SECONDS"] < 0:
+        raise RuntimeError("PLACEMENT_HSTS_SECONDS must be a whole number of seconds, 0 or more.")
     if development:
         config["SESSION_COOKIE_SECURE"] = False
     if not config.get("SQLALCHEMY_DATABASE_URI"):
@@ -60,6 +72,10 @@ def _finish_config(app: Flask) -> None:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             url = "sqlite:///" + str(Path(app.instance_path) / "placement.sqlite")
         config["SQLALCHEMY_DATABASE_URI"] = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    if not development and not config["REDIS_URL"] and not config.get("RATELIMIT_STORAGE_URI"):
+        # Per-process counters would make the login and second-factor limits N times looser with N workers.
+        raise RuntimeError("Set PLACEMENT_REDIS_URL: the login and second-factor limits must be shared by all worker "
+                           "processes (or PLACEMENT_RATELIMIT_STORAGE_URI=memory:// for a single process).")
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
     config["MIGRATIONS_DIR"] = _resource_dir("migrations")
 
@@ -83,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from placement.agreements.views import bp as agreements_bp
     from placement.api.views import bp as api_bp
     from placement.audit.views import bp as audit_bp
+    from placement.auth import mfa_views  # noqa: F401 - the second factor's routes on the auth blueprint
     from placement.auth.views import bp as auth_bp
     from placement.main.views import bp as main_bp
     from placement.matches.views import bp as matches_bp
@@ -106,8 +123,29 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(reports_bp)
 
+    from placement.health.views import bp as health_bp
+
+    app.register_blueprint(health_bp)
+
+    from placement.partnerships.views import bp as partnerships_bp
+
+    app.register_blueprint(partnerships_bp)
+
+    from placement.accounts.views import bp as accounts_bp
+
+    app.register_blueprint(accounts_bp)
+
+    from placement.imports.views import bp as imports_bp
+
+    app.register_blueprint(imports_bp)
+
+    from placement.privacy.views import bp as privacy_bp
+
+    app.register_blueprint(privacy_bp)
+
 
 def register_commands(app: Flask) -> None:
+    from placement.audit.cli import audit_cli
     from placement.auth.cli import users_cli
     from placement.demo.cli import demo_cli
     from placement.mail.cli import outbox_cli
@@ -118,6 +156,16 @@ def register_commands(app: Flask) -> None:
 
     for group in (users_cli, occupations_cli, network_cli, participants_cli, demo_cli, outbox_cli, history_cli):
         app.cli.add_command(group)
+    app.cli.add_command(audit_cli)
+    from placement.partnerships.cli import partnerships_cli
+
+    app.cli.add_command(partnerships_cli)
+    from placement.imports.cli import worker_cli
+
+    app.cli.add_command(worker_cli)
+    from placement.privacy.cli import retention_cli
+
+    app.cli.add_command(retention_cli)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -14,6 +14,10 @@ class Config:
     DATABASE_URL = ""
     #: ``PLACEMENT_REDIS_URL``; shared state (rate limits, matching freshness) between worker processes.
     REDIS_URL = ""
+    #: How CSV imports run (``placement.imports.services``): rq, thread, inline; empty: rq with REDIS_URL, else thread.
+    IMPORT_JOBS_MODE = ""
+    #: Uploads of at most this many lines are imported within the request; larger ones become a background job.
+    IMPORT_INLINE_MAX_LINES = 100
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
@@ -32,6 +36,18 @@ class Config:
 
     #: Failed login attempts per e-mail address and per client address.
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    #: Seconds each further login attempt waits once one e-mail address had LOGIN_RATE_LIMIT failures (from any
+    #: addresses): a slowdown, not a lockout, so nobody can lock another user out.
+    LOGIN_SLOWDOWN_SECONDS = 2
+    #: ``PLACEMENT_TOTP_REQUIRED``: everyone who can read a young person's record (admin, coordinator, consultant,
+    #: caseworker) must log in with a second factor (TOTP) and enrols at the next login; mentors may choose to.
+    TOTP_REQUIRED = True
+    #: Wrong second-factor codes, per user and per client address.
+    TOTP_RATE_LIMIT = "5 per 5 minutes"
+    #: Minutes between the right password and the second step before the login must start again.
+    TOTP_PENDING_MINUTES = 15
+    #: A session unused this many minutes is ended (the page warns two minutes before).
+    SESSION_IDLE_MINUTES = 30
     #: How many reverse proxies stand in front of the service (``X-Forwarded-For`` etc. are trusted that deep);
     #: 0 when it is reached directly. Behind a proxy, without it every user would share the proxy's address.
     PROXY_COUNT = 0
@@ -50,10 +66,25 @@ class Config:
     INTERNS_PER_EMPLOYEE = 0.2
     #: How long the link e-mailed to a mentor stays valid.
     MENTOR_LINK_DAYS = 14
+    #: Days after sending before an e-mail is deleted from the outbox (``flask retention run``).
+    OUTBOX_RETENTION_DAYS = 30
+    #: How long the link in an invitation to a new user stays valid, in days.
+    INVITATION_DAYS = 7
+    #: How long a "forgot password" link stays valid, in hours.
+    PASSWORD_RESET_HOURS = 2
+    #: Requests for a password reset link, per client address and per e-mail address.
+    RESET_LINK_RATE_LIMIT = "5 per 15 minutes"
 
     #: ``PLACEMENT_BASE_URL``, e.g. ``https://praktik.randers.dk``: every link put into an e-mail or a calendar is
     #: built from it, never from the request's Host header. Required outside development.
     BASE_URL = ""
+    #: ``PLACEMENT_HSTS_SECONDS``: the max-age of ``Strict-Transport-Security``. Unset: a year in production and off
+    #: in development and tests; 0 turns the header off.
+    HSTS_SECONDS = None
+
+    #: ``PLACEMENT_SMALL_CELL_THRESHOLD``: the results show caseworkers and consultants counts of people below it as
+    #: "< 5" (with every count such a one could be worked out from); coordinators and admins see exact counts.
+    SMALL_CELL_THRESHOLD = 5
 
     PAGE_SIZE = 25
     #: Largest CSV file accepted for import through the page, in bytes.

@@ -24,6 +24,8 @@ from flask import Response
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from placement import sanity
+
 TRUE_VALUES = frozenset({"1", "ja", "j", "yes", "y", "true", "sand"})
 FALSE_VALUES = frozenset({"0", "nej", "n", "no", "false", "falsk"})
 #: Separates several values in one cell (occupations, disruptions).
@@ -208,7 +210,11 @@ def read_rows(stream_or_text, columns: tuple[str, ...], required: Iterable[str],
             for index, cell in enumerate(cells):
                 name = names[index] if index < len(names) else None
                 if name is not None:
-                    row.values[name] = unescape(cell).strip()
+                    value = unescape(cell).strip()
+                    if sanity.has_control_characters(value):  # refused with line and column, checked without
+                        row.error(name, sanity.control_character_problem(value))
+                        value = sanity.strip_control_characters(value)
+                    row.values[name] = value
                 elif cell.strip():
                     row.error("", _("This line has a value outside the named columns."))
                     break

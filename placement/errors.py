@@ -3,7 +3,8 @@
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from placement.extensions import db
 
@@ -23,6 +24,18 @@ def _csrf_error(error: CSRFError):
                            message=_("The form had expired or was sent from elsewhere. Please try again.")), 400
 
 
+def _stale_data(error: StaleDataError):
+    # The safety net of optimistic locking: a change that lost a race with another commit of the same record,
+    # where no view caught it first (those show the form again, see ``placement.locking``). Nothing was saved.
+    db.session.rollback()
+    conflict = Conflict(_("Someone else changed this record meanwhile, so your change was not saved. Open it "
+                          "again and repeat the change."))
+    if _wants_json():
+        return {"error": conflict.name, "message": "The record was changed by someone else meanwhile; nothing was "
+                                                   "saved. Read it again and repeat the change."}, 409
+    return render_template("errors/error.html", error=conflict), 409
+
+
 def _server_error(error: Exception):
     db.session.rollback()
     wrapped = InternalServerError()
@@ -34,5 +47,6 @@ def _server_error(error: Exception):
 def register(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(StaleDataError, _stale_data)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

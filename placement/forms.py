@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
 from placement.profile import SCALE_MAX, SCALE_MIN
+from placement.sanity import field_sanity
 
 
 class _Translations:
@@ -30,6 +31,13 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def bind_field(self, form, unbound_field, options):
+            # Input sanity (``placement.sanity``), in one place for pages, API and CSV: every field first refuses
+            # control characters (NUL…) in its text and numbers beyond the database's integer range.
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [field_sanity, *field.validators]
+            return field
 
     def values(self) -> dict:
         """Return the validated data by field name, as the services take it (pages, API and CSV alike)."""

@@ -1,6 +1,8 @@
 """Response headers that keep personal data out of caches, frames and third-party hosts."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+
+from placement.redaction import SecretPathFilter
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -15,6 +17,9 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+#: Responses that carry nothing personal and may be cached: the static files and partnership logos.
+CACHEABLE_ENDPOINTS = frozenset({"static", "partnerships.logo"})
+
 
 def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
@@ -22,7 +27,11 @@ def _headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
-    if request.endpoint != "static":
+    hsts = current_app.config.get("HSTS_SECONDS")
+    if hsts:
+        # Production (PLACEMENT_HSTS_SECONDS, default a year): browsers use only HTTPS for this host from now on.
+        response.headers["Strict-Transport-Security"] = f"max-age={int(hsts)}; includeSubDomains"
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
         # Every page but the static files may carry personal data: never store it in a cache.
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -31,3 +40,5 @@ def _headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Add the security headers to every response."""
     app.after_request(_headers)
+    # Flask logs "Exception on <path>": never the secret of a mentor link or calendar feed.
+    app.logger.addFilter(SecretPathFilter())

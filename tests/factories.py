@@ -76,7 +76,8 @@ def participant(partnership: Partnership, *, name: str | None = None, postcode: 
                     postcode=postcode, town=fields.pop("town", place.town if place else ""),
                     latitude=fields.pop("latitude", place.latitude if place else None),
                     longitude=fields.pop("longitude", place.longitude if place else None),
-                    course_start=fields.pop("course_start", date(2025, 1, 6)), **fields)
+                    course_start=fields.pop("course_start", date(2025, 1, 6)),
+                    course_years=fields.pop("course_years", 3), **fields)
     db.session.add(p)
     db.session.commit()
     return p

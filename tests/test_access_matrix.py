@@ -14,6 +14,7 @@ from placement.auth import services as auth_services
 from placement.auth.access import ADMINS, CASE_EDITORS, CASE_ROLES, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.imports.models import ImportJob, JobState
 from placement.mail.services import enqueue
 from placement.network.models import Company
 from placement.occupations.models import Occupation
@@ -21,6 +22,8 @@ from placement.progress.models import Measurement
 from tests import factories
 
 MENTOR = frozenset({Role.MENTOR})
+#: Who manages user accounts (placement/accounts): administrators, and coordinators their own partnership's.
+USER_MANAGERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,22 @@ EXPECTATIONS: dict[str, Expect] = {
     "main.set_language": PUBLIC,
     "auth.login": PUBLIC,
     "auth.logout": Expect(EVERYONE),
+    "auth.session_ping": Expect(EVERYONE),
     "auth.api_tokens": Expect(EVERYONE),
     "auth.revoke_api_token": Expect(EVERYONE),
+    "auth.admin_api_tokens": Expect(ADMINS),
+    "auth.admin_revoke_api_token": Expect(ADMINS),
+    # The second factor (placement/auth/mfa_views.py): the second step of a login opens only with a pending login
+    # in the browser's session (anonymous: back to the login page); one's own settings; the reset of a user's.
+    "auth.second_factor": PUBLIC,
+    "auth.second_factor_setup": PUBLIC,
+    "auth.my_second_factor": Expect(EVERYONE),
+    "auth.reset_second_factor": Expect(USER_MANAGERS),
+    "health.healthz": PUBLIC,
     "audit.index": Expect(ADMINS),
+    "audit.purpose": Expect(CASE_ROLES),
+    "audit.participant_log": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "audit.participant_log_csv": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "network.company_list": Expect(NETWORK_READERS),
     "network.company_create": Expect(NETWORK_EDITORS),
     "network.company_detail": Expect(NETWORK_READERS | MENTOR),
@@ -133,11 +149,59 @@ EXPECTATIONS: dict[str, Expect] = {
     "api.report_outcomes": Expect(CASE_ROLES),
     "api.report_funnel": Expect(CASE_ROLES),
     "api.report_cohort": Expect(CASE_ROLES),
+    "partnerships.partnership_list": Expect(ADMINS),
+    "partnerships.partnership_create": Expect(ADMINS),
+    "partnerships.partnership_detail": Expect(ADMINS | {Role.COORDINATOR}),
+    "partnerships.partnership_edit": Expect(ADMINS | {Role.COORDINATOR}),
+    "partnerships.partnership_archive": Expect(ADMINS),
+    "partnerships.partnership_restore": Expect(ADMINS),
+    "partnerships.logo": PUBLIC,
+    "api.list_partnerships": Expect(EVERYONE),
+    "api.create_partnership": Expect(ADMINS),
+    "api.get_partnership": Expect(EVERYONE),
+    "api.update_partnership": Expect(ADMINS),
+    "accounts.user_list": Expect(USER_MANAGERS),
+    "accounts.user_create": Expect(USER_MANAGERS),
+    "accounts.user_detail": Expect(USER_MANAGERS),
+    "accounts.user_edit": Expect(USER_MANAGERS),
+    "accounts.user_deactivate": Expect(USER_MANAGERS),
+    "accounts.user_reactivate": Expect(USER_MANAGERS),
+    "accounts.user_resend_invitation": Expect(USER_MANAGERS),
+    "accounts.forgot_password": PUBLIC,
+    "accounts.set_password": PUBLIC,
+    "accounts.my_account": Expect(EVERYONE),
+    "accounts.change_password": Expect(EVERYONE),
+    "accounts.sessions": Expect(EVERYONE),
+    "accounts.end_session": Expect(EVERYONE),
+    "accounts.end_other_sessions": Expect(EVERYONE),
+    # An import job: its uploader, the partnership's coordinators and the admins (others 404).
+    "imports.status": Expect(CASE_EDITORS),
+    "imports.status_json": Expect(CASE_EDITORS),
+    # placement/privacy: subject access, anonymisation (four eyes) and retention for coordinators and admins;
+    # consent history for the case editors; erasure of a record created by mistake for admins alone.
+    "privacy.subject_access": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "privacy.consent": Expect(CASE_EDITORS),
+    "privacy.anonymise": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "privacy.requests": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "privacy.erase": Expect(ADMINS),
+    "privacy.retention": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
 }
+
+#: Routes whose answer shows a young person's personal data: each writes exactly one audit entry naming the records
+#: shown, the field group and a purpose (tests/test_audit_reads.py walks them). The calendar files name no young
+#: person; the mentor's pages show only the plan to the mentor on it.
+PERSONAL_DATA_ROUTES = frozenset({
+    "participants.participant_list", "participants.participant_detail", "participants.participant_edit",
+    "participants.export_csv", "matches.for_participant", "matches.compare", "matches.for_job_function",
+    "agreements.agreement_list", "agreements.agreement_detail", "agreements.agreement_edit",
+    "agreements.agreement_print", "progress.measurement_create", "progress.due",
+    "api.list_participants", "api.get_participant", "api.update_participant", "api.participant_matches",
+    "api.job_function_candidates", "api.get_agreement", "privacy.consent", "mail.message",
+})
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
 SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
-                    "goal_id", "message_id", "measurement_id"}
+                    "goal_id", "message_id", "measurement_id", "partnership_id", "user_id", "job_id"}
 
 
 def _rules(app):
@@ -161,7 +225,7 @@ def world(app):
         mentor = factories.mentor(company)
         job = factories.job_function(company, mentor=mentor)
         records[key] = {"company_id": company.id, "mentor_id": mentor.id, "job_function_id": job.id,
-                        "mentor": mentor}
+                        "mentor": mentor, "partnership_id": partnership.id}
     users, tokens = {}, {}
     for role in Role:
         user = factories.user(role, own, mentor=records["own"]["mentor"] if role is Role.MENTOR else None)
@@ -190,6 +254,17 @@ def world(app):
         records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id,
                             measurement_id=measurement.id)
     stranger = factories.user(Role.CONSULTANT, other)
+    # An import job each; the own one uploaded by the consultant who walks the matrix.
+    for key, partnership, uploader in (("own", own, users[Role.CONSULTANT]), ("other", other, stranger)):
+        job = ImportJob(partnership_id=partnership.id, user_id=uploader.id, kind="network:companies",
+                        filename="upload.csv", state=JobState.DONE, lines_total=2, lines_checked=2, lines_imported=1,
+                        errors=[], warnings=[])
+        db.session.add(job)
+        db.session.commit()
+        records[key]["job_id"] = job.id
+    # The accounts pages act on these users (deactivate, reactivate, resend invitation), never on the walkers.
+    records["own"]["user_id"] = factories.user(Role.CASEWORKER, own).id
+    records["other"]["user_id"] = factories.user(Role.CASEWORKER, other).id
     foreign_token, _ = auth_services.issue_api_token(stranger, "not yours")
     occupation = Occupation(uri="http://data.europa.eu/esco/occupation/x", isco_group="9211",
                             label="landbrugsmedhjælper")
@@ -264,7 +339,9 @@ def test_each_role_gets_exactly_what_it_may(app, world, role, login):
             failures.append(f"{rule.endpoint}: {role} on its own partnership got {own.status_code}")
         if SCOPED_ARGUMENTS & set(rule.arguments):
             other = _request(client, rule, _values(rule, world, "other", role), api_token)
-            allowed_everywhere = role is Role.ADMIN and "token_id" not in rule.arguments
+            # An admin reaches every partnership, and revokes any user's token on the admins' token page.
+            allowed_everywhere = role is Role.ADMIN and ("token_id" not in rule.arguments
+                                                         or rule.endpoint == "auth.admin_revoke_api_token")
             if allowed_everywhere:
                 if other.status_code in (401, 403, 404) or other.status_code >= 500:
                     failures.append(f"{rule.endpoint}: admin on another partnership got {other.status_code}")

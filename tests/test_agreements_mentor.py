@@ -299,7 +299,8 @@ def test_the_outbox_shows_a_consultant_only_mail_about_their_own_cases(client, l
     assert client.get(f"/outbox/{message.id}").status_code == 200
 
 
-@pytest.mark.parametrize("app_config", [{"TESTING": False, "ENV": "production", "SECRET_KEY": "x" * 40}])
+@pytest.mark.parametrize("app_config", [{"TESTING": False, "ENV": "production", "SECRET_KEY": "x" * 40,
+                                         "BASE_URL": "https://praktik.example.dk"}])  # limits: memory:// (conftest)
 def test_the_outbox_page_is_for_development_only_even_without_smtp(client, login, setting, app_config):
     _agreement(setting)
     login(setting["consultant"])

@@ -276,6 +276,9 @@ def test_other_partnerships_and_consultants_not_on_the_case_get_404(client, logi
     assert _fresh(agreement.id).state is State.DRAFT
     coordinator = factories.user(Role.COORDINATOR, partnership)
     login(coordinator)
+    asked = client.get(f"/agreements/{agreement.id}")  # not named on the case: the purpose first
+    assert asked.status_code == 302 and "/audit/purpose?" in asked.headers["Location"]
+    client.post(asked.headers["Location"], data={"purpose": "coordination"})
     assert client.get(f"/agreements/{agreement.id}").status_code == 200
 
 

@@ -154,12 +154,21 @@ def test_a_server_error_shows_no_traceback(app, client, login, partnership, app_
 def test_production_refuses_the_default_secret_key():
     with pytest.raises(RuntimeError, match="PLACEMENT_SECRET_KEY"):
         create_app({"ENV": "production", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                       "BASE_URL": "https://praktik.example.dk", "REDIS_URL": "redis://127.0.0.1:6379/15"})
+
+
+def test_production_refuses_per_process_login_limits():
+    with pytest.raises(RuntimeError, match="PLACEMENT_REDIS_URL"):
+        create_app({"ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                    "BASE_URL": "https://praktik.example.dk"})
 
 
 def test_configuration_comes_from_prefixed_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PLACEMENT_SECRET_KEY", "from-the-environment")
     monkeypatch.setenv("PLACEMENT_DATABASE_URL", "postgresql://someone@db.example.com/placement")
+    monkeypatch.setenv("PLACEMENT_BASE_URL", "https://praktik.example.dk")
+    monkeypatch.setenv("PLACEMENT_REDIS_URL", "redis://127.0.0.1:6379/15")
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-the-environment"
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
@@ -199,3 +208,152 @@ def test_admin_reads_the_audit_log_others_cannot(client, login, partnership):
     page = client.get("/audit/?entity=companies").get_data(as_text=True)
     assert "Logget ApS" in page
     assert "<td>Created</td>" in page and "<td>Company #" in page  # labels, not table names
+
+
+@pytest.mark.skipif(not os.environ.get("PLACEMENT_TEST_REDIS_URL"), reason="needs PLACEMENT_TEST_REDIS_URL")
+def test_parallel_wrong_passwords_reach_the_hash_at_most_the_limit(app, partnership, monkeypatch):
+    """40 wrong passwords at once on two workers: each is counted before its check, so at most 10 are checked."""
+    import threading
+
+    import redis
+    from argon2 import PasswordHasher
+
+    url = os.environ["PLACEMENT_TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    email = factories.user(Role.CONSULTANT, partnership).email
+    db.session.commit()
+    checks, lock = [], threading.Lock()
+    verify = PasswordHasher.verify
+
+    def counting_verify(self, hash, password):
+        with lock:
+            checks.append(1)
+        return verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    config = {**app.config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url,
+              "LOGIN_RATE_LIMIT": "10 per minute", "LOGIN_SLOWDOWN_SECONDS": 0}
+    workers: list[Flask] = [create_app(dict(config)), create_app(dict(config))]
+    codes, start = [], threading.Barrier(40)
+
+    def attempt(worker):
+        start.wait()
+        with worker.test_client() as c:
+            code = c.post("/login", data={"email": email, "password": "nope nope"}).status_code
+        with lock:
+            codes.append(code)
+
+    threads = [threading.Thread(target=attempt, args=(workers[i % 2],)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for worker in workers:
+        with worker.app_context():
+            db.engine.dispose()
+    assert 1 <= len(checks) <= 10
+    assert codes.count(200) == len(checks) and codes.count(429) == 40 - len(checks)
+
+
+@pytest.mark.parametrize("app_config", [{"SESSION_IDLE_MINUTES": 30}])
+def test_an_idle_session_is_ended(client, login, partnership, app_config):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from placement.auth.models import UserSession
+    from placement.database import utcnow
+
+    user = factories.user(Role.CONSULTANT, partnership)
+    login(user)
+    assert client.get("/").status_code == 200
+    db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    db.session.commit()
+    response = client.get("/", follow_redirects=True)
+    assert "logged out after 30 minutes without activity" in response.get_data(as_text=True)
+    assert db.session.scalar(select(UserSession.ended_at)) is not None
+    assert client.get("/").status_code == 302
+
+
+def test_pages_carry_the_idle_limit_and_the_ping_keeps_the_session(client, login, partnership):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from placement.auth.models import UserSession
+    from placement.database import utcnow
+
+    user = factories.user(Role.CONSULTANT, partnership)
+    login(user)
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-idle-minutes="30"' in page and "js/idle.js" in page
+    db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=29)))
+    db.session.commit()
+    assert client.get("/session/ping").status_code == 204
+    db.session.expire_all()
+    assert utcnow() - db.session.scalar(select(UserSession.last_seen_at)) < timedelta(minutes=1)
+    assert client.get("/").status_code == 200
+    assert f'data-user="{user.id}"' in page
+
+
+# idle.js runs in node against a minimal stand-in for the page (no browser needed).
+_IDLE_HARNESS = r"""
+const fs = require("fs"), vm = require("vm");
+const input = JSON.parse(process.argv[process.argv.length - 1]);
+const store = new Map(Object.entries(input.storage));
+const sessionStorage = {
+  get length() { return store.size; }, key: (i) => Array.from(store.keys())[i] ?? null,
+  getItem: (k) => (store.has(k) ? store.get(k) : null), setItem: (k, v) => store.set(k, String(v)),
+  removeItem: (k) => store.delete(k), clear: () => store.clear(),
+};
+const timers = [];
+const attrs = {"data-idle-minutes": "30", "data-user": input.user};
+const body = {getAttribute: (n) => attrs[n] ?? null};
+const window = {sessionStorage, location: {pathname: "/participants/7/edit", reload() {}},
+                setTimeout: (f) => timers.push(f), clearTimeout() {}};
+const document = {body, querySelectorAll: () => input.fields, addEventListener() {}};
+vm.runInNewContext(fs.readFileSync(input.script, "utf8"), {window, document, JSON, Object, Array, Math, parseInt});
+if (input.idle) { timers[timers.length - 1](); }  // the last timer: the session ends, the draft is saved
+console.log(JSON.stringify({storage: Object.fromEntries(store), fields: input.fields}));
+"""
+
+
+def _run_idle(user, fields, storage, *, idle):
+    import json
+    import shutil
+    import subprocess  # nosec B404 - runs node on the project's own script
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = os.path.join(os.path.dirname(__file__), "..", "placement", "static", "js", "idle.js")
+    data = json.dumps({"user": user, "fields": fields, "storage": storage, "idle": idle, "script": script})
+    done = subprocess.run([node, "-e", _IDLE_HARNESS, data], capture_output=True, text=True, check=True)  # noqa: S603  # nosec
+    return json.loads(done.stdout)
+
+
+def _form(version):
+    return [{"name": "note", "type": "text", "value": ""}, {"name": "version", "type": "hidden", "value": version},
+            {"name": "csrf_token", "type": "hidden", "value": "fresh-token"},
+            {"name": "current_password", "type": "password", "value": ""},
+            {"name": "attachment", "type": "file", "value": ""}]
+
+
+def test_an_unsaved_draft_returns_only_to_its_own_user_with_its_old_version():
+    typed = _form("3")
+    typed[0]["value"], typed[3]["value"], typed[4]["value"] = "half-written note", "my secret", "C:\\cv.pdf"
+    saved = _run_idle("1", typed, {}, idle=True)["storage"]
+    (key,) = saved
+    assert key == "placement-unsaved:1:/participants/7/edit"
+    assert "half-written note" in saved[key] and '"version":["3"]' in saved[key]
+    assert "my secret" not in saved[key] and "cv.pdf" not in saved[key] and "fresh-token" not in saved[key]
+
+    # Another user logs in in the same tab: the draft is dropped, never shown to them.
+    other = _run_idle("2", _form("4"), saved, idle=False)
+    assert other["storage"] == {} and other["fields"][0]["value"] == ""
+
+    # The same user gets it back, with the version it was typed against (so a stale draft meets the conflict page).
+    own = _run_idle("1", _form("4"), saved, idle=False)
+    note, version, csrf, _password, _file = own["fields"]
+    assert note["value"] == "half-written note" and version["value"] == "3" and csrf["value"] == "fresh-token"
+    assert own["storage"] == {}

@@ -141,6 +141,18 @@ def test_a_deactivated_users_feed_stops(client, login, setting):
     assert client.get(url).status_code == 404
 
 
+def test_an_archived_partnerships_feeds_stop(client, login, setting, partnership):
+    from placement.database import utcnow
+
+    login(setting["consultant"])
+    url = _feed_url(client)
+    client.post("/logout")
+    assert client.get(url).status_code == 200
+    partnership.archived_at = utcnow()
+    db.session.commit()
+    assert client.get(url).status_code == 404
+
+
 def test_mentors_have_no_feed_page(client, login, partnership):
     login(factories.user(Role.MENTOR, partnership))
     assert client.get("/account/calendar").status_code == 403

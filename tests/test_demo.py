@@ -2,7 +2,6 @@
 
 import itertools
 import shutil
-import time
 from datetime import timedelta
 
 import pytest
@@ -46,11 +45,8 @@ def _counts() -> dict[str, int]:
 
 @pytest.fixture
 def seeded(app, runner):
-    started = time.perf_counter()
     result = runner.invoke(args=["demo", "seed"])
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 0, result.output
-    assert elapsed < 5, f"seeding took {elapsed:.1f} s"
     return result
 
 
@@ -438,11 +434,15 @@ def test_the_coordinators_start_page_lists_the_measurement_due(seeded, client, l
 def test_the_dashboard_and_the_progress_page_have_something_to_show(seeded, client, login):
     login(db.session.scalar(select(User).where(User.email == "konsulent@demo.example")), password=DEMO_PASSWORD)
     html = client.get("/reports").get_data(as_text=True)
-    assert "8 enrolled, 1 declined consent: the figures cover 7" in html
+    # A consultant sees small counts hidden; the coordinator (below) sees them exact.
+    assert "8 enrolled, &lt; 5 declined consent: the figures cover ≥ 5" in html
     assert "Restaurant Torvekroen" not in html  # the worked example's companies have no history
     mikkel = _mikkel()
     html = client.get(f"/participants/{mikkel.id}").get_data(as_text=True)
     assert "+1, +0, +2, +1 = +4" in html
+    client.post("/logout")
+    login(db.session.scalar(select(User).where(User.email == "koordinator@demo.example")), password=DEMO_PASSWORD)
+    assert "8 enrolled, 1 declined consent: the figures cover 7" in client.get("/reports").get_data(as_text=True)
 
 
 def test_the_mentor_login_sees_the_plan_waiting_for_them(seeded, client, login):

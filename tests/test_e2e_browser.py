@@ -5,11 +5,12 @@ Skipped where Chromium and its driver are not installed; `.ci/run` installs them
 
 import shutil
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from werkzeug.serving import make_server
 
+from placement.agreements import services as agreement_services
 from placement.auth.models import Role
 from tests import factories
 
@@ -134,8 +135,9 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
                                   consultant_id=consultant.id, hours_min=15, hours_max=20, max_km=20)
     _log_in(browser, server, consultant)
     # An internship that started eight weeks ago: follow-ups, the end and the decision lie in the past.
-    start = date.today() - timedelta(weeks=8)
-    ended, decided = date.today() - timedelta(days=2), date.today() - timedelta(days=1)
+    today = agreement_services.today()  # the service's Danish date, not the machine's
+    start = today - timedelta(weeks=8)
+    ended, decided = today - timedelta(days=2), today - timedelta(days=1)
 
     browser.get(f"{server}/participants/{young.id}/internships")
     browser.find_element(By.LINK_TEXT, "Make an agreement").click()

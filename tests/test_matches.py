@@ -433,14 +433,14 @@ def test_weights_form_validates_normalises_and_changes_the_ranking(client, login
     assert db.session.get(MatchingWeights, partnership.id) is None
 
     # Only distance counts (the decimal comma is accepted): the kitchen next door comes first.
-    response = client.post("/matching/weights", data=_weights_form(distance="0,5"))
+    response = client.post("/matching/weights", data=_weights_form(distance="0,5", version="0"))
     assert response.status_code == 302
     assert services.weights_for(partnership.id) == Weights(0, 0, 0, 0, 0, 0, 1, 0)
     assert _titles(services.matches_for_participant(young).suggestions)[0] == KITCHEN_TITLE
     login_page = _page(client, "/matching/weights")
     assert "uses its own weights" in login_page and 'value="1.0"' in login_page
 
-    client.post("/matching/weights", data=_weights_form(interests="1", structure="1"))
+    client.post("/matching/weights", data=_weights_form(interests="1", structure="1", version="1"))
     assert services.weights_for(partnership.id) == Weights(0.5, 0.5, 0, 0, 0, 0, 0, 0)
     assert _titles(services.matches_for_participant(young).suggestions)[0] == CALM_TITLE
 
@@ -458,7 +458,7 @@ def test_who_may_change_the_weights_of_which_partnership(client, login, world):
     assert client.get(f"/matching/weights?partnership={other.id}").status_code == 404
     client.post("/logout")
     admin = login(factories.user(Role.ADMIN, partnership))
-    response = client.post(f"/matching/weights?partnership={other.id}", data=_weights_form(hours="1"))
+    response = client.post(f"/matching/weights?partnership={other.id}", data=_weights_form(hours="1", version="0"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"?partnership={other.id}")
     assert services.weights_for(other.id) == Weights(0, 0, 0, 0, 0, 1, 0, 0)
     assert services.weights_for(partnership.id) == Weights()

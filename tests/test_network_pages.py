@@ -80,7 +80,8 @@ def test_company_page_shows_mentors_job_functions_and_places(client, login, part
 def test_edit_deactivate_and_list_filters(client, login, partnership):
     company = factories.company(partnership, name="Lager Nord")
     login(factories.user(Role.COORDINATOR, partnership))
-    response = client.post(f"/companies/{company.id}/edit", data=_company_form(cvr=company.cvr, name="Lager Nord A/S"))
+    response = client.post(f"/companies/{company.id}/edit", data=_company_form(cvr=company.cvr, name="Lager Nord A/S",
+                                                                                    version=str(company.version)))
     assert response.status_code == 302
     client.post(f"/companies/{company.id}/active", data={"active": "0"})
     db.session.refresh(company)

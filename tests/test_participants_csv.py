@@ -121,7 +121,8 @@ def test_line_numbers_are_physical_lines_and_header_problems_are_one_line(partne
 
 def test_an_age_outside_18_to_30_and_a_likely_duplicate_only_warn(partnership):
     factories.participant(partnership, name="Ida Testesen", date_of_birth=date(2002, 5, 17))
-    text = make_csv([row(), row(name="Ung Nok", date_of_birth="2015-01-01"), row()])
+    # 16 years old: outside 18–30, so a warning (younger than 15 is refused: placement/sanity.py).
+    text = make_csv([row(), row(name="Ung Nok", date_of_birth="2010-01-01"), row()])
     report = csvio.import_csv(text, partnership)
     assert report.ok and report.imported == 3
     warnings = {(w.line, w.column): w.message for w in report.warnings}
@@ -196,12 +197,15 @@ def test_export_reimports_unchanged(partnership, people):
     assert export() == before
 
 
-def test_export_logs_a_view_of_every_young_person(partnership):
-    a, b = factories.participant(partnership), factories.participant(partnership)
-    export()
-    db.session.commit()
-    viewed = db.session.scalars(select(AuditEvent.entity_id).where(AuditEvent.action == "view")).all()
-    assert sorted(viewed) == sorted([str(a.id), str(b.id)])
+def test_export_logs_one_read_naming_every_young_person(client, login, partnership):
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    a, b = (factories.participant(partnership, consultant_id=consultant.id) for _ in range(2))
+    login(consultant)
+    asked = client.get("/participants/export.csv")  # a bulk export asks for its purpose every time
+    client.post(asked.headers["Location"], data={"purpose": "quality_assurance"})
+    assert client.get("/participants/export.csv").status_code == 200
+    [read] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "view")).all()
+    assert read.records == sorted([a.id, b.id]) and read.purpose == "quality_assurance"
 
 
 # Pages -------------------------------------------------------------------------------------------------------
@@ -243,6 +247,7 @@ def test_export_holds_only_visible_young_people_and_no_names_in_the_file_name(cl
     factories.participant(partnership, name="Ikke Min")
     factories.participant(other_partnership, name="Aarhus", postcode="8543")
     login(consultant)
+    client.post("/audit/purpose?export=1", data={"purpose": "coordination"})
     response = client.get("/participants/export.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -277,8 +282,9 @@ def test_cli_import_and_export(runner, partnership, other_partnership, tmp_path)
     assert result.exit_code == 0, result.output
     assert "Imported 2 young people into Randers." in result.stdout
     out = tmp_path / "out.csv"
-    result = runner.invoke(args=["participants", "export", "--partnership", "Randers", "-o", str(out)])
+    result = runner.invoke(args=["participants", "export", "--partnership", "Randers", "-o", str(out),
+                                 "--purpose", "coordination"])
     assert result.exit_code == 0, result.output
     assert len(parse(out.read_bytes().decode("utf-8"))) == 2
-    result = runner.invoke(args=["participants", "export"])
+    result = runner.invoke(args=["participants", "export", "--purpose", "coordination"])
     assert len(parse(result.stdout_bytes.decode("utf-8"))) == 3

@@ -78,7 +78,8 @@ def internships(partnership):
 
     def ended(job, mentor, outcome, *, person=None, days=100, decision=None, ended_on=date(2019, 3, 1)):
         start = ended_on - timedelta(days=days)
-        person = person or factories.participant(partnership, course_start=date(2018, 1, 1))
+        person = person or factories.participant(partnership, course_start=date(2018, 1, 1),
+                                                 consent=Consent.GIVEN, consent_date=date(2018, 1, 1))
         agreement = Agreement(partnership_id=partnership.id, participant=person,
                               job_function=job, mentor=mentor, consultant=consultant, start_date=start,
                               state=State.ENDED, ended_on=ended_on, outcome=outcome, decision=decision,

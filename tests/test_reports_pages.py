@@ -71,7 +71,8 @@ def world(partnership, other_partnership):
     elsewhere = factories.company(other_partnership, name="Bageriet")
     baker = factories.mentor(elsewhere, name="Ib")
     bakery = factories.job_function(elsewhere, title="Bagerhjælp", mentor=baker)
-    _internship(other_partnership, factories.participant(other_partnership, course_start=LONG), bakery, baker, None,
+    _internship(other_partnership, factories.participant(other_partnership, course_start=LONG,
+                                                         consent=Consent.GIVEN, consent_date=LONG), bakery, baker, None,
                 Outcome.ORDINARY_JOB, ended_on=date(2019, 2, 1))
     db.session.commit()
     return {"people": people, "consultant": consultant, "farm": farm}
@@ -343,7 +344,7 @@ def test_the_targets_form_validates_and_changes_the_success_table(client, login,
     assert db.session.get(Targets, partnership.id).enrolled == 40
 
     saved = client.post("/reports/targets", data={"enrolled": "12", "closer_share": "75,5",
-                                                  "ordinary_or_flex_share": "70 %"})
+                                                  "ordinary_or_flex_share": "70 %", "version": "1"})
     assert saved.status_code == 302 and saved.headers["Location"].endswith(f"partnership={partnership.id}#success")
     db.session.expire_all()
     targets = db.session.get(Targets, partnership.id)
@@ -362,7 +363,8 @@ def test_targets_per_partnership(client, login, partnership, other_partnership, 
     login(admin)
     assert "Targets: Aarhus" in _page(client, f"/reports/targets?partnership={other_partnership.id}")
     response = client.post(f"/reports/targets?partnership={other_partnership.id}",
-                           data={"enrolled": "10", "closer_share": "80", "ordinary_or_flex_share": "75"})
+                           data={"enrolled": "10", "closer_share": "80", "ordinary_or_flex_share": "75",
+                                 "version": "0"})
     assert response.status_code == 302
     assert db.session.get(Targets, other_partnership.id).enrolled == 10
     assert db.session.get(Targets, partnership.id) is None
@@ -383,7 +385,8 @@ def _suggest_events(participant_id=None):
 
 def test_opening_the_suggestions_is_recorded_once_a_day(client, login, partnership, coordinator):
     young = factories.participant(partnership, name="Mikkel", course_start=date(2024, 1, 1),
-                                  consent=Consent.GIVEN, consent_date=date(2024, 1, 1))
+                                  consent=Consent.GIVEN, consent_date=date(2024, 1, 1),
+                                  coordinator_id=coordinator.id)  # named on the case: no purpose asked
     login(coordinator)
     for _ in range(2):
         assert client.get(f"/participants/{young.id}/internships").status_code == 200
@@ -400,7 +403,7 @@ def test_opening_the_suggestions_is_recorded_once_a_day(client, login, partnersh
 
 
 def test_a_new_day_records_again_and_the_api_records_too(client, partnership, coordinator):
-    young = factories.participant(partnership, course_start=date(2024, 1, 1))
+    young = factories.participant(partnership, course_start=date(2024, 1, 1), coordinator_id=coordinator.id)
     yesterday = utcnow() - timedelta(days=1)
     db.session.add(AuditEvent(at=yesterday, actor_label="test", action="suggest", entity="participants",
                               entity_id=str(young.id), partnership_id=partnership.id, changes={}))

@@ -5,7 +5,7 @@ Events name the job function and the company, never the young person (``placemen
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, flash, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,6 +20,7 @@ from placement.agreements.models import Agreement
 from placement.auth.access import CASE_ROLES, may_see_participant, roles_required
 from placement.extensions import db
 from placement.forms import BaseForm
+from placement.urls import external_host, external_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -35,7 +36,7 @@ class FeedForm(BaseForm):
 
 
 def _ics(agreements, filename: str) -> Response:
-    text = calendar(agreements, host=urlsplit(request.host_url).hostname or "localhost",
+    text = calendar(agreements, host=external_host() or urlsplit(request.host_url).hostname or "localhost",
                     start_label=_("Internship start"), follow_up_label=_("Follow-up"),
                     description=_("Internship agreement"))
     response = Response(text, content_type=ICS)
@@ -63,7 +64,7 @@ def feed_settings():
         if form.action.data == "create":
             key = feeds.issue_feed(current_user)
             db.session.commit()
-            new_url = url_for(".feed", key=key, _external=True)
+            new_url = external_url("calendar.feed", key=key)
             flash(_("Copy the address now: it is shown only once. Any earlier address no longer works."), "warning")
         else:
             feeds.remove_feed(current_user)

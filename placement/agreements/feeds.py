@@ -54,10 +54,11 @@ def remove_feed(user: User) -> None:
 
 
 def user_for_feed(key: str) -> User | None:
-    """Return the active staff user whose feed this key opens, or None."""
+    """Return the active staff user whose feed this key opens, or None (also when their partnership is archived:
+    its users can no longer log in)."""
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.digest == _digest(key)))
     user = db.session.get(User, feed.user_id) if feed is not None else None
-    if user is None or not user.active or user.role not in CASE_ROLES:
+    if user is None or not user.active or user.role not in CASE_ROLES or user.partnership.archived_at is not None:
         return None
     return user
 

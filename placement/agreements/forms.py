@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from placement import sanity
 from placement.agreements import services
 from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.plans import PLACE_LABELS, parse_goals
@@ -63,7 +64,8 @@ class AgreementForm(BaseForm):
 
     mentor_id = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()],
                             description=_l("The company's mentor who guides the young person."))
-    start_date = DateField(_l("Start date"), format=DATE_FORMATS, validators=[InputRequired()])
+    start_date = DateField(_l("Start date"), format=DATE_FORMATS,
+                         validators=[InputRequired(), sanity.course_date_window()])
     planned_weeks = IntegerField(_l("Planned length (weeks)"), default=26,
                                  validators=[InputRequired(), NumberRange(1, 260)],
                                  description=_l("Long internships work best; most run 13 to 52 weeks."))
@@ -110,12 +112,14 @@ class StepForm(_IdPrefixed):
 
 class EndForm(_IdPrefixed):
     version = _version()
-    ended_on = DateField(_l("Last day of the internship"), format=DATE_FORMATS, validators=[InputRequired()])
+    ended_on = DateField(_l("Last day of the internship"), format=DATE_FORMATS,
+                         validators=[InputRequired(), sanity.course_date_window()])
     outcome = RadioField(_l("Outcome"), validators=[InputRequired()],
                          choices=[SelectChoice(o.value, o.label) for o in Outcome])
     outcome_hours = IntegerField(_l("Hours per week in the job"), validators=[Optional(), NumberRange(1, 40)],
                                  description=_l("For a hire."))
-    outcome_start = DateField(_l("The job starts"), format=DATE_FORMATS, validators=[Optional()],
+    outcome_start = DateField(_l("The job starts"), format=DATE_FORMATS,
+                         validators=[Optional(), sanity.course_date_window()],
                               description=_l("For a hire."))
     not_hired_reason = SelectField(_l("Why not hired"), default="", validators=[Optional()],
                                    choices=[SelectChoice("", _l("– for an internship without a hire –")),
@@ -152,7 +156,8 @@ class DecisionForm(_IdPrefixed):
     version = _version()
     decision = RadioField(_l("The job centre's decision"), validators=[InputRequired()],
                           choices=[SelectChoice(d.value, d.label) for d in (Decision.APPROVED, Decision.REJECTED)])
-    decided_on = DateField(_l("Date of the decision"), format=DATE_FORMATS, validators=[InputRequired()])
+    decided_on = DateField(_l("Date of the decision"), format=DATE_FORMATS,
+                         validators=[InputRequired(), sanity.course_date_window()])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
 
     def validate_decided_on(self, field) -> None:
@@ -174,7 +179,8 @@ class OverrideForm(_IdPrefixed):
 
 class ExtensionForm(_IdPrefixed):
     version = _version()
-    until = DateField(_l("Extended until"), format=DATE_FORMATS, validators=[InputRequired()])
+    until = DateField(_l("Extended until"), format=DATE_FORMATS,
+                         validators=[InputRequired(), sanity.course_date_window()])
     reason = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(max=TEXT)])
 
     def validate_until(self, field) -> None:
@@ -184,7 +190,8 @@ class ExtensionForm(_IdPrefixed):
 
 class FollowUpForm(_IdPrefixed):
     version = _version()
-    held_on = DateField(_l("Held on"), format=DATE_FORMATS, validators=[InputRequired()])
+    held_on = DateField(_l("Held on"), format=DATE_FORMATS,
+                         validators=[InputRequired(), sanity.course_date_window()])
     note = TextAreaField(_l("What we talked about"), validators=[InputRequired(), Length(max=TEXT)])
     next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=TEXT)])
 

@@ -5,7 +5,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
@@ -13,6 +13,7 @@ from sqlalchemy import update
 from placement.agreements.models import Agreement, MentorLink, State
 from placement.database import utcnow
 from placement.extensions import db
+from placement.urls import external_url
 
 
 class LinkRefused(Exception):
@@ -46,7 +47,7 @@ def issue(agreement: Agreement) -> str:
     db.session.add(link)
     db.session.flush()
     token = _serializer().dumps({"link": link.id, "secret": secret})
-    return url_for("mentor.link", token=token, _external=True)
+    return external_url("mentor.link", token=token)
 
 
 def resolve(token: str) -> MentorLink:

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from placement.agreements import links, services
 from placement.agreements.mentor_forms import MentorAnswerForm
 from placement.agreements.models import Agreement, State
-from placement.agreements.services import Actor, AgreementError, StaleAgreement
+from placement.agreements.services import Actor, StaleAgreement
 from placement.audit.services import set_actor
 from placement.auth.access import roles_required
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.partnerships.services import branding as partnership_branding
 
 bp = Blueprint("mentor", __name__, url_prefix="/m")
 
@@ -64,6 +65,8 @@ class MentorPlan:
     weekly_hours: int
     schedule: str
     answers: tuple[Answer, ...]
+    #: Whose service this is, with its service desk (``placement.partnerships.services.Branding``).
+    service: object = None
 
 
 def first_name(name: str) -> str:
@@ -87,7 +90,8 @@ def mentor_plan(agreement: Agreement) -> MentorPlan:
                       first_name=first_name(agreement.participant.name), job_title=job.title,
                       company=job.company.name, start_date=agreement.start_date,
                       planned_weeks=agreement.planned_weeks, weekly_hours=agreement.weekly_hours,
-                      schedule=agreement.schedule, answers=answers)
+                      schedule=agreement.schedule, answers=answers,
+                      service=partnership_branding(agreement.partnership))
 
 
 def _show_version(form: MentorAnswerForm, version: int) -> None:
@@ -132,7 +136,8 @@ def link(token: str):
                                    expected_version=form.version.data)
             links.use(found)
             services.commit()
-        except AgreementError as error:
+        except services.REFUSALS as caught:
+            error = services.refusal(caught)
             db.session.rollback()
             problem = str(error)
             if isinstance(error, StaleAgreement):
@@ -142,12 +147,14 @@ def link(token: str):
                     return _refused(refused)
                 agreement = db.session.get(Agreement, found.agreement_id)
         else:
-            return _private(make_response(render_template("agreements/mentor_thanks.html",
-                                                          plan=mentor_plan(agreement))))
+            plan = mentor_plan(agreement)
+            return _private(make_response(render_template("agreements/mentor_thanks.html", plan=plan,
+                                                          branding=plan.service)))
     _show_version(form, agreement.version)
+    plan = mentor_plan(agreement)
     return _private(make_response(render_template(
-        "agreements/mentor_plan.html", plan=mentor_plan(agreement), form=form, problem=problem,
-        action=url_for(".link", token=token), through_link=True)))
+        "agreements/mentor_plan.html", plan=plan, form=form, problem=problem,
+        action=url_for(".link", token=token), through_link=True, branding=plan.service)))
 
 
 # A mentor with an account ----------------------------------------------------------------------------------------
@@ -194,7 +201,8 @@ def agreement(agreement_id: int):
             db.session.rollback()
             flash(str(error), "warning")
             return redirect(url_for(".agreement", agreement_id=agreement_id))
-        except AgreementError as error:
+        except services.REFUSALS as caught:
+            error = services.refusal(caught)
             db.session.rollback()
             problem = str(error)
         else:

@@ -112,6 +112,9 @@ class PlaceAfterHire(enum.StrEnum):
 
 class Agreement(Audited, TimestampMixin, db.Model):
     __tablename__ = "agreements"
+    #: The plan speaks of the young person (their support, schedule, goals): logged as changed, never its text.
+    __audit_personal__ = frozenset({"schedule", "match_explanation", "purpose", "tasks", "works_with", "meeting",
+                                    "support", "follow_up_plan"})
     __table_args__ = (
         CheckConstraint("weekly_hours BETWEEN 1 AND 40", name="weekly_hours"),
         CheckConstraint("planned_weeks BETWEEN 1 AND 260", name="planned_weeks"),

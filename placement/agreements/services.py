@@ -116,6 +116,19 @@ def check_version(agreement: Agreement, expected: int | None) -> None:
         raise StaleAgreement(_("The agreement was changed by someone else meanwhile. Here is the current version."))
 
 
+#: What a change of an agreement is refused with: a rule, or a concurrent change of the same agreement that a
+#: flush (an UPDATE ... WHERE version = the one loaded) found before the commit did.
+REFUSALS = (AgreementError, StaleDataError)
+
+
+def refusal(error: Exception) -> Exception:
+    """Return the refusal to report for one of ``REFUSALS``: a lost race is a ``StaleAgreement`` (a 409)."""
+    if isinstance(error, StaleDataError):
+        return StaleAgreement(_("The agreement was changed by someone else meanwhile. Here is the current "
+                                "version."))
+    return error
+
+
 def commit() -> None:
     """Commit the request's changes; a concurrent change of the same agreement makes this one fail whole."""
     try:
@@ -396,6 +409,7 @@ def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
     """
     from placement.agreements import links
     from placement.mail.services import enqueue
+    from placement.partnerships.services import signature as partnership_signature
 
     transition(agreement, "send", actor, comment=comment, expected_version=expected_version)
     url = links.issue(agreement)
@@ -407,6 +421,7 @@ def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
         "The link works once and for %(days)s days. You do not need an account.\n",
         mentor=agreement.mentor.name, consultant=consultant, job=job.title, company=job.company.name,
         start=agreement.start_date.isoformat(), url=url, days=current_app.config["MENTOR_LINK_DAYS"])
+    body += "\n" + partnership_signature(agreement.partnership)
     enqueue(agreement.mentor.email, _("Internship plan to confirm: %(job)s", job=job.title), body,
             partnership_id=agreement.partnership_id, agreement_id=agreement.id)
     return url

@@ -35,7 +35,7 @@ from placement.agreements.forms import (
 )
 from placement.agreements.models import Agreement, Decision, Goal, PlaceAfterHire, State
 from placement.agreements.services import AgreementError
-from placement.audit.services import record_access
+from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import (
     CASE_EDITORS,
     CASE_ROLES,
@@ -86,7 +86,8 @@ def _act(agreement: Agreement, form, change, success: str, key: str | None = Non
     try:
         change(form.values())
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         db.session.rollback()
         flash(str(error), "error")
     else:
@@ -119,6 +120,8 @@ def agreement_list():
         state = ""
     page = db.paginate(stmt.order_by(Agreement.start_date.desc(), Agreement.id.desc()),
                        per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    audit_read([a.participant for a in page.items], (AGREEMENTS,))
+    db.session.commit()
     return render_template("agreements/agreement_list.html", page=page, state=state, states=list(State))
 
 
@@ -176,7 +179,8 @@ def agreement_create():
                 values=form.values(), actor=staff_actor(), consultant=consultant,
                 match_explanation=plans.match_explanation(participant, job_function, today) if from_match else None)
             services.commit()
-        except AgreementError as error:
+        except services.REFUSALS as caught:
+            error = services.refusal(caught)
             db.session.rollback()
             flash(str(error), "error")
         else:
@@ -235,7 +239,8 @@ def _forms(agreement: Agreement, today, bound: dict | None = None) -> dict:
 
 def _page(agreement: Agreement, bound: dict | None = None):
     """The agreement's page; ``bound``: a form sent that did not validate, by its place on the page."""
-    record_access(db.session, agreement)
+    if (ask := audit_read(agreement.participant, (AGREEMENTS,), record=agreement)) is not None:
+        return ask
     db.session.commit()
     today = local_today()
     return render_template(
@@ -275,12 +280,16 @@ def agreement_edit(agreement_id: int):
             plans.update_plan(agreement, db.session.get(Mentor, form.mentor_id.data), form.values(), staff_actor(),
                               expected_version=form.version.data)
             services.commit()
-        except AgreementError as error:
+        except services.REFUSALS as caught:
+            error = services.refusal(caught)
             db.session.rollback()
             flash(str(error), "error")
             return _detail(agreement)
         flash(_("The plan was saved."), "success")
         return _detail(agreement)
+    if (ask := audit_read(agreement.participant, (AGREEMENTS,), record=agreement)) is not None:
+        return ask
+    db.session.commit()
     return render_template("agreements/agreement_form.html", form=form, agreement=agreement,
                            participant=agreement.participant, job_function=agreement.job_function, mentors=mentors)
 
@@ -409,7 +418,8 @@ def goal_reached(agreement_id: int, goal_id: int):
 def agreement_print(agreement_id: int):
     """Show the plan ready to print and sign: only what the plan says, no diagnoses or health notes."""
     agreement = get_agreement_or_404(agreement_id)
-    record_access(db.session, agreement)
+    if (ask := audit_read(agreement.participant, (AGREEMENTS,), record=agreement)) is not None:
+        return ask
     db.session.commit()
     return render_template("agreements/agreement_print.html", agreement=agreement, goals=plans.goal_tree(agreement),
                            planned_end=services.planned_end(agreement),

@@ -15,6 +15,7 @@ from wtforms import DateField, Field, IntegerField, SelectField, TextAreaField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from placement import sanity
 from placement.agreements import services
 from placement.agreements.access import agreement_scope, get_agreement_or_404, staff_actor
 from placement.agreements.models import Agreement, Decision, NotHiredReason, Outcome, State
@@ -23,7 +24,7 @@ from placement.api.auth import roles_required
 from placement.api.schemas import plain
 from placement.api.validation import REQUIRED, bind, json_object
 from placement.api.views import MAX_PER_PAGE, _created, _int_arg, bp
-from placement.audit.services import record_access
+from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, may_see, may_see_participant
 from placement.auth.models import Role
 from placement.extensions import db
@@ -76,7 +77,7 @@ def _version():
 class AgreementCreateForm(BaseForm):
     """A draft agreement: dates, hours and the seven answers of the report's section 8.6."""
 
-    start_date = DateField("Start date", validators=[InputRequired()])
+    start_date = DateField("Start date", validators=[InputRequired(), sanity.course_date_window()])
     planned_weeks = IntegerField("Planned length in weeks", default=26, validators=[InputRequired(),
                                                                                     NumberRange(1, 260)])
     weekly_hours = IntegerField("Hours per week", default=15, validators=[InputRequired(), NumberRange(1, 40)])
@@ -108,7 +109,7 @@ class TransitionForm(BaseForm):
 
 
 class FollowUpForm(BaseForm):
-    held_on = DateField("The day of the follow-up meeting", validators=[InputRequired()])
+    held_on = DateField("The day of the follow-up meeting", validators=[InputRequired(), sanity.course_date_window()])
     note = _text("What was talked about", required=True)
     next_step = _text("The next step")
 
@@ -116,9 +117,9 @@ class FollowUpForm(BaseForm):
 class OutcomeForm(BaseForm):
     outcome = SelectField("How the internship ended", validators=[InputRequired()],
                           choices=[SelectChoice(o.value, o.value) for o in Outcome])
-    ended_on = DateField("The last day of the internship", validators=[InputRequired()])
+    ended_on = DateField("The last day of the internship", validators=[InputRequired(), sanity.course_date_window()])
     hours = IntegerField("For a hire: hours per week in the job", validators=[Optional(), NumberRange(1, 40)])
-    job_start = DateField("For a hire: the day the job starts", validators=[Optional()])
+    job_start = DateField("For a hire: the day the job starts", validators=[Optional(), sanity.course_date_window()])
     reason = SelectField("Without a hire: why", validators=[Optional()], default="",
                          choices=[SelectChoice("", ""), *(SelectChoice(r.value, r.value) for r in NotHiredReason)])
     comment = _text("A comment for the timeline")
@@ -128,7 +129,7 @@ class OutcomeForm(BaseForm):
 class DecisionForm(BaseForm):
     decision = SelectField("The home municipality's job-centre decision", validators=[InputRequired()],
                            choices=[SelectChoice(d.value, d.value) for d in (Decision.APPROVED, Decision.REJECTED)])
-    decided_on = DateField("The day of the decision", validators=[InputRequired()])
+    decided_on = DateField("The day of the decision", validators=[InputRequired(), sanity.course_date_window()])
     comment = _text("A comment for the timeline")
     version = _version()
 
@@ -244,7 +245,8 @@ def create_agreement():
         created = services.new_agreement(participant=participant, job_function=job, mentor=mentor,
                                          consultant=consultant, actor=staff_actor(), **values)
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         return _conflict(error)
     return _created(agreement_detail(created), ".get_agreement", agreement_id=created.id)
 
@@ -255,7 +257,7 @@ def get_agreement(agreement_id: int):
     """Show an agreement with its goals, timeline, follow-ups, outcome, decision, warnings and allowed steps."""
     agreement = get_agreement_or_404(agreement_id)
     body = agreement_detail(agreement)
-    record_access(db.session, agreement)  # as the page does: the plan speaks of a young person's support
+    audit_read(agreement.participant, (AGREEMENTS,), record=agreement, api=True)  # the plan speaks of a young person
     db.session.commit()
     return body
 
@@ -273,7 +275,8 @@ def agreement_transition(agreement_id: int):
         else:
             services.transition(found, step, staff_actor(), comment=comment, expected_version=version)
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         return _conflict(error, found)
     return agreement_detail(found)
 
@@ -288,7 +291,8 @@ def agreement_follow_up(agreement_id: int):
         services.log_follow_up(found, current_user._get_current_object(), form.held_on.data, form.note.data or "",
                                form.next_step.data or "")
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         return _conflict(error, found)
     return _created(agreement_detail(found), ".get_agreement", agreement_id=found.id)
 
@@ -306,7 +310,8 @@ def agreement_outcome(agreement_id: int):
                                 reason=NotHiredReason(form.reason.data) if form.reason.data else None,
                                 comment=form.comment.data or "", expected_version=form.version.data)
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         return _conflict(error, found)
     return agreement_detail(found)
 
@@ -321,6 +326,7 @@ def agreement_decision(agreement_id: int):
         services.record_decision(found, staff_actor(), Decision(form.decision.data), form.decided_on.data,
                                  form.comment.data or "", expected_version=form.version.data)
         services.commit()
-    except AgreementError as error:
+    except services.REFUSALS as caught:
+        error = services.refusal(caught)
         return _conflict(error, found)
     return agreement_detail(found)

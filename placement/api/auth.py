@@ -3,16 +3,20 @@
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, g, jsonify, request
 from flask_login import current_user
 
 from placement.audit.services import set_actor
-from placement.auth.models import Role
-from placement.auth.services import user_for_api_token
+from placement.auth.models import Role, TokenScope
+from placement.auth.services import check_api_token
 from placement.extensions import db
 
 UNAUTHORIZED_MESSAGE = "Send a valid API token: Authorization: Bearer <token>."
 REFUSED_MESSAGE = "The API token is unknown or revoked, or its user is deactivated."
+EXPIRED_MESSAGE = "The API token has expired. Create a new one under API tokens."
+READ_ONLY_MESSAGE = "This API token is read-only: it may only read (GET). Use a read-write token to make changes."
+#: Methods a read-only token may use.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def public(view: Callable) -> Callable:
@@ -49,10 +53,17 @@ def authenticate():
     token = bearer_token()
     if token is None:
         return unauthorized(UNAUTHORIZED_MESSAGE)
-    user = user_for_api_token(token)
+    api_token, reason = check_api_token(token)
     db.session.commit()  # keeps the token's last_used_at
-    if user is None:
-        return unauthorized(REFUSED_MESSAGE, invalid_token=True)
+    if api_token is None:
+        return unauthorized(EXPIRED_MESSAGE if reason == "expired" else REFUSED_MESSAGE, invalid_token=True)
+    user = api_token.user
+    g.api_token_scope = api_token.scope
+    if api_token.scope is not TokenScope.READ_WRITE and request.method not in READ_METHODS:
+        response = jsonify({"error": "Forbidden", "message": READ_ONLY_MESSAGE})
+        response.status_code = 403
+        response.headers["WWW-Authenticate"] = 'Bearer realm="placement API", error="insufficient_scope"'
+        return response
     # Flask-Login 0.6.3 keeps the request's user in g._login_user; this is how login_user sets it.
     current_app.login_manager._update_request_context_with_user(user)
     set_actor(user.id, user.email)

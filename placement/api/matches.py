@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from placement.api.auth import roles_required
 from placement.api.views import _bool_arg, _int_arg, bp
+from placement.audit.reads import BASE, audit_read
 from placement.audit.services import record_suggestions
 from placement.auth.access import CASE_ROLES, get_or_404, get_participant_or_404
 from placement.extensions import db
@@ -71,6 +72,7 @@ def _filters(travel_limit: int) -> services.MatchFilters:
 def participant_matches(participant_id: int):
     """Rank the partnership's job functions for a young person: ``limit`` best, excluded ones on request."""
     participant = get_participant_or_404(participant_id)
+    audit_read(participant, (BASE,), api=True)
     filters = _filters(participant.max_km)
     limit = _int_arg("limit", services.TOP, maximum=MAX_LIMIT)
     include_excluded = bool(_bool_arg("include_excluded"))
@@ -87,8 +89,8 @@ def participant_matches(participant_id: int):
     if include_excluded:
         body["excluded"] = [_scored(s, "job_function", _job_function(s.subject)) for s in result.excluded]
     # The results funnel's first step: the suggestions were shown (one event per young person and day).
-    if record_suggestions(db.session, participant):
-        db.session.commit()
+    record_suggestions(db.session, participant)
+    db.session.commit()
     return body
 
 
@@ -110,4 +112,6 @@ def job_function_candidates(job_function_id: int):
     }
     if include_excluded:
         body["excluded"] = [_scored(s, "participant", _participant(s.subject)) for s in result.excluded]
+    audit_read([s.subject for s in result.candidates + (result.excluded if include_excluded else [])], (BASE,))
+    db.session.commit()
     return body

@@ -17,7 +17,7 @@ from wtforms import validators as v
 
 from placement.agreements.models import State
 from placement.api import schemas
-from placement.api.auth import REFUSED_MESSAGE
+from placement.api.auth import EXPIRED_MESSAGE, READ_ONLY_MESSAGE, REFUSED_MESSAGE
 from placement.api.views import MAX_PER_PAGE, bp
 from placement.auth.access import EVERYONE
 from placement.database import UTCDateTime
@@ -110,12 +110,20 @@ def _body_schemas(name: str, form_class, *, extra: dict | None = None, extra_req
     inner = {key for keys in nested.values() for key in keys}
     fields = [field for field in _form_fields(form_class, **form_kwargs) if field.name not in inner]
     properties = {field.name: _field_schema(field) for field in fields}
+    if "version" in properties:  # optimistic locking (``placement.locking``); ignored when creating
+        properties["version"] = _VERSION_PROPERTY
     update = {"type": "object", "properties": {**properties, **_nested_schemas(nested, form_class, **form_kwargs)},
               "additionalProperties": False}
     create = {"type": "object", "properties": {**(extra or {}), **update["properties"]},
               "required": [*extra_required, *(field.name for field in fields if _required(field))],
               "additionalProperties": False}
     return {f"{name}Create": create, f"{name}Update": update}
+
+
+_VERSION_PROPERTY = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
+                     "description": "Changing: the version you read (the object's ``version``, also its ``ETag``); "
+                                    "another current version answers 409 and changes nothing. Left out (and no "
+                                    "If-Match): the change is made on whatever is current. Ignored when adding."}
 
 
 def _nested_schemas(nested: dict, form_class, **form_kwargs) -> dict:
@@ -192,6 +200,8 @@ def _schemas() -> dict:
                                                     **_columns(Company, ("name", "cvr", "postcode", "town"))},
                           "required": ["name", "cvr", "postcode", "town"]},
         }),
+        "Stale": _object({"error": {"type": "string", "const": "Conflict"}, "message": {"type": "string"},
+                          "current_version": {"type": "integer", "description": "The version now saved."}}),
         "Company": _object(company),
         "CompanyDetail": _object({
             **company,
@@ -226,10 +236,10 @@ def _error(description: str, schema: str = "Error") -> dict:
 
 _RESPONSES = {
     "BadRequest": _error("The body is not a JSON object, or a query parameter is invalid."),
-    "Unauthorized": {**_error(f"No valid token: none was sent, or: {REFUSED_MESSAGE}"),
+    "Unauthorized": {**_error(f"No valid token: none was sent, or: {REFUSED_MESSAGE} Or: {EXPIRED_MESSAGE}"),
                      "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
                                                       "description": 'Bearer realm="placement API"'}}},
-    "Forbidden": _error("Your role may not use this endpoint."),
+    "Forbidden": _error(f"Your role may not use this endpoint, or (POST, PUT, PATCH, DELETE): {READ_ONLY_MESSAGE}"),
     "NotFound": _error("No such object in your partnership."),
     "Conflict": _error("A company with a very similar name is registered in the same postcode; send the request "
                        "again with \"confirm_not_duplicate\": true if it is a different company.", "Duplicate"),
@@ -238,9 +248,15 @@ _RESPONSES = {
     "AgreementConflict": _error("Nothing was changed: the step is not allowed now (``message`` says why), or the "
                                 "agreement was changed meanwhile (``stale`` is true and ``version`` is the current "
                                 "version: read it again and decide).", "AgreementConflict"),
+    "Stale": {**_error("Nothing was changed: the object was changed meanwhile, the body's ``version`` is not the "
+                       "current one (``current_version``, also in the ``ETag`` header). Read it again and repeat the "
+                       "change.", "Stale"), "headers": {"ETag": {"schema": {"type": "string"}}}},
+    "PreconditionFailed": {**_error("Nothing was changed: ``If-Match`` does not name the current version "
+                                    "(``current_version``, also in the ``ETag`` header).", "Stale"),
+                           "headers": {"ETag": {"schema": {"type": "string"}}}},
 }
 _STATUS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
-           422: "ValidationFailed"}
+           412: "PreconditionFailed", 422: "ValidationFailed"}
 
 
 def _param(name: str, where: str, schema: dict, description: str, *, required: bool = False) -> dict:
@@ -259,7 +275,17 @@ _PARAMETERS = {
     "company_id": _param("company_id", "query", {"type": "integer"}, "Only those of this company."),
     "consultant_id": _param("consultant_id", "query", {"type": "integer"}, "Only those with this job "
                             "consultant."),
+    # Reading a young person's record one is not named on needs a purpose (written to the audit log; once a day).
+    "purpose": _param("purpose", "query", {"type": "string", "enum": ["coordination", "quality_assurance",
+                                                                     "supervision", "other"]},
+                      "Why you read a record you are not named on (required then, once per record and day)."),
+    "purpose_note": _param("purpose_note", "query", {"type": "string", "maxLength": 500},
+                           "The purpose in your own words; required with purpose=other."),
+    "if_match": _param("If-Match", "header", {"type": "string"}, 'The ETag of the version you read, e.g. "3" '
+                       "(GET answers carry it): another current version answers 412 and changes nothing."),
 }
+#: The parameters of an operation that reads one young person's record.
+_PURPOSE = ("purpose", "purpose_note")
 
 
 def _roles(endpoint: str) -> frozenset | None:
@@ -299,7 +325,7 @@ def _operation(endpoint: str, summary: str, *, ok: int = 200, schema: str | None
 
 
 def _resource(tag: str, collection: str, item_param: str, name: str, *, noun: str, list_params: tuple[str, ...],
-              detail: str | None = None, conflict: bool = False) -> dict:
+              detail: str | None = None, conflict: bool = False, read_params: tuple[str, ...] = ()) -> dict:
     """Describe the four operations of one resource: list, create, show and change.
 
     The views are named list_<collection>, create_<item>, get_<item> and update_<item>.
@@ -317,10 +343,12 @@ def _resource(tag: str, collection: str, item_param: str, name: str, *, noun: st
         },
         f"{collection}/{{{item_param}}}": {
             "get": _operation(f"get_{item}", f"Show a {noun}.", schema=detail, path_param=item_param,
-                              errors=(404,), tag=tag),
+                              params=read_params, errors=(404,), tag=tag),
             "patch": _operation(f"update_{item}", "Change the fields the body names; the rest keep their "
-                                "values.", schema=detail, body=f"{name}Update", path_param=item_param,
-                                errors=(404, 422), tag=tag),
+                                "values. Send the version you read (``version`` or If-Match), so a change made "
+                                "meanwhile is not overwritten.", schema=detail, body=f"{name}Update",
+                                path_param=item_param, params=(*read_params, "if_match"),
+                                errors=(404, 409, 412, 422), tag=tag, conflict="Stale"),
         },
     }
 
@@ -412,7 +440,8 @@ def _matching_paths() -> dict:
         "/participants/{participant_id}/matches": {"get": _operation(
             "participant_matches", "Rank the partnership's job functions for a young person, each with its "
             "reasons (suggestions only).", schema="ParticipantMatches", path_param="participant_id",
-            params=("max_km", "kind", "area", "include_excluded", "limit"), errors=(404,), tag="Matching")},
+            params=("max_km", "kind", "area", "include_excluded", "limit", *_PURPOSE), errors=(404,),
+            tag="Matching")},
         "/job-functions/{job_function_id}/candidates": {"get": _operation(
             "job_function_candidates", "Rank the young people you work on for a job function, each with its "
             "reasons (suggestions only).", schema="JobFunctionCandidates", path_param="job_function_id",
@@ -534,7 +563,7 @@ def _agreement_paths() -> dict:
         },
         item: {"get": _operation("get_agreement", "Show an agreement with its goals, timeline, follow-ups, outcome, "
                                  "decision, warnings, allowed steps and version.", schema="AgreementDetail",
-                                 path_param="agreement_id", errors=(404,), tag=tag)},
+                                 path_param="agreement_id", params=_PURPOSE, errors=(404,), tag=tag)},
         f"{item}/transitions": step("agreement_transition", "Take a step: send (the mentor's link goes to the outbox), "
                                     "start or cancel.", "AgreementTransition"),
         f"{item}/follow-ups": step("agreement_follow_up", "Log a follow-up meeting of an active internship.",
@@ -552,9 +581,13 @@ def _report_schemas() -> dict:
     from placement.agreements.models import Outcome
     from placement.reports.services import AGE_BANDS, FUNNEL
 
-    count = {"type": "integer", "minimum": 0}
+    # Small cells (placement.reports.disclosure): for caseworkers and consultants a count below the threshold
+    # (default 5), or one it could be worked out from, is null, and its object lists it under "suppressed".
+    count = {"type": ["integer", "null"], "minimum": 0,
+             "description": "Null when suppressed (a small count, or one it could be worked out from): the object "
+                            "then names it in \"suppressed\" (an array of field names, present only then)."}
     share = {"type": ["number", "null"], "minimum": 0, "maximum": 1,
-             "description": "A share 0–1; null when there is nothing to divide by."}
+             "description": "A share 0–1; null when there is nothing to divide by, or when suppressed."}
     target = {"type": "number", "minimum": 0, "maximum": 1}
     envelope = {
         "scope": _object({"partnership_id": {"type": ["integer", "null"], "description": "Null: all partnerships."},
@@ -562,6 +595,10 @@ def _report_schemas() -> dict:
         "period": _object({"from": {"type": "string", "format": "date"},
                            "to": {"type": "string", "format": "date", "description": "The reference date."}}),
         "left_out": _ref("ReportLeftOut"),
+        "small_cells": _object({
+            "exact": {"type": "boolean", "description": "True for coordinators and admins: exact counts. False: "
+                      "counts below the threshold (and what they could be worked out from) are null."},
+            "threshold": {"type": "integer", "minimum": 1, "description": "PLACEMENT_SMALL_CELL_THRESHOLD."}}),
     }
     young_people = {"young_people": count}
     return {
@@ -643,12 +680,14 @@ def _report_paths() -> dict:
 
 def document() -> dict:
     """Return the OpenAPI document (in English, whatever the request's language)."""
+    from placement.api import partnerships as partnership_api
+
     with force_locale("en"):
         components_schemas = {**_schemas(), **_participant_schemas(), **_matching_schemas(),
-                              **_agreement_schemas(), **_report_schemas()}
+                              **_agreement_schemas(), **_report_schemas(), **partnership_api.openapi_schemas()}
     paths = {
         **_resource("Young people", "/participants", "participant_id", "Participant", noun="young person",
-                    detail="ParticipantDetail", list_params=("consultant_id", "active")),
+                    detail="ParticipantDetail", list_params=("consultant_id", "active"), read_params=_PURPOSE),
         **_resource("Companies", "/companies", "company_id", "Company", noun="company", detail="CompanyDetail",
                     list_params=("q", "active"), conflict=True),
         **_resource("Mentors", "/mentors", "mentor_id", "Mentor", noun="mentor",
@@ -658,6 +697,7 @@ def document() -> dict:
         **_matching_paths(),
         **_agreement_paths(),
         **_report_paths(),
+        **partnership_api.openapi_paths(),
         "/openapi.json": {"get": {
             "operationId": "openapi", "summary": "This document.", "tags": ["Meta"], "security": [],
             "responses": {"200": {"description": "The OpenAPI document.",
@@ -672,20 +712,28 @@ def document() -> dict:
                            "company network (companies, their mentors and the job functions they offer) and "
                            "internship agreements with their workflow. Authenticate with a personal API token "
                            "(Account → API tokens) in the header Authorization: Bearer <token>; a browser session "
-                           "never authenticates the API. "
-                           "Bodies are JSON objects; PATCH changes only the fields it names.",
+                           "never authenticates the API. A token expires 30, 90 (default), 180 or 365 days "
+                           "after it is made (chosen then; none lives for ever: 401 once expired) and is read-only "
+                           "(GET only; any change answers 403) or read-write. Its owner and the admins list and "
+                           "revoke tokens; a deactivated user's tokens stop at once. "
+                           "Bodies are JSON objects; PATCH changes only the fields it names. Young people, "
+                           "companies, mentors and job functions carry a ``version`` (also the ``ETag`` of GET and "
+                           "PATCH answers): send it back in the PATCH body or as If-Match, and a change someone "
+                           "else saved meanwhile answers 409 (412 for If-Match) instead of being overwritten.",
         },
         "servers": [{"url": bp.url_prefix}],
         "security": [{"bearerAuth": []}],
         "tags": [{"name": "Young people"}, {"name": "Companies"}, {"name": "Mentors"}, {"name": "Job functions"},
-                 {"name": "Matching"}, {"name": "Agreements"}, {"name": "Reports"},
+                 {"name": "Matching"}, {"name": "Agreements"}, {"name": "Reports"}, {"name": "Partnerships"},
                  {"name": "Meta"}],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
-                                               "description": "A personal API token, e.g. plc_…"}},
+                                               "description": "A personal API token, e.g. plc_…, read-only or "
+                                                              "read-write, expiring after 30–365 days"}},
             "schemas": components_schemas,
-            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS, **_AGREEMENT_PARAMETERS, **_REPORT_PARAMETERS},
+            "parameters": {**_PARAMETERS, **_MATCHING_PARAMETERS, **_AGREEMENT_PARAMETERS, **_REPORT_PARAMETERS,
+                           **partnership_api.OPENAPI_PARAMETERS},
             "responses": _RESPONSES,
         },
     }

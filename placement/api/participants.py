@@ -5,10 +5,11 @@ services. A young person the token's user may not see answers 404. A list holds 
 changing one record returns it all and is written to the audit log as a view (special-category data).
 """
 
-from flask import current_app
+from flask import current_app, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
+from placement import locking
 from placement.api.auth import roles_required
 from placement.api.schemas import OCCUPATION_KEYS, plain
 from placement.api.validation import bind, json_object
@@ -21,7 +22,7 @@ from placement.api.views import (
     _partnership_for_new_company,
     bp,
 )
-from placement.audit.services import record_access
+from placement.audit.reads import BASE, HEALTH, audit_read
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, get_participant_or_404, participant_scope
 from placement.extensions import db
 from placement.participants import services
@@ -31,7 +32,8 @@ from placement.participants.models import Participant
 #: What a list shows of each young person: no health data.
 PARTICIPANT_KEYS: tuple[str, ...] = (
     "id", "partnership_id", "name", "date_of_birth", "home_municipality", "postcode", "town", "course_start",
-    "course_years", "consultant_id", "coordinator_id", "caseworker_id", "active", "created_at", "updated_at")
+    "course_years", "consultant_id", "coordinator_id", "caseworker_id", "active", "version", "created_at",
+    "updated_at")
 #: One young person's columns; the profile goes into ``profile`` and the occupations are nested.
 PARTICIPANT_DETAIL_KEYS: tuple[str, ...] = (
     *PARTICIPANT_KEYS[:7], "latitude", "longitude", "cognitive", "psychological", "physical", "disruptions",
@@ -73,6 +75,8 @@ def list_participants():
     per_page = _int_arg("per_page", min(current_app.config["PAGE_SIZE"], MAX_PER_PAGE), maximum=MAX_PER_PAGE)
     pagination = db.paginate(stmt.order_by(Participant.name, Participant.id), page=page, per_page=per_page,
                              max_per_page=MAX_PER_PAGE, error_out=False)
+    audit_read(list(pagination.items), (BASE,))
+    db.session.commit()
     return {"items": [participant(p) for p in pagination.items], "page": page, "per_page": per_page,
             "total": pagination.total}
 
@@ -95,9 +99,9 @@ def create_participant():
 def get_participant(participant_id: int):
     """Show a young person with health data and needs; logged as a view."""
     found = get_participant_or_404(participant_id)
-    record_access(db.session, found)
+    audit_read(found, (BASE, HEALTH), api=True)
     db.session.commit()
-    return participant_detail(found)
+    return locking.with_etag(jsonify(participant_detail(found)), found)
 
 
 @bp.patch("/participants/<int:participant_id>")
@@ -105,9 +109,14 @@ def get_participant(participant_id: int):
 def update_participant(participant_id: int):
     """Change the fields of a young person that the body names; the rest keep their values."""
     found = get_participant_or_404(participant_id)
-    form = bind(ParticipantForm, json_object(), obj=found, read_only=READ_ONLY, nested=PROFILE,
+    body = json_object()
+    if (refused := locking.api_precondition(found, body)) is not None:
+        return refused
+    form = bind(ParticipantForm, body, obj=found, read_only=READ_ONLY, nested=PROFILE,
                 people=services.case_people(found.partnership_id, found))
     services.apply_participant(found, form.values())
-    record_access(db.session, found)
-    db.session.commit()
-    return participant_detail(found)
+    locking.touch(found)
+    audit_read(found, (BASE, HEALTH), api=True)
+    if (refused := locking.api_commit(found)) is not None:
+        return refused
+    return locking.with_etag(jsonify(participant_detail(found)), found)

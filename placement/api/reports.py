@@ -1,22 +1,41 @@
 """The results dashboard's figures in the JSON API: the same services, filters and roles as the page
 (``placement.reports``), so the page, its CSV files and these answers give the same numbers.
+
+Caseworkers and consultants get small counts hidden as on the page (``placement.reports.disclosure``): a hidden
+value is ``null`` and its object lists it under ``"suppressed"`` (the key is there only when something is hidden);
+coordinators and admins get exact counts. Every answer says which under ``"small_cells"``.
 """
 
 from flask import abort, request
 
 from placement.api.auth import roles_required
 from placement.api.views import bp
-from placement.reports import services
+from placement.reports import tables
+from placement.reports.disclosure import is_hidden
 from placement.reports.filters import Filters, read_filters
 from placement.reports.services import GROUPINGS
-from placement.reports.views import REPORT_READERS
+from placement.reports.views import REPORT_READERS, configured_threshold, small_cell_threshold
 
 #: Shares and rates (0–1) are given to 4 decimals: 0.87, not 0.8699999999999999 (a weighted sum of targets).
 SHARE_DECIMALS = 4
 
 
-def _share(value: float | None) -> float | None:
-    return None if value is None else round(float(value), SHARE_DECIMALS)
+def _share(value) -> float | None:
+    return None if value is None or is_hidden(value) else round(float(value), SHARE_DECIMALS)
+
+
+def _item(**values) -> dict:
+    """An object of counts and shares: a hidden one is null and named under ``suppressed``."""
+    hidden = [key for key, value in values.items() if is_hidden(value)]
+    item = {key: None if is_hidden(value) else value for key, value in values.items()}
+    if hidden:
+        item["suppressed"] = hidden
+    return item
+
+
+def _figures(filters: Filters) -> tables.Figures:
+    """All of the dashboard's figures as the current user sees them (suppressed together, like the page)."""
+    return tables.disclosed(tables.figures(filters.scope), small_cell_threshold())
 
 
 def _filters() -> Filters:
@@ -26,16 +45,18 @@ def _filters() -> Filters:
     return filters
 
 
-def _envelope(filters: Filters) -> dict:
-    """What every answer starts with: the scope, the period and who is left out for lack of consent."""
+def _envelope(filters: Filters, figures: tables.Figures) -> dict:
+    """What every answer starts with: the scope, the period, who is left out for lack of consent, and whether the
+    counts are exact."""
     scope = filters.scope
-    left_out = services.left_out(scope)
+    left_out = figures.left_out
     partnership = filters.partnership
     return {
         "scope": {"partnership_id": None if partnership is None else partnership.id,
                   "partnership": filters.partnership_key if partnership is None else partnership.name},
         "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
-        "left_out": {"enrolled": left_out.enrolled, "declined": left_out.declined, "counted": left_out.counted},
+        "left_out": _item(enrolled=left_out.enrolled, declined=left_out.declined, counted=left_out.counted),
+        "small_cells": {"exact": small_cell_threshold() is None, "threshold": configured_threshold()},
     }
 
 
@@ -44,12 +65,14 @@ def _envelope(filters: Filters) -> dict:
 def report_success_criteria():
     """Return the success criteria: enrolled against target, a year or more in the course, closer against target."""
     filters = _filters()
-    table = services.success_criteria(filters.scope)
-    return {**_envelope(filters), "success_criteria": {
-        "enrolled": table.enrolled, "enrolled_target": table.enrolled_target, "declined": table.declined,
-        "counted": table.counted, "at_least_a_year": table.at_least_a_year, "closer": table.closer,
-        "closer_share": _share(table.closer_share), "closer_target": _share(table.closer_target),
-        "without_two_measurements": table.without_two_measurements}}
+    figures = _figures(filters)
+    table = figures.success
+    closer_share = table.closer_share
+    return {**_envelope(filters, figures), "success_criteria": _item(
+        enrolled=table.enrolled, enrolled_target=table.enrolled_target, declined=table.declined,
+        counted=table.counted, at_least_a_year=table.at_least_a_year, closer=table.closer,
+        closer_share=closer_share if is_hidden(closer_share) else _share(closer_share),
+        closer_target=_share(table.closer_target), without_two_measurements=table.without_two_measurements)}
 
 
 @bp.get("/reports/hire-rates")
@@ -60,11 +83,17 @@ def report_hire_rates():
     if by is not None and by not in GROUPINGS:
         abort(400, description=f"The query parameter by must be one of: {', '.join(GROUPINGS)}.")
     filters = _filters()
-    rates = services.hire_rates(filters.scope, by)
-    return {**_envelope(filters), "by": by,
-            "rates": [{"key": rate.key, "label": rate.label if by else None, "ended": rate.ended,
-                       "hired": rate.hired, "rate": _share(rate.rate)} for rate in rates],
-            "median_days_to_hire": services.median_days_to_hire(filters.scope)}
+    figures = _figures(filters)
+    rates = [figures.overall] if by is None else figures.rates[by]
+    median = figures.median_days
+    answer = {**_envelope(filters, figures), "by": by,
+              "rates": [{"key": rate.key, "label": rate.label if by else None,
+                         **_item(ended=rate.ended, hired=rate.hired,
+                                 rate=rate.rate if is_hidden(rate.rate) else _share(rate.rate))} for rate in rates],
+              "median_days_to_hire": None if is_hidden(median) else median}
+    if is_hidden(median):
+        answer["suppressed"] = ["median_days_to_hire"]
+    return answer
 
 
 @bp.get("/reports/outcomes")
@@ -72,12 +101,15 @@ def report_hire_rates():
 def report_outcomes():
     """Return how the internships that ended in the period ended, with the job centre's decisions and the goal."""
     filters = _filters()
-    result = services.outcomes(filters.scope)
-    return {**_envelope(filters),
-            "outcomes": [{"outcome": row.outcome.value, "count": row.count, "pending": row.pending,
-                          "approved": row.approved, "rejected": row.rejected} for row in result.rows],
-            "hires": result.hires, "ordinary_or_flex": result.ordinary_or_flex,
-            "ordinary_or_flex_share": _share(result.ordinary_or_flex_share),
+    figures = _figures(filters)
+    result = figures.outcomes
+    share = result.ordinary_or_flex_share
+    return {**_envelope(filters, figures),
+            "outcomes": [{"outcome": row.outcome.value, **_item(count=row.count, pending=row.pending,
+                                                                 approved=row.approved, rejected=row.rejected)}
+                         for row in result.rows],
+            **_item(hires=result.hires, ordinary_or_flex=result.ordinary_or_flex,
+                    ordinary_or_flex_share=share if is_hidden(share) else _share(share)),
             "ordinary_or_flex_target": _share(result.ordinary_or_flex_target)}
 
 
@@ -86,8 +118,9 @@ def report_outcomes():
 def report_funnel():
     """Return how many young people reached each step, from suggestions shown to a hire."""
     filters = _filters()
-    return {**_envelope(filters),
-            "steps": [{"step": step, "young_people": n} for step, n in services.funnel(filters.scope).items()]}
+    figures = _figures(filters)
+    return {**_envelope(filters, figures),
+            "steps": [{"step": step, **_item(young_people=n)} for step, n in figures.funnel.items()]}
 
 
 @bp.get("/reports/cohort")
@@ -95,9 +128,10 @@ def report_funnel():
 def report_cohort():
     """Return the cohort: granted course lengths, ages at the course's start, disability combinations."""
     filters = _filters()
-    cohort = services.cohort(filters.scope)
-    return {**_envelope(filters),
-            "course_years": [{"years": years, "young_people": n} for years, n in cohort.course_years.items()],
-            "ages": [{"band": band, "young_people": n} for band, n in cohort.ages.items()],
-            "disabilities": [{"cognitive": c, "psychological": p, "physical": ph, "young_people": n}
+    figures = _figures(filters)
+    cohort = figures.cohort
+    return {**_envelope(filters, figures),
+            "course_years": [{"years": years, **_item(young_people=n)} for years, n in cohort.course_years.items()],
+            "ages": [{"band": band, **_item(young_people=n)} for band, n in cohort.ages.items()],
+            "disabilities": [{"cognitive": c, "psychological": p, "physical": ph, **_item(young_people=n)}
                              for (c, p, ph), n in cohort.disabilities.items()]}

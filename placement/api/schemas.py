@@ -14,13 +14,14 @@ from placement.profile import DIMENSION_KEYS
 #: Company columns in the order they are sent; every field the services set is among them.
 COMPANY_KEYS: tuple[str, ...] = ("id", "partnership_id", "cvr", "name", "kind", "address", "postcode", "town",
                                  "latitude", "longitude", "industry", "employees", "contact_name",
-                                 "contact_email", "contact_phone", "notes", "active", "created_at", "updated_at")
-MENTOR_KEYS: tuple[str, ...] = ("id", "company_id", *services.MENTOR_FIELDS, "created_at", "updated_at")
+                                 "contact_email", "contact_phone", "notes", "active", "version", "created_at",
+                                 "updated_at")
+MENTOR_KEYS: tuple[str, ...] = ("id", "company_id", *services.MENTOR_FIELDS, "version", "created_at", "updated_at")
 #: Job function columns; the profile dimensions go into ``profile`` and the occupation is nested.
 JOB_FUNCTION_KEYS: tuple[str, ...] = (
     "id", "company_id", "mentor_id",
     *(f for f in services.JOB_FUNCTION_FIELDS if f not in DIMENSION_KEYS and f != "active"),
-    "location_postcode", "location_town", "latitude", "longitude", "active", "created_at", "updated_at")
+    "location_postcode", "location_town", "latitude", "longitude", "active", "version", "created_at", "updated_at")
 OCCUPATION_KEYS: tuple[str, ...] = ("id", "uri", "label")
 
 

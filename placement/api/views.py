@@ -7,8 +7,10 @@ through the same services, so the API can do nothing the pages would refuse.
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from placement import locking
 from placement.api import schemas
 from placement.api.auth import authenticate, public, roles_required
 from placement.api.validation import REQUIRED, ValidationFailed, bind, json_object
@@ -16,7 +18,7 @@ from placement.auth.access import NETWORK_EDITORS, NETWORK_READERS, get_or_404, 
 from placement.auth.models import Partnership
 from placement.extensions import csrf, db
 from placement.network import services
-from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
+from placement.network.forms import CVR_TAKEN, CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, JobFunction, Mentor
 from placement.profile import DIMENSION_KEYS
 
@@ -151,8 +153,14 @@ def create_company():
         response = jsonify({"error": "Conflict", "message": message, "duplicate": existing})
         response.status_code = 409
         return response
-    company = services.create_company(partnership, form.values())
-    db.session.commit()
+    try:
+        company = services.create_company(partnership, form.values())
+        db.session.commit()
+    except IntegrityError as error:  # the same CVR added at the same moment by someone else
+        db.session.rollback()
+        if not locking.unique_violation(error, "companies", "cvr"):
+            raise
+        raise ValidationFailed({"cvr": [CVR_TAKEN]}) from error
     return _created(schemas.company_detail(company), ".get_company", company_id=company.id)
 
 
@@ -160,7 +168,8 @@ def create_company():
 @roles_required(NETWORK_READERS)
 def get_company(company_id: int):
     """Show a company with the ids and names of its mentors and job functions."""
-    return schemas.company_detail(get_or_404(Company, company_id))
+    found = get_or_404(Company, company_id)
+    return locking.with_etag(jsonify(schemas.company_detail(found)), found)
 
 
 @bp.patch("/companies/<int:company_id>")
@@ -168,11 +177,16 @@ def get_company(company_id: int):
 def update_company(company_id: int):
     """Change the fields of a company that the body names; the rest keep their values."""
     company = get_or_404(Company, company_id)
-    form = bind(CompanyForm, json_object(), obj=company, company=company, read_only=schemas.COMPANY_KEYS,
+    body = json_object()
+    if (refused := locking.api_precondition(company, body)) is not None:
+        return refused
+    form = bind(CompanyForm, body, obj=company, company=company, read_only=schemas.COMPANY_KEYS,
                 clears={"postcode": ("town",)})
     services.apply_company(company, form.values())
-    db.session.commit()
-    return schemas.company_detail(company)
+    locking.touch(company)
+    if (refused := locking.api_commit(company)) is not None:
+        return refused
+    return locking.with_etag(jsonify(schemas.company_detail(company)), company)
 
 
 # Mentors -----------------------------------------------------------------------------------------------------
@@ -205,7 +219,8 @@ def create_mentor():
 @roles_required(NETWORK_READERS)
 def get_mentor(mentor_id: int):
     """Show a mentor."""
-    return schemas.mentor(get_or_404(Mentor, mentor_id))
+    found = get_or_404(Mentor, mentor_id)
+    return locking.with_etag(jsonify(schemas.mentor(found)), found)
 
 
 @bp.patch("/mentors/<int:mentor_id>")
@@ -213,10 +228,15 @@ def get_mentor(mentor_id: int):
 def update_mentor(mentor_id: int):
     """Change the fields of a mentor that the body names."""
     mentor = get_or_404(Mentor, mentor_id)
-    form = bind(MentorForm, json_object(), obj=mentor, read_only=schemas.MENTOR_KEYS)
+    body = json_object()
+    if (refused := locking.api_precondition(mentor, body)) is not None:
+        return refused
+    form = bind(MentorForm, body, obj=mentor, read_only=schemas.MENTOR_KEYS)
     services.apply_mentor(mentor, form.values())
-    db.session.commit()
-    return schemas.mentor(mentor)
+    locking.touch(mentor)
+    if (refused := locking.api_commit(mentor)) is not None:
+        return refused
+    return locking.with_etag(jsonify(schemas.mentor(mentor)), mentor)
 
 
 # Job functions -----------------------------------------------------------------------------------------------
@@ -250,7 +270,8 @@ def create_job_function():
 @roles_required(NETWORK_READERS)
 def get_job_function(job_function_id: int):
     """Show a job function with its profile."""
-    return schemas.job_function(get_or_404(JobFunction, job_function_id))
+    found = get_or_404(JobFunction, job_function_id)
+    return locking.with_etag(jsonify(schemas.job_function(found)), found)
 
 
 @bp.patch("/job-functions/<int:job_function_id>")
@@ -258,11 +279,16 @@ def get_job_function(job_function_id: int):
 def update_job_function(job_function_id: int):
     """Change the fields of a job function that the body names."""
     job_function = get_or_404(JobFunction, job_function_id)
-    form = bind(JobFunctionForm, json_object(), obj=job_function, read_only=schemas.JOB_FUNCTION_KEYS,
+    body = json_object()
+    if (refused := locking.api_precondition(job_function, body)) is not None:
+        return refused
+    form = bind(JobFunctionForm, body, obj=job_function, read_only=schemas.JOB_FUNCTION_KEYS,
                 nested=PROFILE, mentors=services.mentor_choices(job_function.company, job_function))
     services.apply_job_function(job_function, form.values())
-    db.session.commit()
-    return schemas.job_function(job_function)
+    locking.touch(job_function)
+    if (refused := locking.api_commit(job_function)) is not None:
+        return refused
+    return locking.with_etag(jsonify(schemas.job_function(job_function)), job_function)
 
 
 # The description ---------------------------------------------------------------------------------------------
@@ -280,5 +306,6 @@ from placement.api import (  # noqa: E402 - these endpoints share this blueprint
     agreements,  # noqa: F401 - internship agreements
     matches,  # noqa: F401 - matching
     participants,  # noqa: F401 - young people
+    partnerships,  # noqa: F401 - partnerships
     reports,  # noqa: F401 - the results dashboard's figures
 )

@@ -19,15 +19,16 @@ users_cli = AppGroup("users", help="Create, deactivate and list user accounts.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--partnership", "partnership_name", required=True, help="The partnership's name.")
 @click.option("--mentor-id", type=int, default=None, help="For role mentor: the mentor record to act as.")
-@click.password_option(prompt="Password", help="At least 10 characters.")
+@click.password_option(prompt="Password", help="At least 12 characters, not common, not built from e-mail or name.")
 def create(email: str, name: str, role: str, partnership_name: str, mentor_id: int | None, password: str) -> None:
     """Create a user account."""
     set_actor(None, "cli")
     partnership = partnership_by_name(partnership_name)
     if services.find_user_by_email(email):
         raise click.BadParameter(f"a user with e-mail {email} exists already", param_hint="--email")
-    if services.password_problem(password):
-        raise click.BadParameter("the password must have at least 10 characters", param_hint="--password")
+    problem = services.password_problem(password, email=email, name=name)
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
     if (Role(role) is Role.MENTOR) != (mentor_id is not None):
         raise click.BadParameter("a mentor account needs --mentor-id, and only a mentor account takes it",
                                  param_hint="--mentor-id")

@@ -28,5 +28,11 @@ def _unauthorized():
 
     if request.blueprint == "api":
         return {"error": "Unauthorized", "message": "Send a valid API token: Authorization: Bearer <token>."}, 401
+    from flask import session
+
+    from placement.auth.second_factor import PENDING_KEY
+
+    if session.get(PENDING_KEY):  # the password was right: the second step comes before any page
+        return redirect(url_for("auth.second_factor"))
     flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -51,6 +51,22 @@ class Partnership(Audited, TimestampMixin, db.Model):
     education_place: Mapped[str] = mapped_column(String(200))
     #: Postcode of the education place; the default centre for distances.
     postcode: Mapped[str] = mapped_column(String(4))
+    #: The service desk that mentors and users are told to contact.
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    #: A PNG or SVG (checked by content, see ``placement.partnerships.logos``); loaded only when served.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    logo_mimetype: Mapped[str | None] = mapped_column(String(40))
+    #: When set, the partnership's users can no longer log in and it is left out of pickers; its data stays.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Years after a young person's course ends before the record is anonymised (``flask retention run``).
+    retention_years: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
+
+    __audit_exclude__ = frozenset({"logo"})
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     @property
     def audit_partnership_id(self) -> int | None:
@@ -67,17 +83,27 @@ class User(Audited, UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
+    #: When the user (or ``flask users create``) last set the password; None while nobody knows it (an invited user
+    #: who has not yet used the link): only then does an invitation link work.
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[Role] = mapped_column(enum_column(Role, length=20))
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
     #: Set for role ``mentor``: the company mentor this account acts as.
     mentor_id: Mapped[int | None] = mapped_column(ForeignKey("mentors.id"), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    #: The TOTP secret (base32); set while enrolling, in use once ``totp_enabled_at`` is set (``second_factor``).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The time step of the last accepted code: a code of that step or earlier is refused (no replay).
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
 
     partnership: Mapped[Partnership] = relationship()
     mentor: Mapped["Mentor | None"] = relationship()  # noqa: F821 - resolved by the registry
 
-    __audit_exclude__ = frozenset({"password_hash"})
+    __audit_exclude__ = frozenset({"password_hash", "totp_secret"})
+    #: The actor's e-mail is logged on each entry they write; the user record's own values are not.
+    __audit_personal__ = frozenset({"name", "email"})
 
     #: The server-side session this request runs in (set by the user loader, not stored).
     session_key = None
@@ -112,8 +138,35 @@ class UserSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: A short summary of the browser's User-Agent at login, e.g. "Firefox on Linux" (never the IP address).
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: When a request last came with this session (updated at most once a minute, see ``load_session_user``).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The password was right but the second factor is still to come: the session opens no ordinary page.
+    second_factor_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship()
+
+
+class TokenScope(enum.StrEnum):
+    """What an API token may do: read only (GET) or also change records."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+
+    @property
+    def label(self):
+        return TOKEN_SCOPE_LABELS[self]
+
+
+TOKEN_SCOPE_LABELS = {
+    TokenScope.READ: _l("Read only"),
+    TokenScope.READ_WRITE: _l("Read and write"),
+}
+
+#: The lifetimes a new API token may have, in days; there is no token that never expires.
+TOKEN_LIFETIME_DAYS = (30, 90, 180, 365)
+DEFAULT_TOKEN_LIFETIME_DAYS = 90
 
 
 class ApiToken(Audited, db.Model):
@@ -130,10 +183,19 @@ class ApiToken(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Chosen at creation (``TOKEN_LIFETIME_DAYS``); the API refuses the token from then on.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scope: Mapped[TokenScope] = mapped_column(enum_column(TokenScope, length=20), default=TokenScope.READ_WRITE)
 
     user: Mapped[User] = relationship()
 
     __audit_exclude__ = frozenset({"digest"})
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or utcnow())
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        return self.revoked_at is None and not self.is_expired(now)
 
     @property
     def audit_partnership_id(self) -> int | None:
@@ -143,3 +205,15 @@ class ApiToken(Audited, db.Model):
     def digest_of(token: str) -> str:
         """Return the stored digest of a token."""
         return _token_digest(token)
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the second factor; only its SHA-256 digest is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,10 +5,23 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
-from sqlalchemy import func, select, update
+from flask import current_app, flash, has_request_context
+from flask_babel import gettext as _
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from placement.auth.models import ApiToken, Partnership, Role, User, UserSession
+from placement.auth import passwords
+from placement.auth.models import (
+    DEFAULT_TOKEN_LIFETIME_DAYS,
+    TOKEN_LIFETIME_DAYS,
+    ApiToken,
+    Partnership,
+    Role,
+    TokenScope,
+    User,
+    UserSession,
+)
 from placement.database import utcnow
 from placement.extensions import db
 
@@ -28,17 +41,22 @@ def hash_password(password: str) -> str:
 
 
 def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
-    """Return why a new password is too weak (a translated sentence for the user), or None."""
-    if len(password) < 10:
-        return "too_short"
-    return None
+    """Return why a new password is too weak (a translated sentence for the user), or None.
+
+    The rules (``placement.auth.passwords``) apply when a password is set, never when logging in.
+    """
+    return passwords.password_problem(password, email=email, name=name)
 
 
 def create_user(*, email: str, name: str, password: str, role: Role, partnership: Partnership,
-                mentor_id: int | None = None) -> User:
-    """Create a user account."""
+                mentor_id: int | None = None, password_known: bool = True) -> User:
+    """Create a user account.
+
+    ``password_known`` False: nobody knows ``password`` (an invited user chooses theirs through a link), so
+    ``password_set_at`` stays empty and only then does an invitation link work.
+    """
     user = User(email=email.strip().lower(), name=name.strip(), password_hash=hash_password(password), role=role,
-                partnership=partnership, mentor_id=mentor_id)
+                partnership=partnership, mentor_id=mentor_id, password_set_at=utcnow() if password_known else None)
     db.session.add(user)
     db.session.flush()
     return user
@@ -64,10 +82,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> UserSession:
-    """Open a server-side session for a user who has just logged in."""
+def start_session(user: User, *, user_agent: str = "", pending: bool = False) -> UserSession:
+    """Open a server-side session for a user who has just logged in.
+
+    ``user_agent`` is a short summary of the browser (``placement.accounts.devices.describe``), shown to the user
+    under *My sessions*. ``pending``: the second factor is still to come (``placement.auth.second_factor``); such
+    a session opens no ordinary page and lives only ``TOTP_PENDING_MINUTES`` until the second step completes it.
+    """
     lifetime: timedelta = current_app.config["SESSION_LIFETIME"]
-    login = UserSession(user=user, expires_at=utcnow() + lifetime)
+    if pending:
+        lifetime = timedelta(minutes=current_app.config["TOTP_PENDING_MINUTES"])
+    now = utcnow()
+    login = UserSession(user=user, expires_at=now + lifetime, user_agent=user_agent[:200], last_seen_at=now,
+                        second_factor_pending=pending)
     db.session.add(login)
     db.session.flush()
     user.session_key = login.key
@@ -79,8 +106,58 @@ def load_session_user(key: str) -> User | None:
     login = db.session.get(UserSession, key)
     if login is None or login.ended_at is not None or login.expires_at <= utcnow() or not login.user.active:
         return None
+    if login.second_factor_pending:
+        return None  # only the second-step pages open it (``placement.auth.second_factor.pending_session``)
+    if login.user.partnership.archived_at is not None:
+        return None  # an archived partnership's users can no longer log in
+    if _idle_too_long(login):
+        return None
+    _touch_session(login)
     login.user.session_key = key
     return login.user
+
+
+#: ``UserSession.last_seen_at`` is written at most this often per session.
+LAST_SEEN_EVERY = timedelta(minutes=1)
+
+
+def _idle_too_long(login: UserSession) -> bool:
+    """End a session unused longer than ``SESSION_IDLE_MINUTES`` and tell the user why they must log in again.
+
+    ``last_seen_at`` is written at most once a minute, so a session ends between N and N+1 minutes of idleness.
+    """
+    minutes = current_app.config["SESSION_IDLE_MINUTES"]
+    if not minutes or login.last_seen_at is None or utcnow() - login.last_seen_at <= timedelta(minutes=minutes):
+        return False
+    with db.engine.begin() as connection:  # its own transaction: the request may never commit
+        connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == login.key,
+                                                              UserSession.__table__.c.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+    set_committed_value(login, "ended_at", utcnow())
+    if has_request_context():
+        flash(_("You were logged out after %(minutes)d minutes without activity.", minutes=minutes), "info")
+    return True
+
+
+def _touch_session(login: UserSession) -> None:
+    """Record that the session was just used (at most once a minute).
+
+    One UPDATE in its own short transaction: the request's session may never commit (a GET), and must not be
+    committed early by the loader. The loaded object gets the new value without being marked changed.
+    """
+    now = utcnow()
+    if login.last_seen_at is not None and now - login.last_seen_at < LAST_SEEN_EVERY:
+        return
+    try:
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Never wait on a request that holds the row: a missed "last seen" is retried on the next request.
+                connection.execute(text("SET LOCAL lock_timeout = '2s'"))
+            connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == login.key)
+                               .values(last_seen_at=now))
+    except OperationalError:
+        return
+    set_committed_value(login, "last_seen_at", now)
 
 
 def end_session(key: str | None) -> None:
@@ -96,26 +173,61 @@ def deactivate_user(user: User) -> None:
     now = utcnow()
     db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
                        .values(ended_at=now))
+    revoke_api_tokens(user, now)
+
+
+def revoke_api_tokens(user: User, now=None) -> int:
+    """Revoke all the user's live API tokens (each revocation is audited); return how many."""
+    revoked = 0
     for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
                                                            ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now
+        token.revoked_at = now or utcnow()
+        revoked += 1
+    return revoked
 
 
-def issue_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    """Create an API token; the plain token is returned once and never stored."""
+def issue_api_token(user: User, name: str, *, days: int = DEFAULT_TOKEN_LIFETIME_DAYS,
+                    scope: TokenScope = TokenScope.READ_WRITE) -> tuple[ApiToken, str]:
+    """Create an API token valid for ``days`` (one of ``TOKEN_LIFETIME_DAYS``); the plain token is returned once
+    and never stored."""
+    if days not in TOKEN_LIFETIME_DAYS:
+        raise ValueError(f"an API token lives {', '.join(map(str, TOKEN_LIFETIME_DAYS))} days, not {days}")
     plain = "plc_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), digest=ApiToken.digest_of(plain), prefix=plain[:10])
+    token = ApiToken(user=user, name=name.strip(), digest=ApiToken.digest_of(plain), prefix=plain[:10],
+                     expires_at=utcnow() + timedelta(days=days), scope=TokenScope(scope))
     db.session.add(token)
     db.session.flush()
     return token, plain
 
 
-def user_for_api_token(plain: str) -> User | None:
-    """Return the active user owning a live API token, or None."""
+def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
+    """Return ``(token, None)`` for a live token of an active user (its use is recorded), or ``(None, reason)``
+    with reason ``unknown``, ``revoked``, ``expired`` or ``deactivated``."""
     token = db.session.scalar(select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(plain)))
-    if token is None or token.revoked_at is not None or not token.user.active:
-        return None
+    if token is None:
+        return None, "unknown"
+    if token.revoked_at is not None:
+        return None, "revoked"
+    if not token.user.active or token.user.partnership.archived_at is not None:
+        return None, "deactivated"  # an archived partnership's users can no longer log in, nor use the API
+    now = utcnow()
+    if token.is_expired(now):
+        return None, "expired"
     # Core update: a token's use is not a change for the audit log.
     db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
-                       .values(last_used_at=utcnow()))
-    return token.user
+                       .values(last_used_at=now))
+    return token, None
+
+
+def user_for_api_token(plain: str) -> User | None:
+    """Return the active user owning a live API token, or None."""
+    token, _reason = check_api_token(plain)
+    return token.user if token else None
+
+
+def revoke_api_token(token: ApiToken) -> bool:
+    """Revoke a token (its owner or an admin; the audit log records who); False when it was revoked already."""
+    if token.revoked_at is not None:
+        return False
+    token.revoked_at = utcnow()
+    return True

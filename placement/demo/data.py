@@ -1037,8 +1037,8 @@ EXAMPLE_MEASUREMENTS = ((5, 4, 3, 4), (5, 5, 4, 4), (6, 4, 5, 5))
 #: Mikkel's one earlier internship: a busy canteen kitchen near Tarm, ended after nine weeks, not hired.
 EXAMPLE_INTERNSHIP = "Storkøkkenet Ådalen"
 
-#: The mentor link in the one plan sent to a mentor is made for this address (``make run`` serves it) unless
-#: ``SERVER_NAME`` is configured.
+#: The mentor link in the one plan sent to a mentor is made from ``PLACEMENT_BASE_URL`` (``make run`` sets it to the
+#: address it serves on); without one, for this address.
 DEMO_BASE_URL = "http://127.0.0.1:5000"
 
 _FIRST_MEASUREMENT = "Første måling ved forløbets start, lavet sammen med den unge."
@@ -1311,8 +1311,8 @@ def _current(h: _History, kind: str, participant: Participant, job: JobFunction,
     agreement.events[-1].at = _at(created)
     if kind == "sent":
         app = current_app._get_current_object()
-        # The link is a URL: outside a request it needs SERVER_NAME, or the address the demo is served on.
-        context = (contextlib.nullcontext() if app.config.get("SERVER_NAME")
+        # The link is built from PLACEMENT_BASE_URL; without one (or SERVER_NAME), for the default demo address.
+        context = (contextlib.nullcontext() if app.config.get("BASE_URL") or app.config.get("SERVER_NAME")
                    else app.test_request_context(base_url=DEMO_BASE_URL))
         with context:
             agreements.send_to_mentor(agreement, staff)

@@ -1,5 +1,6 @@
 """Put e-mails in the outbox and send them from there over SMTP, retrying until they go."""
 
+import re
 import smtplib
 from email.message import EmailMessage
 
@@ -51,8 +52,22 @@ def _smtp_send(message: OutboxMessage) -> None:
         smtp.send_message(email)
 
 
+#: Replaces a link that sets an account's password in the stored copy of a sent e-mail.
+LINK_REMOVED = "[link removed after sending]"
+
+
+def _without_account_links(body: str) -> str:
+    """Return ``body`` without the links to set a password (invitation, reset): once the e-mail is sent, the
+    outbox copy must not keep a working way into the account."""
+    for rule in current_app.url_map.iter_rules("accounts.set_password"):
+        body = re.sub(r"\S*" + re.escape(rule.rule) + r"\?\S*", LINK_REMOVED, body)
+    return body
+
+
 def send_pending(send=_smtp_send) -> tuple[int, int]:
-    """Send every unsent message once; return (sent, failed). Each message is committed on its own."""
+    """Send every unsent message once; return (sent, failed). Each message is committed on its own.
+
+    A sent message keeps its text for the outbox, but without links that set a password."""
     sent = failed = 0
     pending = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None),
                                                                  OutboxMessage.attempts < MAX_ATTEMPTS)
@@ -67,6 +82,7 @@ def send_pending(send=_smtp_send) -> tuple[int, int]:
             failed += 1
         else:
             message.sent_at, message.last_error = utcnow(), ""
+            message.body = _without_account_links(message.body)
             sent += 1
         db.session.commit()
     return sent, failed

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from placement.agreements.access import agreement_scope
 from placement.agreements.models import Agreement
+from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import CASE_EDITORS, roles_required
 from placement.extensions import db
 from placement.mail import services
@@ -73,4 +74,9 @@ def message(message_id: int):
     found = db.session.scalar(_visible(select(OutboxMessage).where(OutboxMessage.id == message_id)))
     if found is None:
         abort(404)
+    if found.agreement_id is not None:  # an e-mail with an internship plan: a read of that young person's data
+        agreement = db.session.get(Agreement, found.agreement_id)
+        if (ask := audit_read(agreement.participant, (AGREEMENTS,), record=agreement)) is not None:
+            return ask
+        db.session.commit()
     return render_template("mail/message.html", message=found, body=linkify(found.body))

@@ -44,7 +44,13 @@ def index():
     due = None
     if current_user.role in RECORDERS:
         due = db.session.execute(participant_scope(due_select(local_today()), Participant)).all()
-    return render_template("main/index.html", counts=counts, work=work, due=due)
+    retention = None
+    if current_user.role in (Role.ADMIN, Role.COORDINATOR):
+        from placement.privacy.services import falling_due, pending_requests
+
+        scope = None if current_user.is_admin else current_user.partnership_id
+        retention = {"due": falling_due(scope), "pending": len(pending_requests(scope))}
+    return render_template("main/index.html", counts=counts, work=work, due=due, retention=retention)
 
 
 @bp.post("/language")

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from placement.forms import BaseForm, FloatField, IntegerField
+from placement.locking import version_field
 from placement.matches.services import AREAS, COMPONENT_LABELS, MatchFilters
 from placement.matching import COMPONENTS, Weights
 from placement.network.models import CompanyKind
@@ -78,6 +79,8 @@ def _weight_field(name: str) -> WeightField:
 class WeightsForm(BaseForm):
     """The partnership's eight weights; any positive sum, scaled to sum to 1 when saved."""
 
+    #: The version of the saved values the form was filled in on (0: the defaults; optimistic locking).
+    version = version_field()
     interests = _weight_field("interests")
     structure = _weight_field("structure")
     demands = _weight_field("demands")

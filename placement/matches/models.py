@@ -1,6 +1,6 @@
 """A partnership's own weights for the match components."""
 
-from sqlalchemy import Float, ForeignKey
+from sqlalchemy import Float, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from placement.audit.models import Audited
@@ -22,3 +22,6 @@ class MatchingWeights(Audited, TimestampMixin, db.Model):
     hours: Mapped[float] = mapped_column(Float)
     distance: Mapped[float] = mapped_column(Float)
     track_record: Mapped[float] = mapped_column(Float)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from placement import locking
+from placement.audit.reads import BASE, audit_read
 from placement.audit.services import record_suggestions
 from placement.auth.access import (
     CASE_EDITORS,
@@ -21,6 +23,7 @@ from placement.auth.models import Partnership, Role
 from placement.extensions import db
 from placement.matches import services
 from placement.matches.forms import MatchFilterForm, ResetWeightsForm, WeightsForm
+from placement.matches.models import MatchingWeights
 from placement.matching import COMPONENTS, Weights
 from placement.network.models import JobFunction
 
@@ -41,6 +44,8 @@ def for_participant(participant_id: int):
     The best ``services.TOP`` by default; ``?all=1`` lists every job function that passes the hard filters.
     """
     participant = get_participant_or_404(participant_id)
+    if (ask := audit_read(participant, (BASE,))) is not None:
+        return ask
     form = MatchFilterForm(request.args, travel_limit=participant.max_km)
     form.validate()
     show_all = request.args.get("all") in TRUE_FLAGS
@@ -51,8 +56,8 @@ def for_participant(participant_id: int):
                            own_weights=services.has_own_weights(participant.partnership_id),
                            may_agree=current_user.role in CASE_EDITORS)
     # The results funnel's first step: the suggestions were shown (one event per young person and day).
-    if record_suggestions(db.session, participant):
-        db.session.commit()
+    record_suggestions(db.session, participant)
+    db.session.commit()
     return page
 
 
@@ -75,6 +80,9 @@ def compare(participant_id: int):
         pair = services.compare(participant, [a, b])
     except LookupError:
         abort(404)
+    if (ask := audit_read(participant, (BASE,))) is not None:
+        return ask
+    db.session.commit()
     return render_template("matches/compare.html", participant=participant, pair=pair, components=COMPONENTS)
 
 
@@ -85,6 +93,8 @@ def for_job_function(job_function_id: int):
     job_function = get_or_404(JobFunction, job_function_id)
     show_excluded = request.args.get("excluded") in TRUE_FLAGS
     result = services.candidates_for_job_function(job_function, current_user)
+    audit_read([s.subject for s in result.candidates + (result.excluded if show_excluded else [])], (BASE,))
+    db.session.commit()
     return render_template("matches/for_job_function.html", job_function=job_function, result=result,
                            show_excluded=show_excluded, components=COMPONENTS)
 
@@ -113,16 +123,22 @@ def weights():
             flash(_("The default weights apply again."), "success")
         return redirect(back)
     current = services.weights_for(partnership.id)
-    form = WeightsForm(data=None if request.method == "POST" else dict(zip(COMPONENTS, current.as_tuple(),
-                                                                           strict=True)))
+    own = db.session.get(MatchingWeights, partnership.id)
+    form = WeightsForm(data=None if request.method == "POST" else {
+        **dict(zip(COMPONENTS, current.as_tuple(), strict=True)), "version": own.version if own else 0})
+    clash = None
     if form.validate_on_submit():
-        services.save_weights(partnership, form.values())
-        db.session.commit()
-        flash(_("The weights were saved, scaled so that they sum to 1."), "success")
-        return redirect(back)
-    partnerships = db.session.scalars(select(Partnership).order_by(Partnership.name)).all() \
-        if current_user.is_admin else []
+        clash = locking.save_settings(
+            form, lambda: db.session.get(MatchingWeights, partnership.id),
+            lambda: services.save_weights(partnership, form.values()),
+            lambda: dict(zip(COMPONENTS, services.weights_for(partnership.id).as_tuple(), strict=True)))
+        if clash is None:
+            flash(_("The weights were saved, scaled so that they sum to 1."), "success")
+            return redirect(back)
+        current = services.weights_for(partnership.id)
+    partnerships = db.session.scalars(select(Partnership).where(Partnership.archived_at.is_(None))
+                                      .order_by(Partnership.name)).all() if current_user.is_admin else []
     return render_template("matches/weights.html", form=form, partnership=partnership, partnerships=partnerships,
                            defaults=Weights(), current=current.normalised(), entered=form.normalised(),
                            own_weights=services.has_own_weights(partnership.id), components=COMPONENTS,
-                           reset_form=ResetWeightsForm())
+                           reset_form=ResetWeightsForm(), conflict=clash), 409 if clash else 200

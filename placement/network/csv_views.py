@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template
+from flask import current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -14,6 +14,7 @@ from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_require
 from placement.csvtools import csv_response
 from placement.extensions import db
 from placement.forms import BaseForm
+from placement.imports import services as import_jobs
 from placement.network import csvio
 from placement.network.models import Company
 from placement.network.views import bp
@@ -39,7 +40,12 @@ def import_csv():
     form = ImportForm()
     report = None
     if form.validate_on_submit():
-        report = csvio.import_csv(form.kind.data, form.file.data.read(), current_user.partnership)
+        content = form.file.data.read()
+        if import_jobs.in_background(content):  # a large file: a job, and its status page at once
+            job = import_jobs.start(f"network:{form.kind.data}", content, form.file.data.filename,
+                                    current_user.partnership, current_user._get_current_object())
+            return redirect(url_for("imports.status", job_id=job.id))
+        report = csvio.import_csv(form.kind.data, content, current_user.partnership)
         if report.ok:
             db.session.commit()
         else:

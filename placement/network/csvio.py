@@ -22,10 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from placement.audit.services import record_bulk_create
 from placement.auth.models import Partnership
 from placement.csvtools import (
     ColumnHelp,
@@ -42,8 +43,9 @@ from placement.csvtools import column_help as _column_help
 from placement.csvtools import formdata as row_formdata
 from placement.csvtools import write_csv as _write_csv
 from placement.extensions import db
+from placement.imports.bulk import insert_many
 from placement.network import services
-from placement.network.cvr import normalise_cvr
+from placement.network.cvr import cvr_error, normalise_cvr
 from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.search import normalise
@@ -106,6 +108,21 @@ def column_help(kind: str) -> list[ColumnHelp]:
 
 
 _COMPANY_FORM_FIELDS = tuple(c for c in COLUMNS[COMPANIES] if c not in ("kind", "active"))
+#: Companies are added to the session and flushed (inserted, with their audit entries) this many at a time.
+_CHUNK = 2000
+
+
+class _ImportCompanyForm(CompanyForm):
+    """The company form with the registered CVR numbers read once per import instead of once per line."""
+
+    def __init__(self, *args, taken: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = taken
+
+    def validate_cvr(self, field) -> None:
+        field.data = normalise_cvr(field.data or "")
+        if cvr_error(field.data) or field.data in self._taken:
+            super().validate_cvr(field)  # the page's own check and message
 _MENTOR_FORM_FIELDS = tuple(c for c in COLUMNS[MENTORS] if c not in ("company_cvr", "active"))
 _JOB_FORM_FIELDS = tuple(c for c in COLUMNS[JOB_FUNCTIONS]
                          if c not in ("company_cvr", "occupation_uri", "mentor_email", "active"))
@@ -124,7 +141,12 @@ class _Importer:
         self._companies: dict[str, Company] | None = None
         self._seen_cvrs: dict[str, int] = {}
         self._seen_names: dict[tuple, int] = {}
-        self._seen_companies: list[tuple[int, str, str, str]] = []
+        #: The companies of the file so far, by postcode: (lines, names) and their normalised names.
+        self._seen_companies: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
+        #: The registered CVR numbers (service-wide) and the partnership's companies by postcode, read once.
+        self._taken_cvrs: set[str] | None = None
+        self._company_form: _ImportCompanyForm | None = None
+        self._registered: dict[str, tuple[list[tuple[str, str]], list[str]]] | None = None
 
     # Companies named by company_cvr ----------------------------------------------------------------------
 
@@ -156,7 +178,13 @@ class _Importer:
             formdata["kind"] = _KIND_VALUES[kind].value
         else:
             row.error("kind", _("Use ordinary or social_economic (or almindelig / socialøkonomisk)."))
-        form = bound_form(CompanyForm, formdata)
+        if self._taken_cvrs is None:
+            self._taken_cvrs = set(db.session.scalars(select(Company.cvr)))
+        if self._company_form is None:
+            self._company_form = bound_form(_ImportCompanyForm, formdata, taken=self._taken_cvrs)
+        else:  # one form for every line: binding its fields anew would cost more than checking them
+            self._company_form.process(formdata)
+        form = self._company_form
         data = validate(row, form, _FIELD_COLUMNS)
         cvr = form.cvr.data
         if "cvr" not in form.errors and cvr:
@@ -165,20 +193,38 @@ class _Importer:
                 row.error("cvr", _("The CVR number %(cvr)s is also on line %(line)s.", cvr=cvr, line=first))
         if data is None:
             return
-        duplicate = services.likely_duplicate(self.partnership.id, data["name"], data["postcode"])
-        if duplicate is not None:
+        postcode, wanted = data["postcode"], normalise(data["name"])
+        registered, registered_names = self._registered_in(postcode)
+        matches = process.extract(wanted, registered_names, scorer=fuzz.token_sort_ratio,
+                                  score_cutoff=services.DUPLICATE_THRESHOLD, limit=None)
+        if matches:  # the most similar, as services.likely_duplicate chooses
+            best = max(matches, key=lambda match: (match[1], match[2]))
+            other, cvr = registered[best[2]]
             self._warn(row, "name", _(
                 "%(name)s looks like %(other)s (CVR %(cvr)s), already registered in postcode %(code)s.",
-                name=data["name"], other=duplicate.name, cvr=duplicate.cvr, code=duplicate.postcode))
-        wanted = normalise(data["name"])
-        for line, postcode, name, normalised in self._seen_companies:
-            if postcode == data["postcode"] and fuzz.token_sort_ratio(wanted, normalised) >= \
-                    services.DUPLICATE_THRESHOLD:
-                self._warn(row, "name", _("%(name)s looks like %(other)s on line %(line)s, in the same postcode.",
-                                          name=data["name"], other=name, line=line))
-                break
-        self._seen_companies.append((row.line, data["postcode"], data["name"], wanted))
+                name=data["name"], other=other, cvr=cvr, code=postcode))
+        seen, seen_names = self._seen_companies.setdefault(postcode, ([], []))
+        matches = process.extract(wanted, seen_names, scorer=fuzz.token_sort_ratio,
+                                  score_cutoff=services.DUPLICATE_THRESHOLD, limit=None)
+        if matches:  # the first such line of the file
+            line, name = seen[min(match[2] for match in matches)]
+            self._warn(row, "name", _("%(name)s looks like %(other)s on line %(line)s, in the same postcode.",
+                                      name=data["name"], other=name, line=line))
+        seen.append((row.line, data["name"]))
+        seen_names.append(wanted)
         self.valid.append((row.line, data, None))
+
+    def _registered_in(self, postcode: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """The partnership's companies in a postcode: (name, CVR) and normalised names; all read at once."""
+        if self._registered is None:
+            self._registered = {}
+            stmt = select(Company.postcode, Company.name, Company.cvr).where(
+                Company.partnership_id == self.partnership.id).order_by(Company.id)
+            for code, name, cvr in db.session.execute(stmt):
+                companies, names = self._registered.setdefault(code, ([], []))
+                companies.append((name, cvr))
+                names.append(normalise(name))
+        return self._registered.get(postcode, ([], []))
 
     def mentors(self, row: _Row) -> None:
         company = self._company(row)
@@ -236,10 +282,15 @@ class _Importer:
     # Creating --------------------------------------------------------------------------------------------
 
     def create(self) -> int:
+        if self.kind == COMPANIES:  # in bulk, with the audit log's entries as the ORM would write them
+            connection = db.session.connection()
+            for start in range(0, len(self.valid), _CHUNK):
+                rows = [services.company_values(self.partnership, data)
+                        for _line, data, _company in self.valid[start:start + _CHUNK]]
+                record_bulk_create(connection, Company, insert_many(connection, Company.__table__, rows))
+            return len(self.valid)
         for _line, data, company in self.valid:
-            if self.kind == COMPANIES:
-                services.create_company(self.partnership, data)
-            elif self.kind == MENTORS:
+            if self.kind == MENTORS:
                 services.create_mentor(company, data)
             else:
                 services.create_job_function(company, data)

@@ -16,10 +16,13 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from placement.extensions import db
 from placement.forms import BaseForm, IntegerField, ScaleField
 from placement.geo import lookup
+from placement.locking import version_field
 from placement.network.cvr import CVR_CHECKSUM_MESSAGE, cvr_error, normalise_cvr
 from placement.network.models import Company, CompanyKind
 from placement.profile import DIMENSIONS
 
+#: Also said when two people add the same CVR at once and the database's unique constraint refuses the second.
+CVR_TAKEN = _l("A company with this CVR number is already registered.")
 _CVR_MESSAGES = {CVR_CHECKSUM_MESSAGE: _l("The CVR number fails the modulus-11 check: check for a typing error.")}
 
 
@@ -34,6 +37,8 @@ def check_postcode(field) -> None:
 
 
 class CompanyForm(BaseForm):
+    #: The version of the record the form was filled in on (optimistic locking; empty when adding).
+    version = version_field()
     cvr = StringField(_l("CVR number"), filters=[_strip], validators=[DataRequired()],
                       description=_l("8 digits, e.g. 12345674."))
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
@@ -69,7 +74,7 @@ class CompanyForm(BaseForm):
         if self._company is not None and self._company.id is not None:
             stmt = stmt.where(Company.id != self._company.id)
         if db.session.scalar(stmt) is not None:
-            raise ValidationError(_l("A company with this CVR number is already registered."))
+            raise ValidationError(CVR_TAKEN)
 
     def validate_postcode(self, field) -> None:
         check_postcode(field)
@@ -91,6 +96,8 @@ def _scale(label, description):
 
 
 class MentorForm(BaseForm):
+    #: The version of the record the form was filled in on (optimistic locking; empty when adding).
+    version = version_field()
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[_strip],
                        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
@@ -105,6 +112,8 @@ class MentorForm(BaseForm):
 
 
 class JobFunctionForm(BaseForm):
+    #: The version of the record the form was filled in on (optimistic locking; empty when adding).
+    version = version_field()
     title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
     tasks = TextAreaField(_l("Tasks"), validators=[Optional(), Length(max=5000)],
                           description=_l("Concrete, routine and measurable tasks."))

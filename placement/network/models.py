@@ -3,7 +3,7 @@
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, SmallInteger, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -26,6 +26,10 @@ class CompanyKind(enum.StrEnum):
 
 class Company(Audited, TimestampMixin, db.Model):
     __tablename__ = "companies"
+    #: The duplicate check (a similar name in the same postcode) reads a partnership's companies by postcode.
+    __table_args__ = (Index("ix_companies_partnership_id_postcode", "partnership_id", "postcode"),)
+    #: The contact person; the company's own name, CVR and address are business data and logged.
+    __audit_personal__ = frozenset({"contact_name", "contact_email", "contact_phone"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -47,6 +51,9 @@ class Company(Audited, TimestampMixin, db.Model):
     #: Notes on the relationship with the company (no personal data about young people).
     notes: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(default=True)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     partnership: Mapped[Partnership] = relationship()
     mentors: Mapped[list["Mentor"]] = relationship(back_populates="company", order_by="Mentor.name")
@@ -59,6 +66,7 @@ class Company(Audited, TimestampMixin, db.Model):
 
 class Mentor(Audited, TimestampMixin, db.Model):
     __tablename__ = "mentors"
+    __audit_personal__ = frozenset({"name", "email", "phone", "experience_notes"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
@@ -73,6 +81,9 @@ class Mentor(Audited, TimestampMixin, db.Model):
     max_interns: Mapped[int] = mapped_column(
         SmallInteger, CheckConstraint("max_interns BETWEEN 0 AND 20", name="max_interns"), default=1)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     company: Mapped[Company] = relationship(back_populates="mentors")
     job_functions: Mapped[list["JobFunction"]] = relationship(back_populates="mentor")
@@ -112,6 +123,9 @@ class JobFunction(Audited, ProfileMixin, TimestampMixin, db.Model):
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     company: Mapped[Company] = relationship(back_populates="job_functions")
     mentor: Mapped[Mentor | None] = relationship(back_populates="job_functions")

@@ -36,6 +36,19 @@ def apply_company(company: Company, data: dict) -> Company:
     return company
 
 
+def company_values(partnership: Partnership, data: dict) -> dict:
+    """Return a new company's column values from validated data, as ``apply_company`` sets them (bulk import)."""
+    values = {"partnership_id": partnership.id}
+    for field in COMPANY_FIELDS:
+        if field in data:
+            values[field] = data[field] if data[field] is not None or field == "employees" else ""
+    if "kind" in data:
+        values["kind"] = CompanyKind(data["kind"])
+    place = lookup_known(values["postcode"])
+    values.update(town=place.town, latitude=place.latitude, longitude=place.longitude)
+    return values
+
+
 def create_company(partnership: Partnership, data: dict) -> Company:
     """Add a company to a partnership's network."""
     company = apply_company(Company(partnership=partnership), data)

@@ -4,8 +4,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from placement import locking
 from placement.agreements.access import history
 from placement.agreements.models import Agreement
 from placement.agreements.services import interns_of, places_taken
@@ -20,7 +22,7 @@ from placement.auth.access import (
 from placement.auth.models import Partnership, Role
 from placement.extensions import db
 from placement.network import services
-from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
+from placement.network.forms import CVR_TAKEN, CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 
 bp = Blueprint("network", __name__)
@@ -61,8 +63,16 @@ def company_create():
         if duplicate is not None and not form.confirm_not_duplicate.data:
             form.likely_duplicate = duplicate
         else:
-            company = services.create_company(partnership, form.values())
-            db.session.commit()
+            try:
+                company = services.create_company(partnership, form.values())
+                db.session.commit()
+            except IntegrityError as error:  # the same CVR added at the same moment by someone else
+                db.session.rollback()
+                if not locking.unique_violation(error, "companies", "cvr"):
+                    raise
+                form.cvr.errors = [*form.cvr.errors, CVR_TAKEN]
+                return render_template("network/company_form.html", form=form, company=None,
+                                       partnership=partnership), 422
             flash(_("%(name)s was added.", name=company.name), "success")
             return redirect(url_for("network.company_detail", company_id=company.id))
     return render_template("network/company_form.html", form=form, company=None, partnership=partnership)
@@ -90,13 +100,16 @@ def company_edit(company_id: int):
     form = CompanyForm(obj=company, company=company)
     if request.method == "GET":
         form.kind.data = company.kind.value
+    clash = None
     if form.validate_on_submit():
-        services.apply_company(company, form.values())
-        db.session.commit()
-        flash(_("The changes were saved."), "success")
-        return redirect(url_for("network.company_detail", company_id=company.id))
+        # A town left empty follows the postcode: only a town typed in is compared with the saved one.
+        clash = locking.save(form, company, lambda: services.apply_company(company, form.values()),
+                             current=lambda: {"town": company.town if form.town.data else ""})
+        if clash is None:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("network.company_detail", company_id=company.id))
     return render_template("network/company_form.html", form=form, company=company,
-                           partnership=company.partnership)
+                           partnership=company.partnership, conflict=clash), 409 if clash else 200
 
 
 @bp.post("/companies/<int:company_id>/active")
@@ -161,12 +174,14 @@ def mentor_edit(mentor_id: int):
     """Change a mentor."""
     mentor = get_or_404(Mentor, mentor_id)
     form = MentorForm(obj=mentor)
+    clash = None
     if form.validate_on_submit():
-        services.apply_mentor(mentor, form.values())
-        db.session.commit()
-        flash(_("The changes were saved."), "success")
-        return redirect(url_for("network.mentor_detail", mentor_id=mentor.id))
-    return render_template("network/mentor_form.html", form=form, company=mentor.company, mentor=mentor)
+        clash = locking.save(form, mentor, lambda: services.apply_mentor(mentor, form.values()))
+        if clash is None:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("network.mentor_detail", mentor_id=mentor.id))
+    return render_template("network/mentor_form.html", form=form, company=mentor.company, mentor=mentor,
+                           conflict=clash), 409 if clash else 200
 
 
 @bp.post("/mentors/<int:mentor_id>/active")
@@ -244,13 +259,15 @@ def job_function_edit(job_function_id: int):
     """Change a job function."""
     job_function = get_or_404(JobFunction, job_function_id)
     form = _job_function_form(job_function.company, job_function)
+    clash = None
     if form.validate_on_submit():
-        services.apply_job_function(job_function, form.values())
-        db.session.commit()
-        flash(_("The changes were saved."), "success")
-        return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
+        clash = locking.save(form, job_function,
+                             lambda: services.apply_job_function(job_function, form.values()))
+        if clash is None:
+            flash(_("The changes were saved."), "success")
+            return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
     return render_template("network/job_function_form.html", form=form, company=job_function.company,
-                           job_function=job_function)
+                           job_function=job_function, conflict=clash), 409 if clash else 200
 
 
 @bp.post("/job-functions/<int:job_function_id>/active")

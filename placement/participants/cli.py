@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from placement.audit.reads import BASE, CHOOSABLE, HEALTH, check_purpose, write_read
 from placement.audit.services import set_actor
 from placement.cli_tools import import_file, partnership_by_name
 from placement.extensions import db
@@ -30,13 +31,21 @@ def import_command(file: Path, partnership_name: str) -> None:
               help="The partnership's name; all partnerships if left out.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
               help="Write to this file instead of standard output.")
-def export_command(partnership_name: str | None, output: Path | None) -> None:
-    """Export young people as CSV (semicolons, UTF-8 with byte-order mark); logged as views in the audit log."""
+@click.option("--purpose", required=True, type=click.Choice([p.value for p in CHOOSABLE]),
+              help="Why the export is made; written to the audit log.")
+@click.option("--purpose-note", default="", help='The purpose in your own words (required for "other").')
+def export_command(partnership_name: str | None, output: Path | None, purpose: str, purpose_note: str) -> None:
+    """Export young people as CSV (semicolons, UTF-8 with byte-order mark); one read entry in the audit log."""
     set_actor(None, "cli")
+    problem = check_purpose(purpose, purpose_note)
+    if problem:
+        raise click.UsageError(problem)
     stmt = csvio.export_select()
     if partnership_name is not None:
         stmt = stmt.where(Participant.partnership_id == partnership_by_name(partnership_name).id)
-    data = csvio.export_csv(db.session.scalars(stmt)).encode("utf-8")
+    participants = db.session.scalars(stmt).all()
+    write_read(db.session, participants, (BASE, HEALTH), purpose, purpose_note.strip(), entity_id="export")
+    data = csvio.export_csv(participants).encode("utf-8")
     db.session.commit()
     if output is None:
         click.echo(data, nl=False)

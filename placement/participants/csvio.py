@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from placement.audit.services import record_access
 from placement.auth.access import participant_scope_for
 from placement.auth.models import Partnership, User
 from placement.csvtools import (
@@ -130,6 +129,7 @@ class _Importer:
 
     def check(self, row: Row) -> None:
         formdata = row_formdata(row, ParticipantForm, _FORM_FIELDS, flags=_FLAGS)
+        formdata["course_years"] = row.values.get("course_years", "")  # an empty cell: length unknown, not 3
         transport = self._choice(row, "transport", _TRANSPORT, _("Use walks, bikes, public or drives."))
         if transport:
             formdata["transport"] = transport
@@ -246,10 +246,7 @@ def export_select() -> Select:
 
 
 def export_csv(participants: Iterable[Participant]) -> str:
-    """Return these young people as CSV text that Danish Excel opens; each export is logged as a view."""
-    participants = list(participants)
-    for participant in participants:
-        record_access(db.session, participant)
+    """Return these young people as CSV text that Danish Excel opens (the caller writes the audit entry)."""
     return write_csv(COLUMNS, (_row(p) for p in participants))
 
 

@@ -23,8 +23,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from placement import sanity
 from placement.extensions import db
 from placement.forms import BaseForm, IntegerField, ScaleField
+from placement.locking import version_field
 from placement.network.forms import check_postcode
 from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Disruption, Participant, Transport
@@ -84,8 +86,11 @@ def resolve_occupation(line: str) -> tuple[int | None, list[str]]:
 
 
 class ParticipantForm(BaseForm):
+    #: The version of the record the form was filled in on (optimistic locking; empty when adding).
+    version = version_field()
     name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=120)])
-    date_of_birth = DateField(_l("Date of birth"), format=DATE_FORMATS, validators=[InputRequired()],
+    date_of_birth = DateField(_l("Date of birth"), format=DATE_FORMATS,
+                              validators=[InputRequired()],
                               description=_l("Resource courses are for young people aged 18 to 30; another age "
                                              "is saved with a warning."))
     home_municipality = StringField(_l("Home municipality"), filters=[_strip],
@@ -122,14 +127,16 @@ class ParticipantForm(BaseForm):
                                                                                   NumberRange(0, 200)])
     transport = SelectField(_l("Gets to work"), choices=[SelectChoice(t.value, t.label) for t in Transport],
                             default=Transport.PUBLIC.value)
-    course_start = DateField(_l("Course start"), format=DATE_FORMATS, validators=[InputRequired()])
-    course_years = IntegerField(_l("Course length (years)"), default=3, validators=[InputRequired(),
-                                                                                    NumberRange(1, 5)],
-                                description=_l("Granted by the municipality for 1 to 5 years, most often 3."))
+    course_start = DateField(_l("Course start"), format=DATE_FORMATS,
+                             validators=[InputRequired(), sanity.course_date_window()])
+    course_years = IntegerField(_l("Course length (years)"), default=3, validators=[Optional(), NumberRange(1, 5)],
+                                description=_l("Granted by the municipality for 1 to 5 years, most often 3. "
+                                               "Leave empty when not known yet."))
     consent = RadioField(_l("Consent to use the data in statistics"), default="", validators=[Optional()],
                          choices=[SelectChoice("", _l("Not recorded")),
                                   *(SelectChoice(c.value, c.label) for c in Consent)])
-    consent_date = DateField(_l("Date of consent or refusal"), format=DATE_FORMATS, validators=[Optional()])
+    consent_date = DateField(_l("Date of consent or refusal"), format=DATE_FORMATS,
+                             validators=[Optional()])
     consultant_id = _person(_l("Job consultant"))
     coordinator_id = _person(_l("Youth coordinator"))
     caseworker_id = _person(_l("Coordinating caseworker"))
@@ -160,6 +167,7 @@ class ParticipantForm(BaseForm):
     def validate_date_of_birth(self, field) -> None:
         if field.data is not None and field.data > self._today:
             raise ValidationError(_l("The date of birth cannot be in the future."))
+        sanity.check_date(field.data, sanity.EARLIEST_BIRTH, sanity.birth_latest)  # 1900 to 15 years ago
 
     def validate_hours_max(self, field) -> None:
         if self.hours_min.data is not None and field.data is not None and field.data < self.hours_min.data:
@@ -168,6 +176,7 @@ class ParticipantForm(BaseForm):
     def validate_consent_date(self, field) -> None:
         if field.data is not None and field.data > self._today:
             raise ValidationError(_l("The date cannot be in the future."))
+        sanity.check_date(field.data, sanity.EARLIEST, sanity.ahead_latest)
 
     def validate_add_occupations(self, field) -> None:
         problems = []

@@ -8,7 +8,19 @@ import enum
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Column, Date, Float, ForeignKey, SmallInteger, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -61,10 +73,12 @@ class Consent(enum.StrEnum):
 
     GIVEN = "given"
     DECLINED = "declined"
+    #: Given once, then withdrawn: out of the figures, as declined (placement/privacy records the history).
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self):
-        return {Consent.GIVEN: _l("Given"), Consent.DECLINED: _l("Declined")}[self]
+        return {Consent.GIVEN: _l("Given"), Consent.DECLINED: _l("Declined"), Consent.WITHDRAWN: _l("Withdrawn")}[self]
 
 
 participant_occupations = Table(
@@ -87,9 +101,10 @@ class Participant(Audited, ProfileMixin, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("hours_min >= 1 AND hours_min <= hours_max AND hours_max <= 40", name="hours"),
     )
-    #: Health data: the audit log records that these changed, never their values.
-    __audit_exclude__ = frozenset({"cognitive", "psychological", "physical", "disruptions", "health_notes",
-                                   "support_notes"})
+    #: Everything about a young person is personal (health data special-category): the audit log records that a
+    #: field changed, never its value, except for these ids, links and flags.
+    __audit_not_personal__ = frozenset({"id", "partnership_id", "consultant_id", "coordinator_id", "caseworker_id",
+                                        "active", "consent", "version"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id"), index=True)
@@ -123,10 +138,10 @@ class Participant(Audited, ProfileMixin, TimestampMixin, db.Model):
                                         default=15)
     transport: Mapped[Transport] = mapped_column(enum_column(Transport, length=20), default=Transport.PUBLIC)
 
-    #: The resource course: start and granted length (1–5 years, most often 3).
+    #: The resource course: start and granted length (1–5 years, most often 3; None: not known yet).
     course_start: Mapped[date] = mapped_column(Date)
-    course_years: Mapped[int] = mapped_column(
-        SmallInteger, CheckConstraint("course_years BETWEEN 1 AND 5", name="course_years"), default=3)
+    course_years: Mapped[int | None] = mapped_column(
+        SmallInteger, CheckConstraint("course_years BETWEEN 1 AND 5", name="course_years"))
     consent: Mapped[Consent | None] = mapped_column(enum_column(Consent, length=20))
     consent_date: Mapped[date | None] = mapped_column(Date)
 
@@ -134,6 +149,9 @@ class Participant(Audited, ProfileMixin, TimestampMixin, db.Model):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     caseworker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     partnership: Mapped[Partnership] = relationship()
     consultant: Mapped[User | None] = relationship(foreign_keys=[consultant_id])

@@ -120,8 +120,9 @@ def whole_months(start: date, end: date) -> int:
 @dataclass(frozen=True, slots=True)
 class Course:
     start: date
-    end: date
-    years: int
+    #: None while the course length is unknown.
+    end: date | None
+    years: int | None
     #: "not_started", "running" or "ended".
     state: str
     #: Whole months in the course so far (up to its end).
@@ -130,14 +131,15 @@ class Course:
 
 def course(participant: Participant, today: date) -> Course:
     """Describe the young person's resource course as of today."""
-    end = add_years(participant.course_start, participant.course_years)
+    years = participant.course_years
+    end = add_years(participant.course_start, years) if years else None
     if today < participant.course_start:
         state = "not_started"
-    elif today < end:
+    elif end is None or today < end:
         state = "running"
     else:
         state = "ended"
-    months = participant.course_years * 12 if state == "ended" else whole_months(participant.course_start, today)
+    months = years * 12 if state == "ended" else whole_months(participant.course_start, today)
     return Course(participant.course_start, end, participant.course_years, state, months)
 
 

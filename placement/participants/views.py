@@ -6,9 +6,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from placement import locking
 from placement.agreements.models import Agreement
 from placement.agreements.plans import standing
-from placement.audit.services import record_access
+from placement.audit.reads import AGREEMENTS, BASE, HEALTH, PROGRESS, audit_read
 from placement.auth.access import (
     CASE_EDITORS,
     CASE_ROLES,
@@ -75,6 +76,8 @@ def participant_list():
     stmt = services.participant_query(participant_scope(select(Participant), Participant), filters).options(
         selectinload(Participant.consultant), selectinload(Participant.partnership))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    audit_read(list(page.items), (BASE,))
+    db.session.commit()
     consultants = db.session.scalars(in_partnership(
         select(User).where(User.role == Role.CONSULTANT), User.partnership_id).order_by(User.name, User.id)).all()
     return render_template("participants/participant_list.html", page=page, filters=filters, consultant=consultant,
@@ -104,7 +107,8 @@ def participant_create():
 def participant_detail(participant_id: int):
     """Show a young person's record; the opening is written to the audit log (special-category data)."""
     participant = get_participant_or_404(participant_id)
-    record_access(db.session, participant)
+    if (ask := audit_read(participant, (BASE, HEALTH, PROGRESS, AGREEMENTS))) is not None:
+        return ask
     db.session.commit()
     today = services.local_today()
     disruptions = [d for d in Disruption if d.value in (participant.disruptions or ())]
@@ -124,13 +128,18 @@ def participant_edit(participant_id: int):
     """Change a young person's record."""
     participant = get_participant_or_404(participant_id)
     form = _form(participant.partnership_id, participant)
+    clash = None
     if form.validate_on_submit():
-        services.apply_participant(participant, form.values())
-        db.session.commit()
-        return _saved(participant, _("The changes were saved."))
+        clash = locking.save(form, participant, lambda: services.apply_participant(participant, form.values()),
+                             current=lambda: {"occupation_ids": [o.id for o in participant.occupations]})
+        if clash is None:
+            return _saved(participant, _("The changes were saved."))
     _warn_about_age(form)
+    if (ask := audit_read(participant, (BASE, HEALTH))) is not None:
+        return ask
+    db.session.commit()
     return render_template("participants/participant_form.html", form=form, participant=participant,
-                           partnership=participant.partnership, needs=NEEDS)
+                           partnership=participant.partnership, needs=NEEDS, conflict=clash), 409 if clash else 200
 
 
 @bp.post("/<int:participant_id>/active")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, SmallInteger, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, SmallInteger, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -40,6 +40,7 @@ class Measurement(Audited, TimestampMixin, db.Model):
     """One measurement of the four parameters, recorded by the youth coordinator with the young person."""
 
     __tablename__ = "progress_measurements"
+    __audit_personal__ = frozenset({"comment"})
     #: Covering index for the success criteria's first-and-latest measurement per young person.
     __table_args__ = (Index("ix_progress_measurements_development", "participant_id", "measured_on", "id",
                             "motivation", "work_identity", "clarification", "knowledge"),)
@@ -53,6 +54,9 @@ class Measurement(Audited, TimestampMixin, db.Model):
     knowledge: Mapped[int] = _scale("knowledge")
     comment: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     participant: Mapped[Participant] = relationship()
 

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from placement.audit.reads import PROGRESS, audit_read
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, get_participant_or_404, participant_scope, roles_required
 from placement.auth.models import Role
 from placement.csvtools import csv_response
 from placement.extensions import db
+from placement.imports import services as import_jobs
 from placement.participants.models import Participant
 from placement.participants.services import local_today
 from placement.progress import csvio, services
@@ -72,6 +74,9 @@ def measurement_create(participant_id: int):
         flash(_("The measurement was saved."), "success")
         return redirect(url_for("participants.participant_detail", participant_id=participant.id,
                                 _anchor="progress"))
+    if (ask := audit_read(participant, (PROGRESS,))) is not None:
+        return ask
+    db.session.commit()
     return render_template("progress/measurement_form.html", form=form, participant=participant,
                            progress=services.progress_of(participant, today),
                            earliest=max(services.earliest_measurement_day(participant)))
@@ -105,6 +110,8 @@ def due():
     today = local_today()
     rows = [(participant, last, services.add_months(last, services.INTERVAL_MONTHS) if last else None)
             for participant, last in db.session.execute(participant_scope(services.due_select(today), Participant))]
+    audit_read([row[0] for row in rows], (PROGRESS,))
+    db.session.commit()
     return render_template("progress/due.html", rows=rows, today=today)
 
 
@@ -117,7 +124,12 @@ def history_import():
     form = HistoryImportForm(kinds=kinds)
     report = None
     if form.validate_on_submit():
-        report = csvio.import_csv(form.kind.data, form.file.data.read(), current_user.partnership,
+        content = form.file.data.read()
+        if import_jobs.in_background(content):  # a large file: a job, and its status page at once
+            job = import_jobs.start(f"history:{form.kind.data}", content, form.file.data.filename,
+                                    current_user.partnership, current_user._get_current_object())
+            return redirect(url_for("imports.status", job_id=job.id))
+        report = csvio.import_csv(form.kind.data, content, current_user.partnership,
                                   user=current_user._get_current_object())
         if report.ok:
             db.session.commit()

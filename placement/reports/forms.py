@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from placement.forms import BaseForm
+from placement.locking import version_field
 
 #: The dates a period may use: resource courses began in 2013; far-future dates are typing errors.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -67,6 +68,8 @@ class PercentField(FloatField):
 class TargetsForm(BaseForm):
     """The partnership's success criteria: the targets the dashboard reads its figures against."""
 
+    #: The version of the saved values the form was filled in on (0: the defaults; optimistic locking).
+    version = version_field()
     enrolled = IntegerField(_l("Young people to enrol"), validators=[InputRequired(), NumberRange(min=0, max=10000)],
                             description=_l("The report's partnerships set out to enrol 10 each."))
     closer_share = PercentField(_l("Closer to the labour market (%)"),

@@ -1,6 +1,6 @@
 """A partnership's success criteria: the targets its results are read against."""
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, SmallInteger
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, SmallInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
 from placement.audit.models import Audited
@@ -20,3 +20,6 @@ class Targets(Audited, TimestampMixin, db.Model):
     #: Share of the hires that should be an ordinary job or a flex-job (the rest: wage subsidy, protected).
     ordinary_or_flex_share: Mapped[float] = mapped_column(
         Float, CheckConstraint("ordinary_or_flex_share BETWEEN 0 AND 1", name="ordinary_or_flex_share"), default=0.8)
+    #: Optimistic locking: every UPDATE checks the version the change was made on (``placement.locking``).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}

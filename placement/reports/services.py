@@ -93,27 +93,32 @@ def _enrolled(scope: Scope):
 
 
 def _counted(scope: Scope):
-    """Enrolled young people who did not decline consent: the ones the figures are about."""
-    return and_(_enrolled(scope), or_(Participant.consent.is_(None), Participant.consent != Consent.DECLINED))
+    """Enrolled young people who gave consent: the ones the figures are about (declined, withdrawn or never
+    recorded: left out; placement/privacy keeps the consent history and this column as its latest state)."""
+    return and_(_enrolled(scope), Participant.consent == Consent.GIVEN)
 
 
 @dataclass
 class LeftOut:
     enrolled: int
+    #: Declined or withdrawn.
     declined: int
+    #: Consent never recorded.
+    unrecorded: int = 0
 
     @property
     def counted(self) -> int:
-        return self.enrolled - self.declined
+        return self.enrolled - self.declined - self.unrecorded
 
 
 def left_out(scope: Scope) -> LeftOut:
     """Return how many are enrolled and how many are left out of every figure for lack of consent."""
-    enrolled, declined = db.session.execute(
+    enrolled, declined, unrecorded = db.session.execute(
         select(func.count(Participant.id),
-               func.count(Participant.id).filter(Participant.consent == Consent.DECLINED))
+               func.count(Participant.id).filter(Participant.consent.in_([Consent.DECLINED, Consent.WITHDRAWN])),
+               func.count(Participant.id).filter(Participant.consent.is_(None)))
         .where(_enrolled(scope))).one()
-    return LeftOut(enrolled, declined)
+    return LeftOut(enrolled, declined, unrecorded)
 
 
 # Success criteria -------------------------------------------------------------------------------------------------
@@ -188,8 +193,9 @@ HIRED = Agreement.outcome != Outcome.NOT_HIRED
 
 
 def _declined():
-    """The young people who declined consent: few, so a NOT IN is cheaper than a join on every internship."""
-    return select(Participant.id).where(Participant.consent == Consent.DECLINED)
+    """The young people without consent (declined, withdrawn, never recorded): few, so a NOT IN is cheaper than a
+    join on every internship."""
+    return select(Participant.id).where(or_(Participant.consent.is_(None), Participant.consent != Consent.GIVEN))
 
 
 def _ended(scope: Scope):

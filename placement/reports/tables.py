@@ -5,7 +5,7 @@ percentage is shown with its counts ("3 of 4 (75 %)"); the CSV files carry the c
 separate columns, with the decimal separator of the user's language (Danish Excel reads "70,0" as a number).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_decimal, ngettext
@@ -15,7 +15,8 @@ from markupsafe import Markup
 
 from placement.agreements.models import Outcome
 from placement.csvtools import escape_formula, write_csv
-from placement.reports import charts, services
+from placement.reports import charts, disclosure, services
+from placement.reports.disclosure import Hidden, csv_value, is_hidden
 from placement.reports.services import GROUPINGS, Scope
 
 #: Bars in a grouping's chart; the table beside it lists every row.
@@ -58,8 +59,16 @@ FILE_NAMES = {
 
 # Words and numbers -------------------------------------------------------------------------------------------
 
-def _share(part: int, whole: int) -> float | None:
+def _share(part, whole):
+    """``part / whole``; hidden when either is hidden; None when there is nothing to divide by."""
+    if is_hidden(part) or is_hidden(whole):
+        return part if is_hidden(part) else whole
     return part / whole if whole else None
+
+
+def number(value) -> str:
+    """A count as the user's language writes it, or "< 5" when hidden."""
+    return str(value) if is_hidden(value) else format_decimal(value)
 
 
 def _percent_number(share: float, places: str) -> Decimal:
@@ -67,32 +76,41 @@ def _percent_number(share: float, places: str) -> Decimal:
 
 
 def percent(share: float | None) -> str:
-    """Read a share 0–1 as a whole percentage ("75 %"), or "–" when there is nothing to divide by."""
-    if share is None:
+    """Read a share 0–1 as a whole percentage ("75 %"), or "–" when there is nothing to divide by or it is
+    computed from a hidden count."""
+    if share is None or is_hidden(share):
         return "–"
     return f"{format_decimal(_percent_number(share, '1'), format='#,##0')} %"
 
 
-def of(part: int, whole: int) -> str:
-    """Read a count against its whole: "3 of 4 (75 %)"."""
+def of(part, whole) -> str:
+    """Read a count against its whole: "3 of 4 (75 %)"; with a hidden count: "< 5 of 12", no percentage."""
+    if is_hidden(part) or is_hidden(whole):
+        return _("%(part)s of %(whole)s", part=number(part), whole=number(whole))
     return _("%(part)s of %(whole)s (%(percent)s)", part=format_decimal(part), whole=format_decimal(whole),
              percent=percent(_share(part, whole)))
 
 
 def csv_percent(share: float | None) -> str:
-    """A percentage for a CSV cell with one decimal, in the user's language's notation ("70,0" in Danish)."""
-    return "" if share is None else format_decimal(_percent_number(share, "0.1"), format="0.0")
+    """A percentage for a CSV cell with one decimal, in the user's language's notation ("70,0" in Danish); empty
+    when there is nothing to divide by or it is computed from a hidden count."""
+    return "" if share is None or is_hidden(share) else format_decimal(_percent_number(share, "0.1"), format="0.0")
 
 
-def days(value: float | None) -> str:
-    return "–" if value is None else format_decimal(value, format="#,##0.#")
+def days(value) -> str:
+    return "–" if value is None or is_hidden(value) else format_decimal(value, format="#,##0.#")
 
 
 def consent_note(left_out: services.LeftOut) -> str:
     """Say how many are left out of the figures for lack of consent, as the report did."""
+    unrecorded = getattr(left_out, "unrecorded", 0)
+    if unrecorded:
+        return _("%(enrolled)s enrolled, %(declined)s declined consent, %(unrecorded)s without consent recorded: "
+                 "the figures cover %(counted)s", enrolled=number(left_out.enrolled),
+                 declined=number(left_out.declined), unrecorded=number(unrecorded), counted=number(left_out.counted))
     return _("%(enrolled)s enrolled, %(declined)s declined consent: the figures cover %(counted)s",
-             enrolled=format_decimal(left_out.enrolled), declined=format_decimal(left_out.declined),
-             counted=format_decimal(left_out.counted))
+             enrolled=number(left_out.enrolled), declined=number(left_out.declined),
+             counted=number(left_out.counted))
 
 
 def age_band(key: str) -> str:
@@ -107,7 +125,7 @@ def disabilities(combination: tuple[bool, bool, bool]) -> str:
 
 def course_years(years: int | None) -> str:
     if years is None:
-        return _("not recorded")
+        return _("unknown")
     return ngettext("%(num)d year", "%(num)d years", years)
 
 
@@ -143,15 +161,78 @@ def figures(scope: Scope) -> Figures:
                    funnel=services.funnel(scope), cohort=services.cohort(scope))
 
 
+@dataclass
+class ShownLeftOut:
+    """Who is in the figures, as a reader sees it (counts or ``Hidden``)."""
+
+    enrolled: int | Hidden
+    declined: int | Hidden
+    counted: int | Hidden
+    unrecorded: int | Hidden = 0
+
+
+@dataclass
+class ShownOutcomes:
+    """The outcomes as a reader sees them; the totals are the exact totals (or hidden), never sums of hidden parts."""
+
+    rows: list[services.OutcomeRow]
+    ordinary_or_flex_target: float
+    ended: int | Hidden
+    hires: int | Hidden
+    ordinary_or_flex: int | Hidden
+
+    @property
+    def ordinary_or_flex_share(self):
+        return _share(self.ordinary_or_flex, self.hires)
+
+
+def disclosed(result: Figures, threshold: int | None) -> Figures:
+    """Return the figures as a reader sees them: exact (``threshold`` None: coordinators and admins), or with
+    every count below ``threshold``, and every count it could be worked out from, hidden (``Hidden``)."""
+    shown = disclosure.dashboard_cells(result).shown(threshold)
+    left_out = ShownLeftOut(shown[disclosure.ENROLLED], shown[disclosure.DECLINED], shown[disclosure.COUNTED],
+                            shown[disclosure.UNRECORDED])
+    success = replace(result.success, enrolled=left_out.enrolled, declined=left_out.declined,
+                      counted=left_out.counted, at_least_a_year=shown["success", "at_least_a_year"],
+                      closer=shown["success", "closer"],
+                      without_two_measurements=shown["success", "without_two_measurements"])
+    overall = replace(result.overall, ended=shown[disclosure.ENDED], hired=shown[disclosure.HIRED])
+    rates = {grouping: [replace(rate, ended=shown["rates", grouping, rate.key, "ended"],
+                                hired=shown["rates", grouping, rate.key, "hired"]) for rate in group]
+             for grouping, group in result.rates.items()}
+    rows = []
+    for row in result.outcomes.rows:
+        value = row.outcome.value
+        decisions = {name: shown["outcome", value, name] for name in ("pending", "approved", "rejected")}
+        rows.append(replace(row, count=shown["outcome", value, "count"], **decisions))
+    outcomes = ShownOutcomes(rows, result.outcomes.ordinary_or_flex_target, overall.ended, overall.hired,
+                             shown["outcome", "ordinary_or_flex"])
+    cohort = services.Cohort(
+        course_years={key: shown["cohort", "course_years", key] for key in result.cohort.course_years},
+        ages={key: shown["cohort", "ages", key] for key in result.cohort.ages},
+        disabilities={key: shown["cohort", "disabilities", key] for key in result.cohort.disabilities})
+    # The median of fewer than ``threshold`` hires is one of them: hidden with their count.
+    median = Hidden(shown.threshold) if is_hidden(overall.hired) else result.median_days
+    return Figures(left_out=left_out, success=success, overall=overall, rates=rates, median_days=median,
+                   outcomes=outcomes, funnel={step: shown["funnel", step] for step in result.funnel},
+                   cohort=cohort)
+
+
+def _bar_value(value) -> float:
+    """A hidden value draws no bar (its text says "< 5")."""
+    return 0 if is_hidden(value) or value is None else value
+
+
 # Charts ------------------------------------------------------------------------------------------------------
 
 def success_chart(success: services.SuccessCriteria) -> Markup:
-    enrolled_scale = max(success.enrolled, success.enrolled_target, 1)
+    enrolled_scale = max(_bar_value(success.enrolled), success.enrolled_target, 1)
     return charts.bar_chart([
-        charts.Bar(_("Enrolled"), success.enrolled,
-                   _("%(count)s, target %(target)s", count=success.enrolled, target=success.enrolled_target),
+        charts.Bar(_("Enrolled"), _bar_value(success.enrolled),
+                   _("%(count)s, target %(target)s", count=number(success.enrolled),
+                     target=success.enrolled_target),
                    maximum=enrolled_scale, target=success.enrolled_target or None),
-        charts.Bar(_("Closer to the labour market"), success.closer_share or 0,
+        charts.Bar(_("Closer to the labour market"), _bar_value(success.closer_share),
                    _("%(result)s, target %(target)s", result=of(success.closer, success.at_least_a_year),
                      target=percent(success.closer_target)),
                    maximum=1, target=success.closer_target, colour=charts.SUCCESS),
@@ -159,14 +240,14 @@ def success_chart(success: services.SuccessCriteria) -> Markup:
 
 
 def rates_chart(rates: list[services.Rate], title: str, *, overall: bool = False) -> Markup:
-    bars = [charts.Bar(_("All internships") if overall else rate_label(rate), rate.rate or 0,
+    bars = [charts.Bar(_("All internships") if overall else rate_label(rate), _bar_value(rate.rate),
                        of(rate.hired, rate.ended), maximum=1) for rate in rates[:CHART_ROWS]]
     return charts.bar_chart(bars, title=title)
 
 
 def outcomes_chart(outcomes: services.Outcomes) -> Markup:
     hires = [row for row in outcomes.rows if row.outcome.is_hire]
-    segments = [charts.Segment(str(row.outcome.label), row.count, of(row.count, outcomes.hires),
+    segments = [charts.Segment(str(row.outcome.label), _bar_value(row.count), of(row.count, outcomes.hires),
                                OUTCOME_COLOURS[row.outcome]) for row in hires]
     return charts.stacked_bar(
         segments, title=_("Chart: the hires by kind of job, against the goal for ordinary jobs and flex-jobs"),
@@ -175,16 +256,16 @@ def outcomes_chart(outcomes: services.Outcomes) -> Markup:
         empty_text=_("No hires in the period."))
 
 
-def funnel_chart(funnel: dict[str, int], counted: int) -> Markup:
-    steps = [charts.Bar(str(STEP_LABELS[step]), count, of(count, counted),
+def funnel_chart(funnel: dict, counted) -> Markup:
+    steps = [charts.Bar(str(STEP_LABELS[step]), _bar_value(count), of(count, counted),
                         colour=charts.SUCCESS if step == "hired" else charts.ACCENT)
              for step, count in funnel.items()]
     return charts.funnel_chart(steps, title=_("Chart: the funnel from suggestion to hire, young people per step"))
 
 
-def cohort_charts(cohort: services.Cohort, counted: int) -> dict[str, Markup]:
+def cohort_charts(cohort: services.Cohort, counted) -> dict[str, Markup]:
     def bars(items):
-        return [charts.Bar(label, n, of(n, counted)) for label, n in items]
+        return [charts.Bar(label, _bar_value(n), of(n, counted)) for label, n in items]
 
     return {
         "cohort_course_years": charts.bar_chart(
@@ -215,75 +296,79 @@ def all_charts(result: Figures) -> dict[str, Markup]:
 
 
 # CSV ---------------------------------------------------------------------------------------------------------
+# Each table's rows come from the figures as the reader sees them (``disclosed``): a hidden count reads "<5" and
+# a percentage computed from one is left empty.
 
-def _success_rows(scope: Scope) -> tuple[list, list[list]]:
-    s = services.success_criteria(scope)
+def _success_rows(result: Figures) -> tuple[list, list[list]]:
+    s = result.success
     columns = [_("Criterion"), _("Count"), _("Of"), _("Percent"), _("Target (count)"), _("Target (%)")]
+    count = csv_value
     rows = [
-        [_("Enrolled"), s.enrolled, "", "", s.enrolled_target, ""],
-        [_("Declined consent (left out)"), s.declined, s.enrolled, csv_percent(_share(s.declined, s.enrolled)), "",
+        [_("Enrolled"), count(s.enrolled), "", "", s.enrolled_target, ""],
+        [_("Declined consent (left out)"), count(s.declined), count(s.enrolled),
+         csv_percent(_share(s.declined, s.enrolled)), "", ""],
+        [_("In the figures"), count(s.counted), count(s.enrolled), csv_percent(_share(s.counted, s.enrolled)), "",
          ""],
-        [_("In the figures"), s.counted, s.enrolled, csv_percent(_share(s.counted, s.enrolled)), "", ""],
-        [_("In the course at least a year"), s.at_least_a_year, s.counted,
+        [_("In the course at least a year"), count(s.at_least_a_year), count(s.counted),
          csv_percent(_share(s.at_least_a_year, s.counted)), "", ""],
-        [_("Closer to the labour market"), s.closer, s.at_least_a_year, csv_percent(s.closer_share), "",
-         csv_percent(s.closer_target)],
-        [_("Without two measurements"), s.without_two_measurements, s.at_least_a_year,
+        [_("Closer to the labour market"), count(s.closer), count(s.at_least_a_year), csv_percent(s.closer_share),
+         "", csv_percent(s.closer_target)],
+        [_("Without two measurements"), count(s.without_two_measurements), count(s.at_least_a_year),
          csv_percent(_share(s.without_two_measurements, s.at_least_a_year)), "", ""],
     ]
     return columns, rows
 
 
-def _rates_rows(scope: Scope) -> tuple[list, list[list]]:
-    [overall] = services.hire_rates(scope)
-    median = services.median_days_to_hire(scope)
+def _rates_rows(result: Figures) -> tuple[list, list[list]]:
+    overall, median = result.overall, result.median_days
     columns = [_("Internships ended"), _("Hired"), _("Rate (%)"), _("Median days from internship start to hire")]
-    return columns, [[overall.ended, overall.hired, csv_percent(overall.rate),
-                      "" if median is None else format_decimal(median, format="0.#")]]
+    return columns, [[csv_value(overall.ended), csv_value(overall.hired), csv_percent(overall.rate),
+                      "" if median is None or is_hidden(median) else format_decimal(median, format="0.#")]]
 
 
 def _grouping_rows(grouping: str):
-    def rows(scope: Scope) -> tuple[list, list[list]]:
+    def rows(result: Figures) -> tuple[list, list[list]]:
         columns = [_("Id"), grouping_label(grouping), _("Internships ended"), _("Hired"), _("Rate (%)")]
-        return columns, [["" if rate.key is None else rate.key, rate_label(rate), rate.ended, rate.hired,
-                          csv_percent(rate.rate)] for rate in services.hire_rates(scope, grouping)]
+        return columns, [["" if rate.key is None else rate.key, rate_label(rate), csv_value(rate.ended),
+                          csv_value(rate.hired), csv_percent(rate.rate)] for rate in result.rates[grouping]]
 
     return rows
 
 
-def _outcome_rows(scope: Scope) -> tuple[list, list[list]]:
-    result = services.outcomes(scope)
-    ended = sum(row.count for row in result.rows)
+def _outcome_rows(result: Figures) -> tuple[list, list[list]]:
+    outcomes = result.outcomes
     columns = [_("Outcome"), _("Count"), _("Percent of ended"), _("Percent of hires"), _("Decision pending"),
                _("Approved"), _("Rejected"), _("Goal (%)")]
-    rows = [[str(row.outcome.label), row.count, csv_percent(_share(row.count, ended)),
-             csv_percent(_share(row.count, result.hires)) if row.outcome.is_hire else "",
-             row.pending, row.approved, row.rejected, ""] for row in result.rows]
-    rows.append([_("Ordinary job or flex-job"), result.ordinary_or_flex, "", csv_percent(result.ordinary_or_flex_share),
-                 "", "", "", csv_percent(result.ordinary_or_flex_target)])
+    rows = [[str(row.outcome.label), csv_value(row.count), csv_percent(_share(row.count, outcomes.ended)),
+             csv_percent(_share(row.count, outcomes.hires)) if row.outcome.is_hire else "",
+             csv_value(row.pending), csv_value(row.approved), csv_value(row.rejected), ""] for row in outcomes.rows]
+    rows.append([_("Ordinary job or flex-job"), csv_value(outcomes.ordinary_or_flex), "",
+                 csv_percent(outcomes.ordinary_or_flex_share), "", "", "",
+                 csv_percent(outcomes.ordinary_or_flex_target)])
     return columns, rows
 
 
-def _funnel_rows(scope: Scope) -> tuple[list, list[list]]:
-    counted = services.left_out(scope).counted
+def _funnel_rows(result: Figures) -> tuple[list, list[list]]:
+    counted = result.left_out.counted
     columns = [_("Step"), _("Young people"), _("Percent of the young people in the figures")]
-    return columns, [[str(STEP_LABELS[step]), n, csv_percent(_share(n, counted))]
-                     for step, n in services.funnel(scope).items()]
+    return columns, [[str(STEP_LABELS[step]), csv_value(n), csv_percent(_share(n, counted))]
+                     for step, n in result.funnel.items()]
 
 
 def _cohort_rows(part: str):
-    def rows(scope: Scope) -> tuple[list, list[list]]:
-        cohort, counted = services.cohort(scope), services.left_out(scope).counted
+    def rows(result: Figures) -> tuple[list, list[list]]:
+        cohort, counted = result.cohort, result.left_out.counted
         if part == "course_years":
             columns = [_("Course length (years)"), _("Young people"), _("Percent")]
-            return columns, [["" if years is None else years, n, csv_percent(_share(n, counted))]
+            return columns, [["" if years is None else years, csv_value(n), csv_percent(_share(n, counted))]
                              for years, n in cohort.course_years.items()]
         if part == "ages":
             columns = [_("Age at the course's start"), _("Young people"), _("Percent")]
-            return columns, [[age_band(band), n, csv_percent(_share(n, counted))] for band, n in cohort.ages.items()]
+            return columns, [[age_band(band), csv_value(n), csv_percent(_share(n, counted))]
+                             for band, n in cohort.ages.items()]
         columns = [_("Cognitive"), _("Psychological"), _("Physical"), _("Combination"), _("Young people"),
                    _("Percent")]
-        return columns, [[*(int(flag) for flag in combination), disabilities(combination), n,
+        return columns, [[*(int(flag) for flag in combination), disabilities(combination), csv_value(n),
                           csv_percent(_share(n, counted))] for combination, n in cohort.disabilities.items()]
 
     return rows
@@ -298,11 +383,24 @@ _CSV_ROWS = {
 }
 
 
-def table_csv(table: str, scope: Scope, scope_label: str) -> str:
-    """Write one table as CSV: a comment line with the scope, the period and who is left out, then the table."""
-    columns, rows = _CSV_ROWS[table](scope)
+def table_csv(table: str, scope: Scope, scope_label: str, threshold: int | None = None) -> str:
+    """Write one table as CSV: a comment line with the scope, the period and who is left out, then the table.
+
+    The table is cut from all of the dashboard's figures, suppressed together for ``threshold`` (None: exact),
+    so a file shows what the page shows."""
+    result = disclosed(figures(scope), threshold)
+    columns, rows = _CSV_ROWS[table](result)
     comment = "# " + " · ".join((
         scope_label, _("period %(start)s – %(end)s", start=scope.start.isoformat(), end=scope.end.isoformat()),
-        consent_note(services.left_out(scope))))
+        consent_note(result.left_out)))
+    if threshold is not None:
+        comment += " · " + small_cell_note(threshold)
     # The comment goes where write_csv puts the header, so it is escaped here; the header follows as a row.
     return write_csv([escape_formula(comment)], [[str(c) for c in columns], *rows])
+
+
+def small_cell_note(threshold: int) -> str:
+    """What "<5" and ">=5" mean, for the readers who see them."""
+    return _("“%(small)s”: fewer than %(threshold)s; “%(large)s”: %(threshold)s or more, hidden so that a count "
+             "below %(threshold)s cannot be worked out from the totals", small=f"<{threshold}",
+             large=f">={threshold}", threshold=threshold)

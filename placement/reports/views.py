@@ -5,11 +5,12 @@ Figures only, never a young person's name: every role that works on cases reads 
 results (an admin those of one partnership or all).
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from placement import locking
 from placement.auth.access import CASE_ROLES, roles_required
 from placement.auth.models import Partnership, Role
 from placement.csvtools import csv_response
@@ -26,6 +27,19 @@ bp = Blueprint("reports", __name__)
 REPORT_READERS = CASE_ROLES
 #: Who sets a partnership's targets.
 TARGET_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
+#: Who sees exact counts; the other readers see counts below ``SMALL_CELL_THRESHOLD`` as "< 5".
+EXACT_READERS = frozenset({Role.ADMIN, Role.COORDINATOR})
+
+
+def small_cell_threshold() -> int | None:
+    """The threshold below which the current user sees no count of people: None (exact) for coordinators and
+    admins, ``SMALL_CELL_THRESHOLD`` (default 5) for caseworkers and consultants."""
+    return None if current_user.role in EXACT_READERS else configured_threshold()
+
+
+def configured_threshold() -> int:
+    """``SMALL_CELL_THRESHOLD`` (``PLACEMENT_SMALL_CELL_THRESHOLD``), at least 1 (1: nothing hidden)."""
+    return max(int(current_app.config.get("SMALL_CELL_THRESHOLD", 5)), 1)
 
 
 @bp.context_processor
@@ -39,7 +53,9 @@ def _helpers() -> dict:
 def _partnerships() -> list[Partnership]:
     if not current_user.is_admin:
         return []
-    return db.session.scalars(select(Partnership).order_by(Partnership.name)).all()
+    # Archived partnerships are left out of the choice (their figures stay reachable by ``?partnership=ID``).
+    return db.session.scalars(select(Partnership).where(Partnership.archived_at.is_(None))
+                              .order_by(Partnership.name)).all()
 
 
 @bp.get("/reports")
@@ -51,9 +67,11 @@ def dashboard():
                "may_set_targets": current_user.role in TARGET_EDITORS and filters.partnership is not None}
     if filters.errors:
         return render_template("reports/dashboard.html", figures=None, **context), 400
-    figures = tables.figures(filters.scope)
+    threshold = small_cell_threshold()
+    figures = tables.disclosed(tables.figures(filters.scope), threshold)
     return render_template("reports/dashboard.html", figures=figures, charts=tables.all_charts(figures),
-                           consent_note=tables.consent_note(figures.left_out), **context)
+                           consent_note=tables.consent_note(figures.left_out), exact=threshold is None,
+                           threshold=configured_threshold(), **context)
 
 
 @bp.get("/reports/<any(" + ", ".join(tables.TABLES) + "):table>.csv")
@@ -63,7 +81,7 @@ def table_csv(table: str):
     filters = read_filters(request.args)
     if filters.errors:
         abort(400, description=" ".join(filters.errors))
-    content = tables.table_csv(table, filters.scope, filters.scope_label)
+    content = tables.table_csv(table, filters.scope, filters.scope_label, small_cell_threshold())
     name = f"{tables.FILE_NAMES[table]}-{filters.scope.start.isoformat()}-{filters.scope.end.isoformat()}.csv"
     return csv_response(content, name)
 
@@ -102,11 +120,16 @@ def targets():
     """Let a youth coordinator set the partnership's targets: enrolled, closer share, ordinary-or-flex share."""
     partnership = _partnership_for_targets()
     own = services.targets_for(partnership.id)
-    form = TargetsForm(data=None if request.method == "POST" else _initial(own))
+    form = TargetsForm(data=None if request.method == "POST" else {**_initial(own),
+                                                                    "version": own.version if own else 0})
+    clash = None
     if form.validate_on_submit():
-        services.save_targets(partnership.id, **form.targets())
-        db.session.commit()
-        flash(_("The targets were saved."), "success")
-        return redirect(url_for(".dashboard", partnership=partnership.id) + "#success")
+        clash = locking.save_settings(form, lambda: services.targets_for(partnership.id),
+                                      lambda: services.save_targets(partnership.id, **form.targets()),
+                                      lambda: _initial(services.targets_for(partnership.id)))
+        if clash is None:
+            flash(_("The targets were saved."), "success")
+            return redirect(url_for(".dashboard", partnership=partnership.id) + "#success")
+        own = services.targets_for(partnership.id)
     return render_template("reports/targets.html", form=form, partnership=partnership, own_targets=own is not None,
-                           partnerships=_partnerships())
+                           partnerships=_partnerships(), conflict=clash), 409 if clash else 200
