@@ -251,3 +251,11 @@ def test_the_application_role_can_append_but_not_truncate_or_disable_the_trigger
         with db.engine.begin() as connection:
             connection.execute(text(f"DROP OWNED BY {role}"))
             connection.execute(text(f"DROP ROLE {role}"))
+
+
+def test_a_created_record_is_logged_with_its_id(app):
+    partnership = factories.partnership("Randers")
+    db.session.commit()
+    created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "create",
+                                                         AuditEvent.entity == "partnerships"))
+    assert created.entity_id == str(partnership.id)

@@ -155,7 +155,9 @@ def _record(session: Session, _context) -> None:
             changes = _changes(obj, action)
             if action == "update" and not changes:
                 continue
-            identity = inspect(obj).identity
+            state = inspect(obj)
+            # A new row has no identity key until the flush is over; its primary key is already known.
+            identity = state.identity or state.mapper.primary_key_from_instance(obj)
             rows.append({
                 "at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": action,
                 "entity": obj.__tablename__, "entity_id": ",".join(str(i) for i in identity or ()),
