@@ -98,14 +98,6 @@ def _changes(obj: Audited, action: str) -> dict:
     return changes
 
 
-def record_access(session: Session, obj: Audited) -> None:
-    """Record that the current actor opened a record with special-category data (GDPR art. 9)."""
-    actor_id, actor_label = _actor()
-    append(session.connection(), [dict(
-        at=utcnow(), actor_id=actor_id, actor_label=actor_label, action="view", entity=obj.__tablename__,
-        entity_id=str(inspect(obj).identity[0]), partnership_id=obj.audit_partnership_id, changes={})])
-
-
 def record_event(session: Session, obj: Audited, action: str, changes: dict) -> None:
     """Record an event about a record beyond its creation, changes and deletion, e.g. why it was withdrawn."""
     actor_id, actor_label = _actor()
