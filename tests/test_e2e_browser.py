@@ -92,9 +92,17 @@ def test_consultant_finds_companies_as_they_type_and_a_wrong_cvr_is_refused(app,
     assert not severe, severe
 
 
+def _loaded(browser) -> None:
+    """Wait until the page has finished loading, so no element found next is replaced under the test's hands."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 def _form(browser, action_suffix: str):
     from selenium.webdriver.common.by import By
 
+    _loaded(browser)
     return browser.find_element(By.CSS_SELECTOR, f'form[action$="{action_suffix}"]')
 
 
@@ -119,6 +127,7 @@ def _submit(form):
 
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     WebDriverWait(form.parent, 10).until(ec.staleness_of(form))
+    _loaded(form.parent)
 
 
 def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, server, browser, partnership):
