@@ -24,13 +24,16 @@ def _private(response, status: int = 200):
     return response
 
 
-def _pending_or_login():
-    """Return the browser's pending login, or None after sending a message (the caller redirects to log in)."""
+def _pending_login():
+    """Return ``(the browser's pending login, None)``, or ``(None, the redirect to send instead)``."""
+    if current_user.is_authenticated:
+        return None, redirect(url_for("main.index"))
     login = sf.pending_session()
     if login is None:
         sf.forget_pending()
         flash(_("Please log in again."), "info")
-    return login
+        return None, redirect(url_for(".login"))
+    return login, None
 
 
 def _refused(user: User, form, error: str) -> None:
@@ -54,11 +57,9 @@ def _over_budget(user: User):
 @bp.route("/login/second-factor", methods=["GET", "POST"])
 def second_factor():
     """The second step of a login: a code from the app, or a recovery code."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    login = _pending_or_login()
-    if login is None:
-        return redirect(url_for(".login"))
+    login, elsewhere = _pending_login()
+    if elsewhere is not None:
+        return elsewhere
     user = login.user
     if not sf.enrolled(user):
         return redirect(url_for(".second_factor_setup"))
@@ -100,11 +101,9 @@ def _setup_page(user: User, form, template: str, status: int = 200, **context):
 @bp.route("/login/second-factor/setup", methods=["GET", "POST"])
 def second_factor_setup():
     """Set up the second factor before the first login completes (forced when required for the role)."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.index"))
-    login = _pending_or_login()
-    if login is None:
-        return redirect(url_for(".login"))
+    login, elsewhere = _pending_login()
+    if elsewhere is not None:
+        return elsewhere
     user = login.user
     if sf.enrolled(user):
         return redirect(url_for(".second_factor"))
