@@ -129,6 +129,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "api.agreement_outcome": Expect(CASE_EDITORS),
     "api.agreement_decision": Expect(CASE_EDITORS),
     "mentor.link": PUBLIC,
+    "mentor.copy_pdf": PUBLIC,
+    "mentor.copy_ics": PUBLIC,
     "mentor.my_agreements": Expect(MENTOR),
     "mentor.agreement": Expect(MENTOR),
     "mail.outbox": Expect(CASE_EDITORS),

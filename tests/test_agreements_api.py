@@ -110,7 +110,7 @@ def test_a_stale_version_and_an_invalid_step_are_409_and_change_nothing(client, 
     assert response.status_code == 422 and "step" in response.get_json()["fields"]
     response = _step(client, setting, data["id"], "fly", sent["version"])
     assert response.status_code == 422
-    assert response.get_json()["fields"]["step"] == ["Unknown step. Allowed now: cancel."]
+    assert response.get_json()["fields"]["step"] == ["Unknown step. Allowed now: withdraw, cancel."]
     assert client.post(f"{API}/agreements/{data['id']}/transitions", headers=setting["headers"],
                        json={"step": "cancel"}).status_code == 422  # the version is required
 

@@ -61,8 +61,9 @@ def _link(agreement: Agreement) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def _answer(client, path: str, answer: str, version: int, comment: str = "", csrf: str | None = None):
-    data = {"answer": answer, "version": str(version), "comment": comment}
+def _answer(client, path: str, answer: str, version: int, comment: str = "", csrf: str | None = None,
+            decline_confirmed: str = ""):
+    data = {"answer": answer, "version": str(version), "comment": comment, "decline_confirmed": decline_confirmed}
     if csrf is not None:
         data["csrf_token"] = csrf
     return client.post(path, data=data)
@@ -84,7 +85,7 @@ def test_the_link_from_the_outbox_works_without_login_shows_only_the_plan_and_co
     outbox = client.get("/outbox")
     assert outbox.status_code == 200
     html = outbox.get_data(as_text=True)
-    assert "karen@example.com" in html and "Internship plan to confirm: Staldmedhjælper" in html
+    assert "karen@example.com" in html and "Internship plan to confirm: Mikkel, Staldmedhjælper" in html
     message_url = re.search(r'href="(/outbox/\d+)"', html).group(1)
     html = client.get(message_url).get_data(as_text=True)
     path = _link(agreement)
@@ -190,9 +191,101 @@ def test_a_stale_page_shows_the_current_version_and_changes_nothing(client, sett
     assert f'name="version" type="hidden" value="{agreement.version}"' in html
     db.session.expire_all()
     assert db.session.get(Agreement, agreement.id).state is State.SENT
-    assert _answer(client, path, "decline", agreement.version).status_code == 200
+    assert _answer(client, path, "decline", agreement.version, decline_confirmed="yes").status_code == 200
     db.session.expire_all()
     assert db.session.get(Agreement, agreement.id).state is State.DECLINED
+
+
+def test_declining_takes_a_second_step_that_keeps_the_comment(client, setting):
+    agreement = _agreement(setting)
+    path = _link(agreement)
+    response = _answer(client, path, "decline", agreement.version, "Vi har ikke tid i år")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Decline the internship?" in html and "cannot be undone" in html
+    assert "Vi har ikke tid i år" in html and 'name="decline_confirmed" type="hidden" value="yes"' in html
+    db.session.expire_all()
+    assert db.session.get(Agreement, agreement.id).state is State.SENT  # nothing recorded yet
+    response = _answer(client, path, "decline", agreement.version, "Vi har ikke tid i år", decline_confirmed="yes")
+    assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
+    db.session.expire_all()
+    agreement = db.session.get(Agreement, agreement.id)
+    assert agreement.state is State.DECLINED and agreement.events[-1].comment == "Vi har ikke tid i år"
+
+
+def test_the_mentor_sees_whom_to_ask_on_the_plan_and_on_a_spent_link(client, setting):
+    setting["partnership"].contact_phone = "86 42 00 00"
+    agreement = _agreement(setting)
+    path = _link(agreement)
+    html = client.get(path).get_data(as_text=True)
+    consultant = setting["consultant"]
+    assert html.index("Your contact") < html.index("The plan")  # before the long plan, not after it
+    assert consultant.name in html and consultant.email in html and "86 42 00 00" in html
+    assert 'href="#answer"' in html
+    _answer(client, path, "confirm", agreement.version)
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 410 and consultant.name in html and consultant.email in html
+
+
+def test_the_e_mail_names_the_intern_and_carries_the_consultants_comment(app, setting):
+    agreement = _agreement(setting, send=False)
+    with app.test_request_context():
+        services.send_to_mentor(agreement, setting["staff"], comment="Ring gerne, hvis noget er uklart")
+        db.session.commit()
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "karen@example.com")).one()
+    assert message.subject == "Internship plan to confirm: Mikkel, Staldmedhjælper"
+    assert "Mikkel's internship" in message.body and "Sørensen" not in message.body
+    assert "Ring gerne, hvis noget er uklart" in message.body
+    assert "September 1, 2026" in message.body and "2026-09-01" not in message.body
+    assert setting["consultant"].email in message.body
+
+
+def test_after_confirming_the_mentor_downloads_the_plan_as_pdf_and_the_meetings_as_ics(client, setting):
+    agreement = _agreement(setting)
+    path = _link(agreement)
+    html = _answer(client, path, "confirm", agreement.version).get_data(as_text=True)
+    pdf_path = re.search(r'href="(/m/copy/[^"]+/plan\.pdf)"', html).group(1)
+    ics_path = re.search(r'href="(/m/copy/[^"]+/plan\.ics)"', html).group(1)
+    pdf = client.get(pdf_path)
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    assert pdf.data.startswith(b"%PDF") and "attachment" in pdf.headers["Content-Disposition"]
+    ics = client.get(ics_path)
+    text = ics.get_data(as_text=True)
+    assert ics.status_code == 200 and text.startswith("BEGIN:VCALENDAR") and "DTSTART;VALUE=DATE:20260901" in text
+    assert "Mikkel" not in text  # calendars are synchronised to third parties: no names
+    # Cancelled: the copy is gone; a forged token never worked.
+    db.session.expire_all()
+    services.transition(db.session.get(Agreement, agreement.id), "cancel", setting["staff"])
+    db.session.commit()
+    assert client.get(pdf_path).status_code == 410
+    assert client.get("/m/copy/forged/plan.pdf").status_code == 404
+
+
+def test_a_withdrawn_plan_is_edited_and_sent_again_and_the_first_link_is_refused(app, client, login, setting):
+    agreement = _agreement(setting)
+    first = _link(agreement)
+    login(setting["consultant"])
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "Withdraw the plan to change it" in page
+    response = client.post(f"/agreements/{agreement.id}/steps/withdraw",
+                           data={"version": str(agreement.version), "comment": "Timerne ændres"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    agreement = db.session.get(Agreement, agreement.id)
+    assert agreement.state is State.DRAFT
+    told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "karen@example.com")
+                              .order_by(OutboxMessage.id.desc())).first()
+    assert told.subject == "Internship plan withdrawn: Mikkel, Staldmedhjælper" and "Timerne ændres" in told.body
+    client.post("/logout")
+    assert client.get(first).status_code == 410
+    login(setting["consultant"])
+    response = client.post(f"/agreements/{agreement.id}/steps/send", data={"version": str(agreement.version)})
+    assert response.status_code == 302
+    second = _link(agreement)
+    assert second != first
+    client.post("/logout")
+    assert client.get(second).status_code == 200
+    assert client.get(first).status_code == 410  # the old link stays refused once the plan waits again
 
 
 # A mentor with an account ----------------------------------------------------------------------------------------

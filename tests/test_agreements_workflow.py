@@ -127,6 +127,15 @@ def test_follow_up_dates_come_from_the_plan_and_overdue_ones_are_found(setting, 
     assert services.next_follow_up(agreement, date(2026, 10, 1)) == date(2026, 10, 27)
 
 
+def test_follow_ups_are_never_proposed_on_a_danish_public_holiday_or_a_weekend(setting, partnership):
+    agreement = _agreement(setting, partnership, follow_up_weeks=1)
+    agreement.planned_weeks = 3
+    agreement.start_date = date(2026, 12, 18)  # a Friday: weekly follow-ups would meet Christmas and New Year
+    assert services.follow_up_dates(agreement) == [date(2026, 12, 28), date(2027, 1, 4)]
+    agreement.start_date = date(2027, 3, 19)  # Good Friday, then Easter Monday
+    assert services.follow_up_dates(agreement) == [date(2027, 3, 30), date(2027, 4, 2)]
+
+
 def test_outcomes_need_their_details_and_only_some_need_a_decision(setting, partnership):
     agreement = _agreement(setting, partnership)
     for step, actor in (("send", "staff"), ("confirm", "mentor_actor"), ("start", "staff")):

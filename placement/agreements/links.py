@@ -23,9 +23,11 @@ class LinkRefused(Exception):
     this service never issued (forged or mangled: 404).
     """
 
-    def __init__(self, message: str, *, gone: bool) -> None:
+    def __init__(self, message: str, *, gone: bool, agreement_id: int | None = None) -> None:
         super().__init__(message)
         self.gone = gone
+        #: The agreement of a real link, so the page can name whom to ask for a new one.
+        self.agreement_id = agreement_id
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -36,11 +38,16 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def revoke(agreement: Agreement) -> None:
+    """Stop every unused link of the agreement."""
+    db.session.execute(update(MentorLink).where(MentorLink.agreement_id == agreement.id,
+                                                MentorLink.used_at.is_(None)).values(used_at=utcnow()))
+
+
 def issue(agreement: Agreement) -> str:
     """Make a new link for the agreement's mentor (earlier unused links stop working) and return its URL."""
+    revoke(agreement)
     now = utcnow()
-    db.session.execute(update(MentorLink).where(MentorLink.agreement_id == agreement.id,
-                                                MentorLink.used_at.is_(None)).values(used_at=now))
     secret = secrets.token_urlsafe(32)
     days = current_app.config["MENTOR_LINK_DAYS"]
     link = MentorLink(agreement_id=agreement.id, digest=_digest(secret), expires_at=now + timedelta(days=days))
@@ -58,7 +65,8 @@ def resolve(token: str) -> MentorLink:
         link = db.session.get(MentorLink, int(data["link"]))
         secret = str(data["secret"])
     except SignatureExpired as error:
-        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True) from error
+        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True,
+                          agreement_id=_expired_agreement(token)) from error
     except (BadSignature, KeyError, TypeError, ValueError) as error:
         raise LinkRefused(_("This link is not valid or has expired. Ask the job consultant for a new one."),
                           gone=False) from error
@@ -67,13 +75,27 @@ def resolve(token: str) -> MentorLink:
                           gone=False)
     if link.used_at is not None:
         raise LinkRefused(_("This link has been used already. Ask the job consultant if something is missing."),
-                          gone=True)
+                          gone=True, agreement_id=link.agreement_id)
     if link.expires_at <= utcnow():
-        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True)
+        raise LinkRefused(_("This link has expired. Ask the job consultant for a new one."), gone=True,
+                          agreement_id=link.agreement_id)
     agreement = db.session.get(Agreement, link.agreement_id)
     if agreement.state is not State.SENT:
-        raise LinkRefused(_("This plan no longer waits for your answer."), gone=True)
+        raise LinkRefused(_("This plan no longer waits for your answer."), gone=True, agreement_id=agreement.id)
     return link
+
+
+def _expired_agreement(token: str) -> int | None:
+    """Return the agreement of a genuine but expired link (its signature holds), or None."""
+    _valid, data = _serializer().loads_unsafe(token)
+    try:
+        link = db.session.get(MentorLink, int(data["link"]))
+        secret = str(data["secret"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if link is None or not hmac.compare_digest(link.digest, _digest(secret)):
+        return None
+    return link.agreement_id
 
 
 def use(link: MentorLink) -> None:

@@ -5,7 +5,7 @@ often without an account.
 """
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, TextAreaField, ValidationError
+from wtforms import HiddenField, IntegerField, RadioField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import HiddenInput
@@ -28,6 +28,8 @@ class MentorAnswerForm(BaseForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=4000)],
                             description=_l("Needed when you ask for changes: say what should change."))
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    #: "yes" once the mentor has confirmed that they decline (declining is irreversible and takes a second step).
+    decline_confirmed = HiddenField()
 
     def validate_comment(self, field) -> None:
         if self.answer.data == "request_changes" and not (field.data or "").strip():

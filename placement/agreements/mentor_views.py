@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from placement.agreements import links, services
+from placement.agreements import copies, links, services
+from placement.agreements.calendar_views import _ics as ics_response
 from placement.agreements.mentor_forms import MentorAnswerForm
 from placement.agreements.models import Agreement, State
 from placement.agreements.services import Actor, StaleAgreement
@@ -67,12 +68,11 @@ class MentorPlan:
     answers: tuple[Answer, ...]
     #: Whose service this is, with its service desk (``placement.partnerships.services.Branding``).
     service: object = None
-
-
-def first_name(name: str) -> str:
-    """Return the first of a person's names (a mentor sees no more of the young person)."""
-    parts = name.split()
-    return parts[0] if parts else ""
+    #: The job consultant the mentor asks about the plan ("" when none is named on the agreement).
+    contact_name: str = ""
+    contact_email: str = ""
+    #: The planned meetings: the start and the follow-ups.
+    follow_ups: tuple[date, ...] = ()
 
 
 def _goals(agreement: Agreement) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -87,11 +87,14 @@ def mentor_plan(agreement: Agreement) -> MentorPlan:
                     else Answer(str(question), getattr(agreement, field)) for field, question in QUESTIONS)
     job = agreement.job_function
     return MentorPlan(id=agreement.id, version=agreement.version, state=agreement.state,
-                      first_name=first_name(agreement.participant.name), job_title=job.title,
+                      first_name=services.first_name(agreement.participant.name), job_title=job.title,
                       company=job.company.name, start_date=agreement.start_date,
                       planned_weeks=agreement.planned_weeks, weekly_hours=agreement.weekly_hours,
                       schedule=agreement.schedule, answers=answers,
-                      service=partnership_branding(agreement.partnership))
+                      service=partnership_branding(agreement.partnership),
+                      contact_name=agreement.consultant.name if agreement.consultant else "",
+                      contact_email=agreement.consultant.email if agreement.consultant else "",
+                      follow_ups=tuple(services.follow_up_dates(agreement)))
 
 
 def _show_version(form: MentorAnswerForm, version: int) -> None:
@@ -113,9 +116,33 @@ def _private(response):
 
 
 def _refused(error: links.LinkRefused):
-    """Answer a refused link: 410 Gone when it was real but is spent or expired, 404 when it never was."""
-    page = render_template("agreements/mentor_refused.html", message=str(error))
+    """Answer a refused link: 410 Gone when it was real but is spent or expired, 404 when it never was.
+
+    A real link names whom to ask for a new one: the plan's job consultant and the service desk.
+    """
+    agreement = db.session.get(Agreement, error.agreement_id) if error.agreement_id else None
+    plan = mentor_plan(agreement) if agreement is not None else None
+    page = render_template("agreements/mentor_refused.html", message=str(error), plan=plan,
+                           branding=plan.service if plan else None)
     return _private(make_response(page, 410 if error.gone else 404))
+
+
+def _answer_or_confirm(form: MentorAnswerForm) -> bool:
+    """Tell whether the answer may be recorded now: declining is irreversible, so it takes a second, explicit
+    step (the page asks again, keeping the comment); else mark the form as the confirming one and say no."""
+    if form.answer.data != "decline" or form.decline_confirmed.data == "yes":
+        return True
+    form.decline_confirmed.raw_data = None
+    form.decline_confirmed.data = "yes"
+    return False
+
+
+def _copy_links(agreement: Agreement) -> dict | None:
+    """Return the links to the mentor's own copy of a confirmed plan (PDF and calendar), or None."""
+    if agreement.state not in (State.CONFIRMED, State.ACTIVE):
+        return None
+    token = copies.issue(agreement)
+    return {"pdf": url_for(".copy_pdf", token=token), "ics": url_for(".copy_ics", token=token)}
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -129,7 +156,14 @@ def link(token: str):
     agreement = db.session.get(Agreement, found.agreement_id)
     form = MentorAnswerForm()
     problem = None
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and not _answer_or_confirm(form):
+        _show_version(form, agreement.version)
+        plan = mentor_plan(agreement)
+        return _private(make_response(render_template(
+            "agreements/mentor_plan.html", plan=plan, form=form, confirm_decline=True,
+            action=url_for(".link", token=token), through_link=True, branding=plan.service)))
+    if submitted:
         actor = Actor(None, f"{agreement.mentor.name} (link)", True)
         try:
             services.mentor_answer(agreement, form.answer.data, actor, comment=form.comment.data or "",
@@ -148,8 +182,10 @@ def link(token: str):
                 agreement = db.session.get(Agreement, found.agreement_id)
         else:
             plan = mentor_plan(agreement)
+            copy = _copy_links(agreement)
+            db.session.commit()
             return _private(make_response(render_template("agreements/mentor_thanks.html", plan=plan,
-                                                          branding=plan.service)))
+                                                          copy=copy, branding=plan.service)))
     _show_version(form, agreement.version)
     plan = mentor_plan(agreement)
     return _private(make_response(render_template(
@@ -191,7 +227,13 @@ def agreement(agreement_id: int):
     if request.method == "POST" and found.state is not State.SENT:
         flash(_("This plan no longer waits for your answer."), "warning")
         return redirect(url_for(".agreement", agreement_id=found.id))
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    if submitted and not _answer_or_confirm(form):
+        _show_version(form, found.version)
+        return render_template("agreements/mentor_plan.html", plan=mentor_plan(found), form=form,
+                               confirm_decline=True, action=url_for(".agreement", agreement_id=found.id),
+                               through_link=False)
+    if submitted:
         user = current_user._get_current_object()
         try:
             services.mentor_answer(found, form.answer.data, Actor(user, user.name, True),
@@ -209,6 +251,37 @@ def agreement(agreement_id: int):
             flash(_("Thank you. Your answer is recorded: %(state)s.", state=found.state.label), "success")
             return redirect(url_for(".agreement", agreement_id=found.id))
     _show_version(form, found.version)
+    copy = _copy_links(found)
+    db.session.commit()
     return render_template("agreements/mentor_plan.html", plan=mentor_plan(found),
-                           form=form if found.state is State.SENT else None, problem=problem,
+                           form=form if found.state is State.SENT else None, problem=problem, copy=copy,
                            action=url_for(".agreement", agreement_id=found.id), through_link=False)
+
+
+# The mentor's own copy of a confirmed plan ------------------------------------------------------------------------
+
+def _copy_or_refused(token: str) -> Agreement:
+    try:
+        return copies.resolve(token)
+    except links.LinkRefused as error:
+        abort(_refused(error))
+
+
+@bp.get("/copy/<token>/plan.pdf")
+def copy_pdf(token: str):
+    """The confirmed plan as a PDF: what the mentor's page shows, to keep or print."""
+    _act_through_link()
+    plan = mentor_plan(_copy_or_refused(token))
+    html = render_template("agreements/mentor_copy.html", plan=plan)
+    response = make_response(copies.pdf(html))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="praktikplan-{plan.id}.pdf"'
+    return _private(response)
+
+
+@bp.get("/copy/<token>/plan.ics")
+def copy_ics(token: str):
+    """The confirmed plan's meetings (the start and the follow-ups) as a calendar file."""
+    _act_through_link()
+    agreement = _copy_or_refused(token)
+    return _private(ics_response([agreement], f"praktik-{agreement.id}.ics"))

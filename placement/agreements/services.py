@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,6 +29,7 @@ from placement.auth.models import User
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
 from placement.participants.services import local_today
+from placement.workdays import next_workday
 
 
 class AgreementError(Exception):
@@ -49,6 +51,7 @@ class Step:
 
 STEPS = {step.name: step for step in (
     Step("send", frozenset({State.DRAFT}), State.SENT, "staff"),
+    Step("withdraw", frozenset({State.SENT}), State.DRAFT, "staff"),
     Step("confirm", frozenset({State.SENT}), State.CONFIRMED, "mentor"),
     Step("request_changes", frozenset({State.SENT}), State.DRAFT, "mentor"),
     Step("decline", frozenset({State.SENT}), State.DECLINED, "mentor"),
@@ -250,11 +253,12 @@ def planned_end(agreement: Agreement) -> date:
 
 
 def follow_up_dates(agreement: Agreement) -> list[date]:
-    """Return the follow-up meetings the plan sets: every ``follow_up_weeks`` from the start to the end."""
+    """Return the follow-up meetings the plan sets: every ``follow_up_weeks`` from the start to the end, each moved
+    to the next working day when it would fall on a weekend or a Danish public holiday."""
     dates, step = [], timedelta(weeks=max(agreement.follow_up_weeks, 1))
     day, end = agreement.start_date + step, planned_end(agreement)
     while day <= end:
-        dates.append(day)
+        dates.append(next_workday(day))
         day += step
     return dates
 
@@ -401,10 +405,32 @@ def new_agreement(*, participant, job_function: JobFunction, mentor: Mentor, con
     return agreement
 
 
+def take_step(agreement: Agreement, step_name: str, actor: Actor, *, comment: str = "",
+              expected_version: int | None = None) -> None:
+    """Take one of the staff's workflow steps, with what goes with it (the mentor's e-mail on send and withdraw)."""
+    if step_name == "send":
+        send_to_mentor(agreement, actor, comment=comment, expected_version=expected_version)
+    elif step_name == "withdraw":
+        withdraw_from_mentor(agreement, actor, comment=comment, expected_version=expected_version)
+    else:
+        transition(agreement, step_name, actor, comment=comment, expected_version=expected_version)
+
+
+def first_name(name: str) -> str:
+    """Return the first of a person's names (a mentor sees no more of the young person)."""
+    parts = name.split()
+    return parts[0] if parts else ""
+
+
+def _intern_first_name(agreement: Agreement) -> str:
+    return first_name(agreement.participant.name)
+
+
 def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
                    expected_version: int | None = None) -> str:
     """Send the plan to the mentor: move it to "sent" and put an e-mail with a fresh link in the outbox.
 
+    The e-mail names the intern by first name (a mentor may have several), the consultant and their comment.
     Returns the link (the e-mail holds it too).
     """
     from placement.agreements import links
@@ -416,15 +442,46 @@ def send_to_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
     job = agreement.job_function
     consultant = actor.user.name if actor.user else ""
     body = _(
-        "Dear %(mentor)s,\n\n%(consultant)s has sent you the plan for an internship as %(job)s at %(company)s, "
-        "starting %(start)s.\n\nRead the plan and confirm it, or ask for changes, here:\n%(url)s\n\n"
-        "The link works once and for %(days)s days. You do not need an account.\n",
-        mentor=agreement.mentor.name, consultant=consultant, job=job.title, company=job.company.name,
-        start=agreement.start_date.isoformat(), url=url, days=current_app.config["MENTOR_LINK_DAYS"])
+        "Dear %(mentor)s,\n\n%(consultant)s has sent you the plan for %(intern)s's internship as %(job)s at "
+        "%(company)s, starting %(start)s.\n\n",
+        mentor=agreement.mentor.name, consultant=consultant, intern=_intern_first_name(agreement), job=job.title,
+        company=job.company.name, start=format_date(agreement.start_date, "long"))
+    if comment.strip():
+        body += _("%(consultant)s writes:\n%(comment)s\n\n", consultant=consultant, comment=comment.strip())
+    body += _("Read the plan and confirm it, or ask for changes, here:\n%(url)s\n\n"
+              "The link works once and for %(days)s days. You do not need an account.\n",
+              url=url, days=current_app.config["MENTOR_LINK_DAYS"])
+    if actor.user is not None:
+        body += _("Questions about the plan: %(consultant)s, %(email)s\n", consultant=consultant,
+                  email=actor.user.email)
     body += "\n" + partnership_signature(agreement.partnership)
-    enqueue(agreement.mentor.email, _("Internship plan to confirm: %(job)s", job=job.title), body,
-            partnership_id=agreement.partnership_id, agreement_id=agreement.id)
+    enqueue(agreement.mentor.email,
+            _("Internship plan to confirm: %(intern)s, %(job)s", intern=_intern_first_name(agreement),
+              job=job.title),
+            body, partnership_id=agreement.partnership_id, agreement_id=agreement.id)
     return url
+
+
+def withdraw_from_mentor(agreement: Agreement, actor: Actor, *, comment: str = "",
+                         expected_version: int | None = None) -> None:
+    """Take a sent plan back to draft, to change it and send it again: the mentor's link stops working at once
+    and the mentor is told by e-mail."""
+    from placement.agreements import links
+    from placement.mail.services import enqueue
+    from placement.partnerships.services import signature as partnership_signature
+
+    transition(agreement, "withdraw", actor, comment=comment, expected_version=expected_version)
+    links.revoke(agreement)
+    job = agreement.job_function
+    body = _("Dear %(mentor)s,\n\nThe plan for %(intern)s's internship as %(job)s has been taken back to be "
+             "changed. The link you received no longer works; you will get a new one when the plan is sent "
+             "again.\n", mentor=agreement.mentor.name, intern=_intern_first_name(agreement), job=job.title)
+    if comment.strip():
+        body += "\n" + comment.strip() + "\n"
+    body += "\n" + partnership_signature(agreement.partnership)
+    enqueue(agreement.mentor.email,
+            _("Internship plan withdrawn: %(intern)s, %(job)s", intern=_intern_first_name(agreement), job=job.title),
+            body, partnership_id=agreement.partnership_id, agreement_id=agreement.id)
 
 
 #: The mentor's answers to a plan.

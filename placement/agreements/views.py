@@ -55,7 +55,7 @@ from placement.participants.services import local_today
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
 #: The steps the staff take with a comment only; ending needs the outcome (``agreement_end``).
-SIMPLE_STEPS = ("send", "start", "cancel")
+SIMPLE_STEPS = ("send", "withdraw", "start", "cancel")
 
 
 # Helpers -------------------------------------------------------------------------------------------------------
@@ -193,7 +193,8 @@ def agreement_create():
 # The agreement -------------------------------------------------------------------------------------------------
 
 #: The forms of the agreement's page by their place there: the form and the prefix of its fields' ids.
-FORMS = {"send": (StepForm, "send"), "start": (StepForm, "start"), "cancel": (StepForm, "cancel"),
+FORMS = {"send": (StepForm, "send"), "withdraw": (StepForm, "withdraw"), "start": (StepForm, "start"),
+         "cancel": (StepForm, "cancel"),
          "end": (EndForm, "end"), "decision": (DecisionForm, "decision"), "place": (PlaceForm, "place"),
          "override": (OverrideForm, "override"), "extension": (ExtensionForm, "extension"),
          "follow_up": (FollowUpForm, "follow-up"), "goal": (GoalForm, "goal")}
@@ -301,13 +302,13 @@ def agreement_step(agreement_id: int, step: str):
     agreement = get_agreement_or_404(agreement_id)
 
     def change(values):
-        comment = values.get("comment") or ""
-        if step == "send":
-            services.send_to_mentor(agreement, staff_actor(), comment=comment, expected_version=values["version"])
-        else:
-            services.transition(agreement, step, staff_actor(), comment=comment, expected_version=values["version"])
+        services.take_step(agreement, step, staff_actor(), comment=values.get("comment") or "",
+                           expected_version=values["version"])
 
-    success = {"send": _("The plan was sent to the mentor by e-mail."), "start": _("The internship has started."),
+    success = {"send": _("The plan was sent to the mentor by e-mail."),
+               "withdraw": _("The plan is a draft again: the mentor's link no longer works. Change it and send it "
+                             "again."),
+               "start": _("The internship has started."),
                "cancel": _("The agreement was cancelled.")}.get(step, _("Saved."))
     if step not in SIMPLE_STEPS:
         return _act(agreement, StepForm(), change, success)

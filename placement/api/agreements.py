@@ -265,15 +265,13 @@ def get_agreement(agreement_id: int):
 @bp.post("/agreements/<int:agreement_id>/transitions")
 @roles_required(CASE_EDITORS)
 def agreement_transition(agreement_id: int):
-    """Take a step: ``send`` puts an e-mail with the mentor's link in the outbox; ``start``; ``cancel``."""
+    """Take a step: ``send`` puts an e-mail with the mentor's link in the outbox; ``withdraw`` takes a sent plan
+    back to draft (the link stops working); ``start``; ``cancel``."""
     found = get_agreement_or_404(agreement_id)
     form = bind(TransitionForm, json_object(), allowed=services.allowed_steps(found, staff_actor()))
     step, version, comment = form.step.data, form.version.data, form.comment.data or ""
     try:
-        if step == "send":
-            services.send_to_mentor(found, staff_actor(), comment=comment, expected_version=version)
-        else:
-            services.transition(found, step, staff_actor(), comment=comment, expected_version=version)
+        services.take_step(found, step, staff_actor(), comment=comment, expected_version=version)
         services.commit()
     except services.REFUSALS as caught:
         error = services.refusal(caught)
