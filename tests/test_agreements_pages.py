@@ -85,7 +85,8 @@ def test_the_whole_flow_from_a_match_to_the_new_place_is_on_the_timeline(client,
 
     form = client.get(new_url.replace("&amp;", "&")).get_data(as_text=True)
     assert "Fodre kalve og muge ud" in form  # the tasks come from the job function
-    assert "Support need 3 of 5" in form and SUPPORT_NOTE not in form and HEALTH_NOTE not in form
+    # Question 5 starts from the record's own text about the support (the consultant edits it); never health notes.
+    assert SUPPORT_NOTE in form and "Support need 3 of 5" not in form and HEALTH_NOTE not in form
     assert "Write goals so the young person can understand them" in form
 
     start = today - timedelta(weeks=10)
@@ -443,3 +444,50 @@ def test_a_workflow_refusal_after_validation_is_still_flashed(client, login, wor
     assert response.status_code == 200
     assert any("changed by someone else meanwhile" in e for e in _flash_errors(response.get_data(as_text=True)))
     assert _fresh(agreement.id).follow_ups == []
+
+
+def test_the_internship_starts_on_its_actual_first_day_and_the_timeline_keeps_the_planned_one(client, login,
+                                                                                              world):
+    today = local_today()
+    agreement = _make(world, start=today, state=State.CONFIRMED)
+    login(world["consultant"])
+    start_page = client.get("/").get_data(as_text=True)
+    assert "Confirmed by the mentor: ready to start" in start_page and f"/agreements/{agreement.id}" in start_page
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert 'name="started_on"' in page
+    tomorrow = today + timedelta(days=1)
+    page = _post(client, f"/agreements/{agreement.id}/steps/start", version=agreement.version,
+                 started_on=tomorrow.isoformat()).get_data(as_text=True)
+    assert "cannot have started" in page and _fresh(agreement.id).state is State.CONFIRMED
+    actual = today - timedelta(days=2)
+    _post(client, f"/agreements/{agreement.id}/steps/start", version=agreement.version,
+          started_on=actual.isoformat())
+    agreement = _fresh(agreement.id)
+    assert agreement.state is State.ACTIVE and agreement.start_date == actual
+    assert "planned" in agreement.events[-1].comment
+    # Active: logging a follow-up comes before ending the internship on the page.
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert page.index("Log a follow-up") < page.index("End the internship")
+
+
+def test_hours_outside_the_offer_or_the_wish_need_a_reason_that_is_kept(client, login, world):
+    login(world["consultant"])
+    participant, job = world["participant"], world["job"]
+    job.hours_min, job.hours_max = 10, 25
+    participant.hours_min, participant.hours_max = 15, 25
+    db.session.commit()
+    url = f"/agreements/new?participant_id={participant.id}&job_function_id={job.id}"
+    data = {**PLAN, "mentor_id": world["mentor"].id, "start_date": local_today().isoformat(), "planned_weeks": 26,
+            "weekly_hours": 40, "follow_up_weeks": 4}
+    response = client.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "40 hours a week is outside both the job function's offer (10–25) and the young person's wish " \
+           "(15–25)" in page and "Give the reason below, or change the hours." in page
+    assert db.session.scalar(db.select(db.func.count(Agreement.id))) == 0
+    response = client.post(url, data={**data, "weekly_hours": 30, "hours_reason": "Aftalt med Mikkel: fuld tid"})
+    assert response.status_code == 302
+    agreement = db.session.scalars(db.select(Agreement)).one()
+    assert agreement.weekly_hours == 30
+    kept = [e for e in agreement.events if e.kind == "hours"]
+    assert len(kept) == 1 and kept[0].comment == "Aftalt med Mikkel: fuld tid"

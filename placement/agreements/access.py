@@ -63,7 +63,8 @@ def start_page_work(today: date) -> dict[str, list]:
     """Return what waits for the staff user, among the agreements they may see.
 
     ``overdue``: (agreement, follow-up date missed) of active internships; ``waiting``: plans sent to the mentor;
-    ``decisions``: hires awaiting the job centre's decision; ``places``: hires whose place is not yet settled.
+    ``ready``: plans the mentor confirmed, ready to start; ``decisions``: hires awaiting the job centre's decision;
+    ``places``: hires whose place is not yet settled.
     """
     base = agreement_scope(select(Agreement)).options(
         selectinload(Agreement.participant), selectinload(Agreement.mentor), selectinload(Agreement.follow_ups),
@@ -76,6 +77,7 @@ def start_page_work(today: date) -> dict[str, list]:
     return {
         "overdue": [(a, next_follow_up(a, today)) for a in active if is_overdue(a, today)],
         "waiting": rows(Agreement.state == State.SENT),
+        "ready": rows(Agreement.state == State.CONFIRMED),
         "decisions": rows(Agreement.decision == Decision.PENDING),
         "places": rows(Agreement.state == State.ENDED, Agreement.outcome.is_not(None),
                        Agreement.outcome != Outcome.NOT_HIRED, Agreement.place_after_hire.is_(None)),

@@ -83,12 +83,27 @@ class AgreementForm(BaseForm):
     follow_up_plan = _text(_l("7. When and how do we follow up?"))
     follow_up_weeks = IntegerField(_l("Weeks between follow-up meetings"), default=4,
                                    validators=[InputRequired(), NumberRange(1, 26)])
+    hours_reason = TextAreaField(_l("Why these hours"), validators=[Optional(), Length(max=TEXT)],
+                                 description=_l("Needed when the hours per week are outside the job function's "
+                                                "offer or the young person's wish; kept on the timeline."))
     #: Only when editing: the version of the plan the user changes.
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
-    def __init__(self, *args, mentors=(), **kwargs):
+    def __init__(self, *args, mentors=(), job_function=None, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.mentor_id.choices = [SelectChoice(m.id, m.name) for m in mentors]
+        self.job_function, self.participant = job_function, participant
+
+    def hours_problem(self) -> str | None:
+        """How the hours typed stray from the offer and the wish (shown as a warning), or None."""
+        if self.job_function is None or self.participant is None or self.weekly_hours.data is None:
+            return None
+        return services.hours_problem(self.weekly_hours.data, self.job_function, self.participant)
+
+    def validate_weekly_hours(self, field) -> None:
+        problem = self.hours_problem()
+        if problem and not (self.hours_reason.data or "").strip():
+            raise ValidationError(_l("%(problem)s Give the reason below, or change the hours.", problem=problem))
 
     def validate_goals(self, field) -> None:
         try:
@@ -108,6 +123,18 @@ class StepForm(_IdPrefixed):
 
     version = _version()
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+
+
+class StartForm(StepForm):
+    """Start the internship on its actual first day (today by default)."""
+
+    started_on = DateField(_l("First day of the internship"), format=DATE_FORMATS,
+                           validators=[Optional(), sanity.course_date_window()],
+                           description=_l("When it started on another day than planned."))
+
+    def validate_started_on(self, field) -> None:
+        if self.agreement is not None and field.data is not None:
+            _check(services.started_on_problem(self.agreement, field.data))
 
 
 class EndForm(_IdPrefixed):

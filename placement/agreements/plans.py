@@ -44,6 +44,7 @@ EVENT_KINDS = {
     "override": _l("Capacity override"),
     "place": _l("The place after the hire"),
     "plan": _l("Plan changed"),
+    "hours": _l("Hours outside the offer or the wish"),
     "goal": _l("Goal reached"),
     "import": _l("Imported from earlier records"),
 }
@@ -150,12 +151,13 @@ def _touch(agreement: Agreement) -> None:
 def plan_defaults(participant: Participant, job_function: JobFunction, today: date) -> dict:
     """Return what a new plan starts from: the job function's tasks, mentor and hours, the support-need level.
 
-    The support need is pre-filled from the level's wording only, never from the young person's notes about
-    their support (health-adjacent): the plan is read by the mentor.
+    The support answer starts from the record's own text about the support the young person needs (the consultant
+    edits it before the mentor reads it: no diagnoses), or from the level's wording when there is none.
     """
     low, high = max(participant.hours_min, job_function.hours_min), min(participant.hours_max, job_function.hours_max)
-    support = _("Support need %(level)s of 5 (1: %(low)s … 5: %(high)s).", level=participant.support_need,
-                low=SUPPORT_LOW, high=SUPPORT_HIGH)
+    support = (participant.support_notes or "").strip() or _(
+        "Support need %(level)s of 5 (1: %(low)s … 5: %(high)s).", level=participant.support_need,
+        low=SUPPORT_LOW, high=SUPPORT_HIGH)
     return {
         "mentor_id": job_function.mentor_id if job_function.mentor and job_function.mentor.active else None,
         "start_date": today,
@@ -193,7 +195,15 @@ def create_agreement(*, participant: Participant, job_function: JobFunction, men
                                        consultant=consultant, start_date=start_date, actor=actor,
                                        match_explanation=match_explanation, **_blanks(plan))
     set_goals(agreement, values.get("goals", ""))
+    _hours_reason(agreement, actor, values)
     return agreement
+
+
+def _hours_reason(agreement: Agreement, actor: Actor, values: dict) -> None:
+    """Keep the reason for hours outside the offer or the wish on the timeline."""
+    reason = (values.get("hours_reason") or "").strip()
+    if reason and services.hours_problem(agreement.weekly_hours, agreement.job_function, agreement.participant):
+        services._event(agreement, actor, agreement.state, "hours", reason)
 
 
 def update_plan(agreement: Agreement, mentor: Mentor, values: dict, actor: Actor,
@@ -210,6 +220,7 @@ def update_plan(agreement: Agreement, mentor: Mentor, values: dict, actor: Actor
     set_goals(agreement, values.get("goals", ""))
     _touch(agreement)
     services._event(agreement, actor, agreement.state, "plan")  # the timeline has one writer
+    _hours_reason(agreement, actor, values)
 
 
 def _blanks(plan: dict) -> dict:

@@ -85,6 +85,33 @@ def follow_up_date_problem(agreement: Agreement, held_on: date) -> str | None:
     return None
 
 
+def hours_problem(weekly_hours: int, job_function: JobFunction, participant) -> str | None:
+    """Say how the plan's weekly hours stray from the job function's offer and the young person's wish, or None.
+
+    Not a refusal: a plan may differ, with a reason (e.g. a slow start agreed with the young person).
+    """
+    offer = job_function.hours_min <= weekly_hours <= job_function.hours_max
+    wish = participant.hours_min <= weekly_hours <= participant.hours_max
+    if offer and wish:
+        return None
+    values = {"hours": weekly_hours, "offer": f"{job_function.hours_min}–{job_function.hours_max}",
+              "wish": f"{participant.hours_min}–{participant.hours_max}"}
+    if not offer and not wish:
+        return _("%(hours)s hours a week is outside both the job function's offer (%(offer)s) and the young "
+                 "person's wish (%(wish)s).", **values)
+    if not offer:
+        return _("%(hours)s hours a week is outside the job function's offer (%(offer)s).", **values)
+    return _("%(hours)s hours a week is outside the young person's wish (%(wish)s).", **values)
+
+
+def started_on_problem(agreement: Agreement, started_on: date) -> str | None:
+    """Say why the internship cannot have started on ``started_on``, or None."""
+    if started_on > today():
+        return _("The internship cannot have started on %(date)s: that is in the future.",
+                 date=format_date(started_on, "long"))
+    return None
+
+
 def ended_on_problem(agreement: Agreement, ended_on: date) -> str | None:
     """Say why the internship cannot have ended on ``ended_on``, or None."""
     if ended_on > today():
@@ -406,10 +433,14 @@ def new_agreement(*, participant, job_function: JobFunction, mentor: Mentor, con
 
 
 def take_step(agreement: Agreement, step_name: str, actor: Actor, *, comment: str = "",
-              expected_version: int | None = None) -> None:
-    """Take one of the staff's workflow steps, with what goes with it (the mentor's e-mail on send and withdraw)."""
+              expected_version: int | None = None, started_on: date | None = None) -> None:
+    """Take one of the staff's workflow steps, with what goes with it (the mentor's e-mail on send and withdraw,
+    the actual first day on start: ``started_on``, else the planned day or today, whichever is earlier)."""
     if step_name == "send":
         send_to_mentor(agreement, actor, comment=comment, expected_version=expected_version)
+    elif step_name == "start":
+        start_internship(agreement, actor, started_on or min(agreement.start_date, today()), comment=comment,
+                         expected_version=expected_version)
     elif step_name == "withdraw":
         withdraw_from_mentor(agreement, actor, comment=comment, expected_version=expected_version)
     else:
@@ -420,6 +451,22 @@ def first_name(name: str) -> str:
     """Return the first of a person's names (a mentor sees no more of the young person)."""
     parts = name.split()
     return parts[0] if parts else ""
+
+
+def start_internship(agreement: Agreement, actor: Actor, started_on: date, *, comment: str = "",
+                     expected_version: int | None = None) -> None:
+    """Start the confirmed internship on its actual first day; a day other than the planned one becomes the
+    start (follow-ups and figures count from it) and the timeline keeps the planned day."""
+    check_version(agreement, expected_version)
+    if agreement.state is State.CONFIRMED and (problem := started_on_problem(agreement, started_on)):
+        raise AgreementError(problem)
+    planned = agreement.start_date
+    if started_on != planned:
+        note = _("Started on %(actual)s (planned %(planned)s).", actual=format_date(started_on, "long"),
+                 planned=format_date(planned, "long"))
+        comment = f"{note} {comment.strip()}".strip()
+        agreement.start_date = started_on
+    transition(agreement, "start", actor, comment=comment, expected_version=expected_version)
 
 
 def _intern_first_name(agreement: Agreement) -> str:

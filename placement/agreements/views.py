@@ -31,6 +31,7 @@ from placement.agreements.forms import (
     GoalForm,
     OverrideForm,
     PlaceForm,
+    StartForm,
     StepForm,
 )
 from placement.agreements.models import Agreement, Decision, Goal, PlaceAfterHire, State
@@ -168,7 +169,8 @@ def agreement_create():
 
     mentors = _mentors(job_function)
     today = local_today()
-    form = AgreementForm(mentors=mentors, data=plans.plan_defaults(participant, job_function, today))
+    form = AgreementForm(mentors=mentors, data=plans.plan_defaults(participant, job_function, today),
+                         job_function=job_function, participant=participant)
     if form.validate_on_submit():
         from_match = request.args.get("direct") != "1"
         consultant = current_user._get_current_object() if current_user.role is Role.CONSULTANT \
@@ -193,7 +195,7 @@ def agreement_create():
 # The agreement -------------------------------------------------------------------------------------------------
 
 #: The forms of the agreement's page by their place there: the form and the prefix of its fields' ids.
-FORMS = {"send": (StepForm, "send"), "withdraw": (StepForm, "withdraw"), "start": (StepForm, "start"),
+FORMS = {"send": (StepForm, "send"), "withdraw": (StepForm, "withdraw"), "start": (StartForm, "start"),
          "cancel": (StepForm, "cancel"),
          "end": (EndForm, "end"), "decision": (DecisionForm, "decision"), "place": (PlaceForm, "place"),
          "override": (OverrideForm, "override"), "extension": (ExtensionForm, "extension"),
@@ -216,7 +218,9 @@ def _forms(agreement: Agreement, today, bound: dict | None = None) -> dict:
     version = {"version": agreement.version}
     forms = {}
     for step in services.allowed_steps(agreement, staff_actor()):
-        if step in SIMPLE_STEPS:
+        if step == "start":
+            forms["start"] = _form("start", agreement, **version, started_on=min(agreement.start_date, today))
+        elif step in SIMPLE_STEPS:
             forms[step] = _form(step, agreement, **version)
         elif step == "end":
             forms["end"] = _form("end", agreement, **version, ended_on=today)
@@ -273,9 +277,10 @@ def agreement_edit(agreement_id: int):
         flash(_("Only a draft plan is changed; this one is “%(state)s”.", state=agreement.state.label), "error")
         return _detail(agreement)
     mentors = _mentors(agreement.job_function, agreement.mentor)
-    form = AgreementEditForm(mentors=mentors, data={
-        **{name: getattr(agreement, name) for name in plans.PLAN_FIELDS}, "mentor_id": agreement.mentor_id,
-        "goals": plans.goals_text(agreement), "version": agreement.version})
+    form = AgreementEditForm(mentors=mentors, job_function=agreement.job_function, participant=agreement.participant,
+                             data={**{name: getattr(agreement, name) for name in plans.PLAN_FIELDS},
+                                   "mentor_id": agreement.mentor_id, "goals": plans.goals_text(agreement),
+                                   "version": agreement.version})
     if form.validate_on_submit():
         try:
             plans.update_plan(agreement, db.session.get(Mentor, form.mentor_id.data), form.values(), staff_actor(),
@@ -303,7 +308,7 @@ def agreement_step(agreement_id: int, step: str):
 
     def change(values):
         services.take_step(agreement, step, staff_actor(), comment=values.get("comment") or "",
-                           expected_version=values["version"])
+                           expected_version=values["version"], started_on=values.get("started_on"))
 
     success = {"send": _("The plan was sent to the mentor by e-mail."),
                "withdraw": _("The plan is a draft again: the mentor's link no longer works. Change it and send it "
