@@ -336,6 +336,27 @@ def test_list_filters_by_consultant_and_sorts_by_age(client, login, partnership,
     assert names("?consultant=none") == ["Carl"]
 
 
+def test_the_list_is_searched_by_name_without_the_name_in_a_url(client, login, partnership, consultant,
+                                                                 other_partnership):
+    factories.participant(partnership, name="Søren Ørsted", consultant_id=consultant.id)
+    factories.participant(partnership, name="Sara Holm", consultant_id=consultant.id)
+    factories.participant(partnership, name="Ørsted Udenfor")  # not the consultant's case
+    factories.participant(other_partnership, name="Søren Ørsted Andet")
+    login(consultant)
+
+    def found(query: str) -> list[str]:
+        response = client.post("/participants", data={"q": query})
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        return re.findall(r'<a href="/participants/\d+">([^<]+)</a>', page)
+
+    assert found("ørsted") == ["Søren Ørsted"]  # case-folded, Danish letters included, only the user's cases
+    assert found("sø ørs") == ["Søren Ørsted"]  # every word, in any order of the name
+    assert found("holm") == ["Sara Holm"]
+    assert found("nobody") == []
+    assert found("") == ["Sara Holm", "Søren Ørsted"]  # an empty search is the listing
+
+
 def test_pages_put_no_names_in_urls(client, login, partnership, consultant):
     participant = factories.participant(partnership, name="Navn Iurl", consultant_id=consultant.id)
     login(consultant)

@@ -1,5 +1,7 @@
 """Pages for young people: list, add, show, change, deactivate. Names never go into a URL (ids only)."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -65,23 +67,36 @@ def _saved(participant: Participant, message: str):
     return redirect(url_for("participants.participant_detail", participant_id=participant.id))
 
 
-@bp.get("")
+@bp.route("", methods=["GET", "POST"])
 @roles_required(CASE_ROLES)
 def participant_list():
-    """List the young people the user works on, with filters, sorting and pages."""
+    """List the young people the user works on, with filters, sorting and pages.
+
+    A search by name is sent by POST (the form carries it), so no name ever stands in a URL or an access log; it
+    shows the matches on one page.
+    """
     consultant = request.args.get("consultant", "")
     filters = services.ParticipantFilters(
         consultant_id=0 if consultant == "none" else request.args.get("consultant", type=int),
         status=request.args.get("status", "active"), sort=request.args.get("sort", "name"))
     stmt = services.participant_query(participant_scope(select(Participant), Participant), filters).options(
         selectinload(Participant.consultant), selectinload(Participant.partnership))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    query = request.form.get("q", "").strip()[:100] if request.method == "POST" else ""
+    if query:
+        ids = services.name_matches(stmt, query)
+        found = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(ids)).options(
+            selectinload(Participant.consultant), selectinload(Participant.partnership)))}
+        items = [found[ident] for ident in ids]
+        page = SimpleNamespace(items=items, total=len(items), pages=1)
+    else:
+        page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     audit_read(list(page.items), (BASE,))
     db.session.commit()
     consultants = db.session.scalars(in_partnership(
         select(User).where(User.role == Role.CONSULTANT), User.partnership_id).order_by(User.name, User.id)).all()
     return render_template("participants/participant_list.html", page=page, filters=filters, consultant=consultant,
-                           consultants=consultants, statuses=STATUSES, sorts=SORTS, today=services.local_today())
+                           consultants=consultants, statuses=STATUSES, sorts=SORTS, today=services.local_today(),
+                           query=query)
 
 
 @bp.route("/new", methods=["GET", "POST"])
