@@ -491,3 +491,17 @@ def test_hours_outside_the_offer_or_the_wish_need_a_reason_that_is_kept(client, 
     assert agreement.weekly_hours == 30
     kept = [e for e in agreement.events if e.kind == "hours"]
     assert len(kept) == 1 and kept[0].comment == "Aftalt med Mikkel: fuld tid"
+
+
+def test_a_hire_in_the_internships_first_week_asks_to_check_the_dates(client, login, world):
+    today = local_today()
+    agreement = _make(world, start=today, state=State.ACTIVE)
+    login(world["consultant"])
+    data = {"version": agreement.version, "ended_on": today.isoformat(), "outcome": "flex_job",
+            "outcome_hours": 15, "outcome_start": today.isoformat()}
+    response = client.post(f"/agreements/{agreement.id}/end", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "ends 0 days after it started, with a hire (Flex-job)" in page
+    assert 'name="dates_checked"' in page and _fresh(agreement.id).state is State.ACTIVE
+    response = client.post(f"/agreements/{agreement.id}/end", data={**data, "dates_checked": "y"})
+    assert response.status_code == 302 and _fresh(agreement.id).state is State.ENDED

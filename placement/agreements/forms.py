@@ -7,14 +7,14 @@ rules (given the agreement), so a page can show the problem on its field.
 """
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField, ValidationError
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from placement import sanity
 from placement.agreements import services
-from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
+from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire, State
 from placement.agreements.plans import PLACE_LABELS, parse_goals
 from placement.forms import BaseForm
 from placement.participants.forms import DATE_FORMATS
@@ -137,6 +137,10 @@ class StartForm(StepForm):
             _check(services.started_on_problem(self.agreement, field.data))
 
 
+#: The outcomes that are a hire (``Outcome.is_hire``), by value.
+HIRES = frozenset(o.value for o in Outcome if o.is_hire)
+
+
 class EndForm(_IdPrefixed):
     version = _version()
     ended_on = DateField(_l("Last day of the internship"), format=DATE_FORMATS,
@@ -152,10 +156,23 @@ class EndForm(_IdPrefixed):
                                    choices=[SelectChoice("", _l("– for an internship without a hire –")),
                                             *(SelectChoice(r.value, r.label) for r in NotHiredReason)])
     comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=TEXT)])
+    dates_checked = BooleanField(_l("The dates are right"))
 
     def validate_ended_on(self, field) -> None:
         if self.agreement is not None and field.data is not None:
             _check(services.ended_on_problem(self.agreement, field.data))
+
+    def unusual_end(self) -> str | None:
+        """A hire within the internship's first week is most often a typing error: say so, or None."""
+        if self.agreement is None or self.agreement.state is not State.ACTIVE or self.ended_on.data is None \
+                or self.outcome.data not in HIRES:
+            return None
+        days = (self.ended_on.data - self.agreement.start_date).days
+        if 0 <= days < 7:
+            return _l("The internship ends %(days)s days after it started, with a hire (%(outcome)s). Check the "
+                      "last day; if it is right, tick “The dates are right”.", days=days,
+                      outcome=Outcome(self.outcome.data).label)
+        return None
 
     def validate(self, extra_validators=None) -> bool:
         """Check the fields, then what the outcome needs: a hire its hours and start, no hire its reason."""
@@ -163,6 +180,9 @@ class EndForm(_IdPrefixed):
         outcome = self.outcome.data
         if outcome not in {o.value for o in Outcome}:
             return valid
+        if not self.ended_on.errors and not self.dates_checked.data and (unusual := self.unusual_end()):
+            self.ended_on.errors = [*self.ended_on.errors, unusual]
+            valid = False
         needs = ((self.outcome_hours, _l("A hire needs the weekly hours of the job.")),
                  (self.outcome_start, _l("A hire needs the start date of the job."))) if Outcome(outcome).is_hire \
             else ((self.not_hired_reason, _l("Say why the internship did not end in a hire.")),)
