@@ -9,6 +9,10 @@
  *   - confirmation:       form[data-confirm="message"] (or a submit button with data-confirm)
  *   - compare two:        form[data-compare] with checkboxes name="job" (at most two ticked)
  *   - print:              button[data-print] (hidden until this file shows it) opens the browser's print
+ *   - server validation:  every form gets novalidate, so the server's messages (in the user's language) are shown
+ *                         instead of the browser's bubbles; focus moves to the error summary after a failed submit
+ *   - phone menu:         .site-header nav collapses behind a "Menu" button under 600 px
+ *   - stacked tables:     table.table cells get data-label from their column heading (cards on phones, CSS)
  *
  * Data from the server is only ever written with textContent, never innerHTML.
  */
@@ -507,9 +511,56 @@
     button.addEventListener("click", () => window.print());
   }
 
+  /* ---------- server-side validation, error summary ---------- */
+
+  function initServerValidation() {
+    document.querySelectorAll("form").forEach((form) => { form.noValidate = true; });
+    const summary = document.querySelector("main .flash-error[role=alert]");
+    if (summary) {
+      summary.tabIndex = -1;
+      summary.focus();
+    }
+  }
+
+  /* ---------- phone menu ---------- */
+
+  function initMenu(nav) {
+    const list = nav.querySelector("ul");
+    if (!list) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "menu-toggle";
+    button.textContent = "Menu";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", ensureId(list, "main-menu"));
+    nav.insertBefore(button, list);
+    nav.classList.add("collapsible");
+    button.addEventListener("click", () => {
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    });
+  }
+
+  /* ---------- stacked tables: each cell knows its column's heading ---------- */
+
+  function initStackedTable(table) {
+    const headings = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+    if (!headings.length) return;
+    table.classList.add("stackable");
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.children).forEach((cell, index) => {
+        if (headings[index] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", headings[index]);
+      });
+    });
+  }
+
   /* ---------- start ---------- */
 
   function start() {
+    initServerValidation();
+    document.querySelectorAll(".site-header nav").forEach((nav) => initMenu(nav));
+    document.querySelectorAll("table.table").forEach((table) => initStackedTable(table));
     document.querySelectorAll("form input[data-live-search]").forEach((input) => initLiveSearch(input));
     document.querySelectorAll(".occupation-picker[data-suggest-url]").forEach((picker) => initOccupationPicker(picker));
     document.querySelectorAll("form[data-compare]").forEach((form) => initCompare(form));
