@@ -3,9 +3,10 @@ outcome, the job centre's decision and the new place, each step on the timeline;
 sees and who acts; places taken; the start page; the printable plan."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date
 
 from placement.agreements import plans, services
 from placement.agreements.models import Agreement, Decision, Goal, Outcome, PlaceAfterHire, State
@@ -367,7 +368,7 @@ def test_a_follow_up_in_the_future_is_refused_on_the_field_and_keeps_what_was_ty
     assert 'aria-invalid="true"' in held_on and 'aria-describedby="follow-up-held_on-error"' in held_on
     assert f'value="{tomorrow}"' in held_on
     error = page.split('id="follow-up-held_on-error">', 1)[1].split("</p>", 1)[0]
-    assert f"{tomorrow} cannot be in the future" in error
+    assert f"{format_date(date.fromisoformat(tomorrow), 'long', locale='en')} cannot be in the future" in error
     assert _kept(page, "Godt i gang, trives") and _kept(page, "Flere timer")
     assert not _flash_errors(page)
     # The page's other forms stay empty and carry no errors.
@@ -426,7 +427,7 @@ def test_a_decision_before_the_internship_started_is_refused_on_the_field(client
     decided_on = _field(page, "decision-decided_on")
     assert 'aria-invalid="true"' in decided_on and f'value="{too_early}"' in decided_on
     error = page.split('id="decision-decided_on-error">', 1)[1].split("</p>")[0]
-    assert f"before the internship started ({start.isoformat()})" in error
+    assert f"before the internship started ({format_date(start, 'long', locale='en')})" in error
     assert _kept(page, "Bevilget")
     assert _fresh(agreement.id).decision is Decision.PENDING
 

@@ -78,10 +78,10 @@ def today() -> date:
 def follow_up_date_problem(agreement: Agreement, held_on: date) -> str | None:
     """Say why a follow-up cannot have been held on ``held_on``, or None."""
     if held_on > today():
-        return _("The follow-up on %(date)s cannot be in the future.", date=held_on.isoformat())
+        return _("The follow-up on %(date)s cannot be in the future.", date=format_date(held_on, "long"))
     if held_on < agreement.start_date:
         return _("The follow-up on %(date)s cannot be before the internship started (%(start)s).",
-                 date=held_on.isoformat(), start=agreement.start_date.isoformat())
+                 date=format_date(held_on, "long"), start=format_date(agreement.start_date, "long"))
     return None
 
 
@@ -115,7 +115,8 @@ def started_on_problem(agreement: Agreement, started_on: date) -> str | None:
 def ended_on_problem(agreement: Agreement, ended_on: date) -> str | None:
     """Say why the internship cannot have ended on ``ended_on``, or None."""
     if ended_on > today():
-        return _("The internship cannot have ended on %(date)s: that is in the future.", date=ended_on.isoformat())
+        return _("The internship cannot have ended on %(date)s: that is in the future.",
+                 date=format_date(ended_on, "long"))
     if ended_on < agreement.start_date:
         return _("The internship cannot end before it started.")
     return None
@@ -124,19 +125,19 @@ def ended_on_problem(agreement: Agreement, ended_on: date) -> str | None:
 def decided_on_problem(agreement: Agreement, decided_on: date) -> str | None:
     """Say why the job centre cannot have decided on ``decided_on``, or None."""
     if decided_on > today():
-        return _("The decision date %(date)s cannot be in the future.", date=decided_on.isoformat())
+        return _("The decision date %(date)s cannot be in the future.", date=format_date(decided_on, "long"))
     # The job centre may decide before the internship's last day, so the job can start right after it;
     # a decision before the internship even started is a typing error.
     if decided_on < agreement.start_date:
         return _("The decision date %(date)s cannot be before the internship started (%(start)s).",
-                 date=decided_on.isoformat(), start=agreement.start_date.isoformat())
+                 date=format_date(decided_on, "long"), start=format_date(agreement.start_date, "long"))
     return None
 
 
 def extension_problem(agreement: Agreement, until: date) -> str | None:
     """Say why the internship cannot be extended until ``until``, or None."""
     if until <= planned_end(agreement):
-        return _("Extend beyond the planned end (%(end)s).", end=planned_end(agreement).isoformat())
+        return _("Extend beyond the planned end (%(end)s).", end=format_date(planned_end(agreement), "long"))
     return None
 
 
@@ -383,7 +384,7 @@ def record_extension(agreement: Agreement, actor: Actor, until: date, reason: st
     if until <= planned_end(agreement) or not reason.strip():
         raise AgreementError(_("An extension needs a later end date and a reason."))
     agreement.extended_until = until
-    _event(agreement, actor, agreement.state, "extension", f"{until.isoformat()}: {reason.strip()}")
+    _event(agreement, actor, agreement.state, "extension", f"{until:%d.%m.%Y}: {reason.strip()}")
 
 
 def warnings(agreement: Agreement, today: date) -> list[str]:
@@ -393,7 +394,7 @@ def warnings(agreement: Agreement, today: date) -> list[str]:
         limit_weeks = current_app.config["INTERNSHIP_MAX_WEEKS"]
         if today > planned_end(agreement):
             found.append(_("The internship has run past its planned end (%(end)s) without a recorded extension.",
-                           end=planned_end(agreement).isoformat()))
+                           end=format_date(planned_end(agreement), "long")))
         elif agreement.extended_until is None and today > agreement.start_date + timedelta(weeks=limit_weeks):
             found.append(_("The internship has run longer than %(weeks)s weeks without a recorded extension.",
                            weeks=limit_weeks))
