@@ -6,6 +6,8 @@ case. Every change is made on the version the user saw: a change on a stale page
 now, is refused with a message and changes nothing. Names never go into a URL (ids only).
 """
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -36,7 +38,7 @@ from placement.agreements.forms import (
 )
 from placement.agreements.models import Agreement, Decision, Goal, PlaceAfterHire, State
 from placement.agreements.services import AgreementError
-from placement.audit.reads import AGREEMENTS, audit_read
+from placement.audit.reads import AGREEMENTS, BASE, audit_read
 from placement.auth.access import (
     CASE_EDITORS,
     CASE_ROLES,
@@ -143,6 +145,8 @@ def _choose(participant: Participant | None, job_function: JobFunction | None):
                       job_function_id=job_function.id if job_function else None)
     form.participant_id.choices = [SelectChoice(p.id, p.name) for p in people]
     form.job_function_id.choices = [SelectChoice(j.id, f"{j.title} · {j.company.name}") for j in jobs]
+    audit_read(list(people), (BASE,))
+    db.session.commit()
     return render_template("agreements/choose.html", form=form, people=people, jobs=jobs)
 
 
@@ -188,6 +192,9 @@ def agreement_create():
         else:
             flash(_("The draft agreement was saved. Send it to the mentor when the plan is complete."), "success")
             return _detail(agreement)
+    if (ask := audit_read(participant, (BASE,))) is not None:  # the form shows the young person's name and hours
+        return ask
+    db.session.commit()
     return render_template("agreements/agreement_form.html", form=form, agreement=None, participant=participant,
                            job_function=job_function, mentors=mentors)
 
@@ -258,7 +265,8 @@ def _page(agreement: Agreement, bound: dict | None = None):
         else None,
         plan_problems=services.plan_problems(agreement) if agreement.state is State.DRAFT else [],
         event_kinds=plans.EVENT_KINDS, event_comment=plans.event_comment, place_labels=plans.PLACE_LABELS,
-        component_labels=COMPONENT_LABELS)
+        component_labels=COMPONENT_LABELS,
+        match_on=date.fromisoformat(agreement.match_explanation["on"]) if agreement.match_explanation else None)
 
 
 @bp.get("/<int:agreement_id>")

@@ -1,9 +1,12 @@
 """The audit log, for administrators."""
 
 import json
+import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -29,6 +32,10 @@ ENTITIES = {"partnerships": _l("Partnership"), "users": _l("User"), "api_tokens"
             "matching_weights": _l("Matching weights")}
 
 
+#: A date as the log stores it.
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 @bp.app_template_filter("audit_value")
 def audit_value(value) -> str:
     """Show a logged value: none as a dash, lists and objects as compact JSON, the rest as text."""
@@ -36,6 +43,11 @@ def audit_value(value) -> str:
         return "–"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:  # a logged date reads as users write dates (03.06.2027), not as stored
+            return format_date(date.fromisoformat(value), "short")
+        except ValueError:
+            return value
     return str(value)
 
 
