@@ -1,10 +1,14 @@
-"""``python -m benchmarks [matching|reports|load|imports] [options]``: run a benchmark suite (default: matching)."""
+"""``python -m benchmarks [matching|retrieval|reports|load|imports] [options]``: run a benchmark suite.
+
+The default is ``matching``.
+"""
 
 import sys
 
-from benchmarks import imports, load, matching, reports
+from benchmarks import imports, load, matching, reports, retrieval
 
-SUITES = {"matching": matching.main, "reports": reports.main, "load": load.main, "imports": imports.main}
+SUITES = {"matching": matching.main, "retrieval": retrieval.main, "reports": reports.main, "load": load.main,
+          "imports": imports.main}
 
 
 def main(argv: list[str]) -> int:

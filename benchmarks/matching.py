@@ -5,7 +5,7 @@ then measures:
 
 1. ranking every job function for one young person, interest similarity and top-20 explanations included;
 2. ranking every young person for one job function (interest included);
-3. memory held by the arrays and the TF-IDF matrices;
+3. memory held by the arrays and the interest model;
 4. refreshing after one job function changes (its array row and its document);
 5. the plain-Python reference on a few people, the speed ratio, and that its top 20 equals the engine's.
 
@@ -300,8 +300,8 @@ def run(n_jobs: int, n_people: int, samples: int, reference_people: int, seed: i
     assert isinstance(model, InterestModel) and isinstance(people_interests, PeopleInterests)
     report.section("setup")
     report.add("synthetic network built", f"{build_s:.2f} s")
-    report.add("TF-IDF fit on job documents", f"{fit_s:.2f} s ({model.vocabulary_size:,} n-grams)")
-    report.add("TF-IDF transform of all people", f"{_ms(people_s):.0f} ms")
+    report.add("interest model built from job documents", f"{fit_s:.2f} s ({model.vocabulary_size:,} terms)")
+    report.add("interests of all people analysed", f"{_ms(people_s):.0f} ms")
 
     # (1) one young person against every job function.
     rng = np.random.default_rng(seed + 1)
@@ -347,9 +347,9 @@ def run(n_jobs: int, n_people: int, samples: int, reference_people: int, seed: i
     report.section("(3) memory")
     report.add("JobArrays (incl. derived columns)", _mb(net.jobs.nbytes), "")
     report.add("PeopleArrays", _mb(net.people.nbytes))
-    report.add("TF-IDF job matrix", f"{_mb(model.nbytes)} ({model._by_term.nnz:,} non-zeros)")
+    report.add("interest model: term matrix and occupations", f"{_mb(model.nbytes)} ({model._by_term.nnz:,} non-zeros)")
     pm = people_interests.matrix
-    report.add("TF-IDF people matrix", _mb(pm.data.nbytes + pm.indices.nbytes + pm.indptr.nbytes))
+    report.add("people phrase matrix", _mb(pm.data.nbytes + pm.indices.nbytes + pm.indptr.nbytes))
 
     # (4) refresh after one job function changes.
     update_times, doc_times = [], []

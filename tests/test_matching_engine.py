@@ -27,6 +27,7 @@ from placement.matching import (
     score_people,
     score_person,
 )
+from placement.matching.catalogue import CatalogueOccupation, OccupationCatalogue
 from placement.matching.reference import haversine_km
 
 LAT, LON = 56.0, 9.0
@@ -223,7 +224,7 @@ def test_every_exclusion_reason_is_reported():
 # --- ranking -------------------------------------------------------------------------------------------------------
 
 
-def test_ties_break_by_distance_then_id():
+def test_equal_totals_and_interests_break_by_distance_then_id():
     jobs = JobArrays.from_jobs(
         [
             make_job(id=5, lat=north(1)),  # all within 2 km: same distance score
@@ -322,6 +323,9 @@ DOCUMENTS = [
     JobDocument("Lagermedarbejder", "pakning af varer, truckkørsel", ("lagerarbejder",), ("pakkeriarbejder",), "9333"),
     JobDocument("Cykelmekaniker", "reparation af cykler", ("cykelmekaniker",), ("cykelsmed",), "7234"),
     JobDocument("Kontor", "scanning af dokumenter", (), (), ""),
+    JobDocument("Staldmedhjælper", "pasning af heste og kalve", ("staldmedarbejder",), (), "9212"),
+    JobDocument("Bager", "bage brød om natten", ("bager",), (), "7512"),
+    JobDocument("Dekan", "ledelse af et fakultet"),
 ]
 
 
@@ -330,42 +334,121 @@ def model() -> InterestModel:
     return InterestModel(DOCUMENTS)
 
 
-def test_char_ngrams_match_danish_compounds(model):
+def test_words_and_compounds_find_the_job_function(model):
     sims = model.similarity("landbrug")
-    assert int(np.argmax(sims)) == 0 and sims[0] > 0.2
+    assert int(np.argmax(sims)) == 0 and sims[0] > 0.5
     assert np.all((sims >= 0) & (sims <= 1))
     assert int(np.argmax(model.similarity("KØKKEN"))) == 1
-    assert int(np.argmax(model.similarity("koekkenet"))) == 1  # folded spelling
+    assert int(np.argmax(model.similarity("koekkenet"))) == 1  # typed without æ, ø, å
     assert int(np.argmax(model.similarity("cykel reparationer"))) == 3
+    assert int(np.argmax(model.similarity("stald"))) == 5  # "staldmedhjælper" ∋ "stald"
     assert model.similarity("").tolist() == [0.0] * len(DOCUMENTS)
 
 
-def test_occupation_group_closeness_by_shared_prefix(model):
-    assert model.group_closeness(["9211"]).tolist() == [1.0, 0.25, 0.25, 0.0, 0.0]
-    assert model.group_closeness(["941"]).tolist() == [0.25, 0.75, 0.25, 0.0, 0.0]
-    assert model.group_closeness(["92"]).tolist() == [0.5, 0.25, 0.25, 0.0, 0.0]
-    assert model.group_closeness(["7", "93"]).tolist() == [0.25, 0.25, 0.5, 0.25, 0.0]
-    assert model.group_closeness(["x12", ""]).tolist() == [0.0] * 5
-    combined = model.similarity("landbrug", ["7234"])
-    assert combined[3] == 1.0 and combined[0] == model.text_similarity("landbrug")[0]
+def test_fragments_of_words_do_not_match(model):
+    assert model.similarity("jeg kan godt lide dyr")[7] == 0.0  # "kan" is no part of "dekan"
+    lager = model.similarity("lager")
+    assert int(np.argmax(lager)) == 2 and lager[6] == 0.0  # "lager" is not "bager"
+
+
+def test_occupation_closeness_is_graded_by_shared_isco_digits(model):
+    chosen = model.occupation_scores(model.query("", ["9211"]))
+    # same unit group 0.8 (a chosen occupation's group), minor group 921 0.6, sub-major group 0.4 (none here)
+    assert chosen.tolist() == [0.8, 0.0, 0.0, 0.0, 0.0, 0.6, 0.0, 0.0]
+    assert model.occupation_scores(model.query("", ["93"])).tolist()[2] == 0.8
+    # The lexicon: "heste" names hestepasser (ISCO 9212): the stable job is in that unit group (not the occupation).
+    heste = model.occupation_scores(model.query("heste"))
+    assert heste[5] == pytest.approx(0.9) and heste[0] == pytest.approx(0.6)
+    # A label the documents carry names that very occupation.
+    assert model.occupation_scores(model.query("lagerarbejder"))[2] == 1.0
+    assert model.occupation_scores(model.query("", ["x12", ""])).tolist() == [0.0] * len(DOCUMENTS)
+
+
+def test_both_kinds_of_evidence_beat_one_and_nothing_is_capped(model):
+    both = model.similarity("lager")[2]  # the occupation (lexicon) and the word in the title
+    assert both == pytest.approx(1.0 * 0.8 + 0.8 * 0.2)  # title word through a compound part: 0.8
+    words_only = model.similarity("scanning")[4]
+    assert words_only == pytest.approx(0.8 * 0.6)  # a task word alone
+
+
+def test_title_resolves_to_an_occupation_when_not_linked():
+    catalogue = OccupationCatalogue([CatalogueOccupation("uri:lager", "lagerarbejder", "9333", ("lagermedhjælper",)),
+                                     CatalogueOccupation("uri:bager", "bager", "7512")])
+    m = InterestModel([JobDocument("Lagerarbejder hos Coop"), JobDocument("Bager")], catalogue=catalogue)
+    assert m.occupation_scores(m.query("lagermedhjælper")).tolist() == [1.0, 0.0]
+    evidence = m.evidence("lagermedhjælper", 0)
+    assert evidence.occupation.job_label == "lagerarbejder" and evidence.occupation.from_title
 
 
 def test_update_document_and_compact():
     m = InterestModel(DOCUMENTS)
     before = m.similarity("cykel")
-    m.update_document(4, JobDocument("Cykelværksted", "reparation af cykler", (), (), "7234"))
+    m.update_document(4, JobDocument("Cykelværksted", "reparation af cykler og ladcykler", (), (), "7234"))
     patched = m.similarity("cykel", ["7234"])
-    assert patched[4] > before[4] and patched[4] == 1.0
+    assert patched[4] > before[4] and patched[4] == pytest.approx(patched[3], abs=0.2)
+    assert m.similarity("ladcykler")[4] > 0  # a word new to the vocabulary
     m.compact()
     np.testing.assert_allclose(m.similarity("cykel", ["7234"]), patched, atol=1e-6)
+    assert m.similarity("ladcykler")[4] > 0
 
 
 def test_similarity_to_people_is_symmetric(model):
-    texts, codes = ["landbrug og dyr", "madlavning i køkken", ""], [[], ["93"], ["7234"]]
+    texts, codes = ["landbrug og dyr", "madlavning i køkken", "", "heste, stald"], [[], ["93"], ["7234"], []]
     people = model.people(texts, codes)
     for j in range(len(DOCUMENTS)):
         expected = [model.similarity(t, c)[j] for t, c in zip(texts, codes, strict=True)]
         np.testing.assert_allclose(model.similarity_to_people(j, people), expected, atol=1e-6)
+
+
+def test_ties_break_by_interest_before_distance():
+    jobs = JobArrays.from_jobs([make_job(id=1, lat=north(1)), make_job(id=2, lat=north(0.5))])
+    weights = Weights(interests=0, structure=1, demands=0, social=0, support=0, hours=0, distance=0, track_record=0)
+    ranking = score_person(make_person(), jobs, [0.9, 0.4], weights)
+    assert ranking.totals[0] == ranking.totals[1]
+    assert [m.job_id for m in ranking.top(2)] == [1, 2]  # the nearer one second: it fits the interests less
+    expected = reference.rank_jobs(make_person(), jobs.rows(), [0.9, 0.4], weights, k=2)
+    assert [m.job_id for m in expected] == [1, 2]
+
+
+def test_the_explanation_names_the_evidence(model):
+    person = make_person()
+    jobs = JobArrays.from_jobs([make_job(id=i + 1) for i in range(len(DOCUMENTS))])
+    query = model.query("lager")
+    ranking = score_person(person, jobs, model.similarity(query), evidence=lambda i: model.evidence(query, i))
+    first = ranking.top(1)[0]
+    assert first.job_id == 3
+    assert ("Interesser 0,96 (vægt 25 %): Passer godt til interesserne: 'lager' = lagerarbejder; "
+            "'lager' i titlen (lagermedarbejder)") in first.explanations
+    scanning = model.query("scanning")
+    value = float(model.similarity(scanning)[4])
+    text = "\n".join(score_person(person, JobArrays.from_jobs([make_job(id=5)]), [value],
+                                  evidence=lambda i: model.evidence(scanning, 4)).top(1)[0].explanations)
+    assert "Passer delvist til interesserne: 'scanning' i opgaverne" in text  # 0,48: not "godt"
+    heste = model.query("heste")
+    evidence = model.evidence(heste, 5)
+    assert evidence.occupation.level == "group" and evidence.occupation.job_isco == "9212"
+
+
+INTEREST_WORDS = ["dyr", "heste", "stald", "lager", "køkken", "opvask", "cykler", "kontor", "bage", "landbrug",
+                  "kalve", "grise", "truck", "varer", "lagerarbejder", "scanning", "dekan", "kan", "godt"]
+
+
+@PROPERTY_SETTINGS
+@given(seed=st.integers(0, 2**32 - 1))
+def test_interest_model_equals_the_reference_formula(seed):
+    rnd = random.Random(seed)
+    documents = [
+        JobDocument(" ".join(rnd.sample(INTEREST_WORDS, rnd.randint(1, 3))), " ".join(rnd.sample(INTEREST_WORDS, 3)),
+                    *((((rnd.choice(INTEREST_WORDS),), (), rnd.choice(["9211", "9212", "9333", "93", ""])))
+                      if rnd.random() < 0.6 else ((), (), "")))
+        for _ in range(rnd.randint(1, 8))
+    ]
+    m = InterestModel(documents)
+    text = ", ".join(" ".join(rnd.sample(INTEREST_WORDS, rnd.randint(1, 3))) for _ in range(rnd.randint(0, 3)))
+    query = m.query(text, rnd.choice([[], ["9211"], ["93", "7234"]]))
+    sims = m.similarity(query)
+    for j in range(len(documents)):
+        assert sims[j] == pytest.approx(reference.interest_score(query, m.analysed(j)), abs=1e-6)
 
 
 # --- properties ----------------------------------------------------------------------------------------------------

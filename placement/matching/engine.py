@@ -12,7 +12,8 @@ scale steps short). The deficit per dimension (job value o/d/e, young person's v
 
 Components, each in [0, 1] (order ``COMPONENTS``):
 
-* ``interests``: supplied (``placement.matching.interests``), clipped to [0, 1], NaN counts as 0;
+* ``interests``: supplied (``placement.matching.interests``: occupations named and words shared, uncapped),
+  clipped to [0, 1], NaN counts as 0;
 * ``structure``: mean of the structure and predictability fits;
 * ``demands``: mean of the pace, physical load and independence fits (physical load beyond the hard filter
   below still lowers the score here);
@@ -31,9 +32,10 @@ capacity (``mentor_free_capacity <= 0``), hours don't fit (the ranges share no h
 
 Total: ``sum(weight_k * component_k)`` in ``COMPONENTS`` order with ``weights.normalised()``, clipped to [0, 1].
 
-Order (``Ranking.top``): total descending, then distance ascending (unknown last), then id ascending. So that
-floating-point noise in the last bits never decides the order, totals are compared rounded to 1e-9 and
-distances rounded to whole metres.
+Order (``Ranking.top``): total descending, then the interest component descending (equal totals are told apart
+by the evidence of interest), then distance ascending (unknown last), and only then id ascending. So that
+floating-point noise in the last bits never decides the order, totals and interests are compared rounded to 1e-9
+and distances rounded to whole metres.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from placement.matching.types import (
     STRUCTURE,
     UNKNOWN_DISTANCE_SCORE,
     Exclusion,
+    InterestEvidence,
     Job,
     JobArrays,
     Match,
@@ -67,6 +70,8 @@ from placement.matching.types import (
     track_record_score,
 )
 
+#: Interest evidence of row i of a ranking, for its explanation.
+EvidenceOf = Callable[[int], InterestEvidence | None]
 #: Totals are compared on this grid when ordering (see module docstring).
 TOTAL_RESOLUTION = 1e9
 #: Distances are compared in whole metres when ordering.
@@ -94,6 +99,8 @@ class Ranking:
     weights: Weights
     #: Returns (person, job) of row i, for explanations.
     pair: Callable[[int], tuple[Person, Job]]
+    #: Returns the interest evidence of row i (``InterestModel.evidence``) for the explanations; None: not named.
+    evidence: EvidenceOf | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -114,9 +121,10 @@ class Ranking:
             kth = np.partition(total_key, k - 1)[k - 1]
             keep = total_key <= kth
             rows, total_key = rows[keep], total_key[keep]
+        interest_key = -np.rint(self.components[rows, 0] * TOTAL_RESOLUTION)
         km = self.distance_km[rows]
         distance_key = np.where(np.isnan(km), np.inf, np.rint(km * DISTANCE_RESOLUTION))
-        ranked = rows[np.lexsort((self.ids[rows], distance_key, total_key))]
+        ranked = rows[np.lexsort((self.ids[rows], distance_key, interest_key, total_key))]
         return ranked if k is None else ranked[:k]
 
     def top(self, k: int = 20, *, explain_matches: bool = True) -> list[Match]:
@@ -126,7 +134,10 @@ class Ranking:
             person, job = self.pair(int(i))
             values = [float(v) for v in self.components[i]]
             km = float(self.distance_km[i])
-            explanations = explain(person, job, values, km, self.weights) if explain_matches else []
+            explanations = []
+            if explain_matches:
+                evidence = self.evidence(int(i)) if self.evidence is not None else None
+                explanations = explain(person, job, values, km, self.weights, evidence)
             matches.append(
                 Match(
                     job_id=job.id,
@@ -251,8 +262,14 @@ def _job_scalars(job: Job) -> tuple[dict, list[float]]:
     return fields, [float(v) for v in job.profile]
 
 
-def score_person(person: Person, jobs: JobArrays, interest, weights: Weights | None = None) -> Ranking:
-    """Score one young person against every job function (``interest[i]`` belongs to row i of ``jobs``)."""
+def score_person(
+    person: Person, jobs: JobArrays, interest, weights: Weights | None = None, *, evidence: EvidenceOf | None = None
+) -> Ranking:
+    """Score one young person against every job function (``interest[i]`` belongs to row i of ``jobs``).
+
+    ``evidence``: optional ``row -> InterestEvidence`` (e.g. ``lambda i: model.evidence(query, i)``), named in the
+    explanations of the matches ``top`` returns.
+    """
     n = len(jobs)
     weights = (weights or Weights()).normalised()
     job_fields = {
@@ -270,11 +287,16 @@ def score_person(person: Person, jobs: JobArrays, interest, weights: Weights | N
     components, totals, exclusions, km = _score(
         job_fields, person_fields, jobs.profile_cols, needs, _interest_array(interest, n), weights, n
     )
-    return Ranking(jobs.ids, components, totals, exclusions, km, weights, lambda i: (person, jobs.row(i)))
+    return Ranking(jobs.ids, components, totals, exclusions, km, weights, lambda i: (person, jobs.row(i)), evidence)
 
 
-def score_people(job: Job, people: PeopleArrays, interest, weights: Weights | None = None) -> Ranking:
-    """Score one job function against many young people (``interest[i]`` belongs to row i of ``people``)."""
+def score_people(
+    job: Job, people: PeopleArrays, interest, weights: Weights | None = None, *, evidence: EvidenceOf | None = None
+) -> Ranking:
+    """Score one job function against many young people (``interest[i]`` belongs to row i of ``people``).
+
+    ``evidence``: optional ``row -> InterestEvidence`` for the explanations (row = young person).
+    """
     n = len(people)
     weights = (weights or Weights()).normalised()
     person_fields = {
@@ -290,11 +312,17 @@ def score_people(job: Job, people: PeopleArrays, interest, weights: Weights | No
     components, totals, exclusions, km = _score(
         job_fields, person_fields, profile, people.needs_cols, _interest_array(interest, n), weights, n
     )
-    return Ranking(people.ids, components, totals, exclusions, km, weights, lambda i: (people.row(i), job))
+    return Ranking(people.ids, components, totals, exclusions, km, weights, lambda i: (people.row(i), job), evidence)
 
 
 def score_job(
-    jobs: JobArrays, job_index: int, people: PeopleArrays, interest, weights: Weights | None = None
+    jobs: JobArrays,
+    job_index: int,
+    people: PeopleArrays,
+    interest,
+    weights: Weights | None = None,
+    *,
+    evidence: EvidenceOf | None = None,
 ) -> Ranking:
     """Score row ``job_index`` of ``jobs`` against many young people (candidates for one job function)."""
-    return score_people(jobs.row(job_index), people, interest, weights)
+    return score_people(jobs.row(job_index), people, interest, weights, evidence=evidence)

@@ -18,9 +18,12 @@ from placement.matching.types import (
     SENSORY_LOAD,
     SOCIAL_CONTACT,
     STRUCTURE,
+    InterestEvidence,
     Job,
+    OccupationEvidence,
     Person,
     Weights,
+    WordEvidence,
 )
 
 LABELS: dict[str, str] = {
@@ -55,14 +58,53 @@ def _join(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
 
 
-def _interests(value: float) -> str:
-    if value >= 0.6:
-        return "Passer godt til interesserne"
-    if value >= 0.3:
-        return "Passer delvist til interesserne"
-    if value > 0:
-        return "Passer kun lidt til interesserne"
-    return "Intet fælles med interesserne"
+#: Interest values from which the explanation says "fits well" / "fits partly" (below: "fits a little"). One kind
+#: of evidence at full strength (the same occupation, or an interest word in the title) gives 0.8, both 1; the same
+#: ISCO unit group alone 0.64, a word found only in the tasks 0.48 (``placement.matching.interests``).
+FITS_WELL = 0.75
+FITS_PARTLY = 0.45
+#: At most this many matched words are named.
+MAX_WORDS_NAMED = 3
+
+_LEVEL_WORDS = {
+    "unit group": "samme faggruppe",
+    "minor group": "beslægtet fag",
+    "sub-major group": "samme fagområde",
+}
+_FIELD_WORDS = {"title": "i titlen", "occupation": "i faget", "tasks": "i opgaverne"}
+
+
+def _occupation_evidence(ev: OccupationEvidence) -> str:
+    job = ev.job_label + (" (ud fra titlen)" if ev.from_title else "")
+    if ev.via == "chosen":
+        return f"samme faggruppe som et valgt fag: {job} (ISCO {ev.job_isco})"
+    if ev.level == "occupation":
+        return f"'{ev.phrase}' = {job}"
+    if ev.level in _LEVEL_WORDS:
+        return f"'{ev.phrase}' ~ {job} ({_LEVEL_WORDS[ev.level]}, ISCO {ev.job_isco})"
+    return f"'{ev.phrase}' ~ {job} (ISCO {ev.job_isco})"
+
+
+def _word_evidence(ev: WordEvidence) -> str:
+    where = _FIELD_WORDS.get(ev.field, "")
+    found = f" ({ev.found})" if ev.compound or ev.found != ev.word else ""
+    return f"'{ev.word}' {where}{found}"
+
+
+def _interests(value: float, evidence: InterestEvidence | None = None) -> str:
+    if value >= FITS_WELL:
+        grade = "Passer godt til interesserne"
+    elif value >= FITS_PARTLY:
+        grade = "Passer delvist til interesserne"
+    elif value > 0:
+        grade = "Passer kun lidt til interesserne"
+    else:
+        return "Intet fælles med interesserne"
+    if evidence is None:
+        return grade
+    named = [_occupation_evidence(evidence.occupation)] if evidence.occupation is not None else []
+    named += [_word_evidence(w) for w in evidence.words[:MAX_WORDS_NAMED]]
+    return f"{grade}: {'; '.join(named)}" if named else grade
 
 
 def _structure(person: Person, job: Job) -> str:
@@ -148,10 +190,16 @@ def _track_record(job: Job) -> str:
     return f"{job.hires} af {job.ended} tidligere forløb endte i ansættelse"
 
 
-def sentences(person: Person, job: Job, components: Sequence[float], km: float) -> dict[str, str]:
-    """Return the short Danish sentence of each component (the "<why>" of ``explain``), by component name."""
+def sentences(
+    person: Person, job: Job, components: Sequence[float], km: float, evidence: InterestEvidence | None = None
+) -> dict[str, str]:
+    """Return the short Danish sentence of each component (the "<why>" of ``explain``), by component name.
+
+    ``evidence``: what the interests share with the job function (``InterestModel.evidence``), named in the
+    interest sentence ("Passer godt til interesserne: 'lager' = lagerarbejder; 'lager' i titlen (lagermedarbejder)").
+    """
     return {
-        "interests": _interests(components[0]),
+        "interests": _interests(components[0], evidence),
         "structure": _structure(person, job),
         "demands": _demands(person, job),
         "social": _social(person, job),
@@ -162,9 +210,16 @@ def sentences(person: Person, job: Job, components: Sequence[float], km: float) 
     }
 
 
-def explain(person: Person, job: Job, components: Sequence[float], km: float, weights: Weights) -> list[str]:
+def explain(
+    person: Person,
+    job: Job,
+    components: Sequence[float],
+    km: float,
+    weights: Weights,
+    evidence: InterestEvidence | None = None,
+) -> list[str]:
     """Return one Danish line per component: "<label> <value> (vægt <w> %): <why>"."""
-    texts = sentences(person, job, components, km)
+    texts = sentences(person, job, components, km, evidence)
     w = weights.as_tuple()
     return [
         f"{LABELS[name]} {_fixed(components[k])} (vægt {_percent(w[k])}): {texts[name]}"

@@ -1,17 +1,20 @@
 """The matching formulas one pair at a time in plain Python (``math`` only, no numpy).
 
 This is the executable specification of ``placement.matching.engine``: same formulas, same order of floating-point
-operations, same tie-break. The tests and ``python -m benchmarks matching`` check that both agree; it is far too
-slow for a whole network.
+operations, same tie-break (total, then interest, then distance, then id). ``interest_score`` is the same for
+the interest component of ``placement.matching.interests``, from an analysed query and one analysed job
+function. The tests and ``python -m benchmarks matching`` check that both agree; it is far too slow for a whole
+network.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from placement.matching.explain import explain
+from placement.matching.interests import BEST_SHARE, AnalysedDocument, InterestQuery, closeness
 from placement.matching.types import (
     COMPONENTS,
     EARTH_RADIUS_KM,
@@ -28,6 +31,7 @@ from placement.matching.types import (
     TRACK_PRIOR_B,
     UNKNOWN_DISTANCE_SCORE,
     Exclusion,
+    InterestEvidence,
     Job,
     Match,
     Person,
@@ -109,48 +113,92 @@ def _score_pair(person: Person, job: Job, interest: float, w: tuple[float, ...])
     return PairScore(components, total, exclusions, km)
 
 
-def sort_key(total: float, km: float, row_id: int) -> tuple[float, float, int]:
-    """Total descending (on a 1e-9 grid), distance ascending (whole metres, unknown last), id ascending."""
-    return (-float(round(total * 1e9)), math.inf if math.isnan(km) else float(round(km * 1000.0)), row_id)
+def sort_key(total: float, km: float, row_id: int, interest: float = 0.0) -> tuple[float, float, float, int]:
+    """Total descending (on a 1e-9 grid), interest descending (same grid), distance ascending (whole metres,
+    unknown last), id ascending."""
+    return (
+        -float(round(total * 1e9)),
+        -float(round(interest * 1e9)),
+        math.inf if math.isnan(km) else float(round(km * 1000.0)),
+        row_id,
+    )
+
+
+def _key(p: PairScore, row_id: int) -> tuple[float, float, float, int]:
+    return sort_key(p.total, p.km, row_id, p.components[0])
 
 
 def rank_jobs(
-    person: Person, jobs: Sequence[Job], interest: Sequence[float], weights: Weights | None = None, k: int = 20
+    person: Person,
+    jobs: Sequence[Job],
+    interest: Sequence[float],
+    weights: Weights | None = None,
+    k: int = 20,
+    evidence: Callable[[int], InterestEvidence | None] | None = None,
 ) -> list[Match]:
-    """The best ``k`` included job functions for one young person, explained (same contract as the engine)."""
+    """The best ``k`` included job functions for one young person, explained (same contract as the engine).
+
+    ``evidence``: optional ``index into jobs -> InterestEvidence``, named in the explanations.
+    """
     weights = (weights or Weights()).normalised()
     w = weights.as_tuple()
-    scored = [(_score_pair(person, job, float(s), w), job) for job, s in zip(jobs, interest, strict=True)]
-    included = [(p, job) for p, job in scored if not p.exclusions]
-    included.sort(key=lambda pj: sort_key(pj[0].total, pj[0].km, pj[1].id))
+    scored = [(_score_pair(person, job, float(s), w), job, i) for i, (job, s) in enumerate(zip(jobs, interest,
+                                                                                               strict=True))]
+    included = [(p, job, i) for p, job, i in scored if not p.exclusions]
+    included.sort(key=lambda pji: _key(pji[0], pji[1].id))
     return [
         Match(
             job.id,
             person.id,
             p.total,
             dict(zip(COMPONENTS, p.components, strict=True)),
-            explain(person, job, p.components, p.km, weights),
+            explain(person, job, p.components, p.km, weights, evidence(i) if evidence is not None else None),
         )
-        for p, job in included[:k]
+        for p, job, i in included[:k]
     ]
 
 
 def rank_people(
-    job: Job, people: Sequence[Person], interest: Sequence[float], weights: Weights | None = None, k: int = 20
+    job: Job,
+    people: Sequence[Person],
+    interest: Sequence[float],
+    weights: Weights | None = None,
+    k: int = 20,
+    evidence: Callable[[int], InterestEvidence | None] | None = None,
 ) -> list[Match]:
     """The best ``k`` included young people for one job function, explained."""
     weights = (weights or Weights()).normalised()
     w = weights.as_tuple()
-    scored = [(_score_pair(person, job, float(s), w), person) for person, s in zip(people, interest, strict=True)]
-    included = [(p, person) for p, person in scored if not p.exclusions]
-    included.sort(key=lambda pp: sort_key(pp[0].total, pp[0].km, pp[1].id))
+    scored = [(_score_pair(person, job, float(s), w), person, i)
+              for i, (person, s) in enumerate(zip(people, interest, strict=True))]
+    included = [(p, person, i) for p, person, i in scored if not p.exclusions]
+    included.sort(key=lambda ppi: _key(ppi[0], ppi[1].id))
     return [
         Match(
             job.id,
             person.id,
             p.total,
             dict(zip(COMPONENTS, p.components, strict=True)),
-            explain(person, job, p.components, p.km, weights),
+            explain(person, job, p.components, p.km, weights, evidence(i) if evidence is not None else None),
         )
-        for p, person in included[:k]
+        for p, person, i in included[:k]
     ]
+
+
+def interest_score(query: InterestQuery, document: AnalysedDocument) -> float:
+    """The interest component of one young person (``InterestModel.query``) and one job function
+    (``InterestModel.analysed``): the best occupation closeness and the best phrase's word coverage, combined."""
+    occupation = 0.0
+    for item in query.resolved:
+        for key, isco, _label, _from_title in document.occupations:
+            occupation = max(occupation, item.strength * closeness(item, key, isco))
+    words = 0.0
+    for phrase in query.phrases:
+        covered = 0.0
+        for term in phrase:
+            covered += term.weight * document.terms.get(term.term, 0.0)
+        words = max(words, covered)
+    if query.empty:
+        return 0.0
+    high, low = max(occupation, words), min(occupation, words)
+    return min(1.0, max(0.0, BEST_SHARE * high + (1.0 - BEST_SHARE) * low))

@@ -454,3 +454,48 @@ class PeopleArrays:
 def track_record_score(hires, ended):
     """Posterior mean of the hire rate under a Beta(a, b) prior: (hires + a) / (ended + a + b)."""
     return (hires + TRACK_PRIOR_A) / (ended + (TRACK_PRIOR_A + TRACK_PRIOR_B))
+
+
+# Evidence of the interest component -------------------------------------------------------------------------
+
+#: How close a job function's occupation is to one the young person's interests name, by what they share.
+OCCUPATION_LEVELS: tuple[str, ...] = ("occupation", "unit group", "minor group", "sub-major group", "group")
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationEvidence:
+    """The best occupation-level link between an interest and a job function.
+
+    ``phrase`` is the interest as written ("" for an occupation the young person chose); ``via`` how it was
+    resolved ("label", "synonym", "lexicon", "chosen"); ``named`` the occupation (or ISCO group) it resolved to;
+    ``job_label`` / ``job_isco`` the job function's occupation, ``from_title`` when that was read from its title;
+    ``level`` one of ``OCCUPATION_LEVELS``; ``value`` the closeness (0–1).
+    """
+
+    phrase: str
+    via: str
+    named: str
+    job_label: str
+    job_isco: str
+    from_title: bool
+    level: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class WordEvidence:
+    """A word of an interest found in a job function: in which field ("title", "occupation", "tasks"), in which
+    word of it (``found``, e.g. the compound "staldmedhjælper" for "stald")."""
+
+    word: str
+    found: str
+    field: str
+    compound: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InterestEvidence:
+    """Why the interest component has its value: the occupation link and the words found (best phrase)."""
+
+    occupation: OccupationEvidence | None = None
+    words: tuple[WordEvidence, ...] = ()

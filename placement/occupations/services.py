@@ -33,6 +33,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 
 from placement.extensions import db
+from placement.matching.catalogue import OccupationCatalogue
+from placement.matching.danish import stems
 from placement.network.search import SearchDocument, SearchIndex, normalise
 from placement.occupations.models import IscoGroup, Occupation
 
@@ -444,3 +446,44 @@ def suggest(query: str, limit: int = 10) -> list[dict]:
     if not normalise(query) or limit <= 0:
         return []
     return _catalogue().suggest(query, limit)
+
+
+# --- the interest matching's view: occupations by label and synonym ---------------------------------------------
+
+_matching: tuple[tuple, OccupationCatalogue] | None = None
+_matching_lock = threading.Lock()
+
+
+def matching_catalogue() -> OccupationCatalogue:
+    """Every occupation with its Danish label, synonyms and ISCO group, for ``placement.matching`` (the interest
+    model resolves typed interests and job titles against it). Built once per worker and rebuilt when the
+    occupations change (same check as the suggestions)."""
+    global _matching
+    count, max_id, size = db.session.execute(
+        select(func.count(Occupation.id), func.max(Occupation.id),
+               func.coalesce(func.sum(func.length(Occupation.label) + func.length(Occupation.alt_labels)), 0))
+    ).one()
+    key = (str(db.engine.url), count, max_id, int(size))
+    cached = _matching
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _matching_lock:
+        if _matching is not None and _matching[0] == key:
+            return _matching[1]
+        o = Occupation
+        rows = db.session.execute(select(o.uri, o.isco_group, o.label, o.alt_labels).order_by(o.id))
+        catalogue = OccupationCatalogue.from_rows(tuple(row) for row in rows)
+        _matching = (key, catalogue)
+        return catalogue
+
+
+def occupations_named(text: str) -> list[Occupation]:
+    """Occupations whose Danish label or a synonym the text names in full, as Danish words (stems, stop words
+    out): "Lagermedhjælper hos Coop" names lagerarbejder (synonym "lagermedhjælper"). Preferred labels first; for
+    suggesting the occupation of a job function created or imported without one."""
+    named = matching_catalogue().resolve(stems(text or ""))
+    uris = [n.occupation.key for n in named]
+    if not uris:
+        return []
+    found = {o.uri: o for o in db.session.scalars(select(Occupation).where(Occupation.uri.in_(uris)))}
+    return [found[uri] for uri in uris if uri in found]
