@@ -8,12 +8,16 @@ hectic kitchen in Skjern itself, and a horse farm in Ulfborg (6990, about 41 km)
 import re
 from datetime import date
 
+import numpy as np
 import pytest
+from flask_babel import force_locale
 from flask_login import login_user
+from sqlalchemy import event, func, select
 
 from placement.agreements import services as agreement_services
 from placement.agreements.models import Outcome
 from placement.agreements.services import Actor
+from placement.audit.models import AuditEvent
 from placement.auth import services as auth_services
 from placement.auth.models import Role
 from placement.extensions import db
@@ -406,7 +410,7 @@ def test_a_company_with_past_hires_scores_higher_on_the_track_record(world):
     assert record.value == pytest.approx(2 / 3) and record.sentence == "1 af 1 tidligere forløb endte i ansættelse"
     assert record.value > after[world["calm"].id].component("track_record").value == pytest.approx(0.5)
     assert after[kitchen.id].total > before[kitchen.id].total
-    assert after[kitchen.id].subject.places == 2  # an ended internship holds no place
+    assert after[kitchen.id].rank is not None and not after[kitchen.id].reasons  # an ended one holds no place
 
 
 # Weights --------------------------------------------------------------------------------------------------------
@@ -490,6 +494,9 @@ def test_api_matches_are_the_pages_matches(client, world):
     assert kitchen["components"]["demands"]["explanation"] == "Kræver mere tempo end ønsket"
     assert first["explanations"] == expected.suggestions[0].explanations
     assert "excluded" not in data and data["excluded_count"] == 1
+    assert data["excluded_reasons"] == [{"code": "too_far", "label": Exclusion.TOO_FAR.label, "count": 1}]
+    schema = client.get(f"{API}/openapi.json").get_json()["components"]["schemas"]["ParticipantMatches"]
+    assert set(data) == set(schema["required"])
 
     data = client.get(f"{API}/participants/{young.id}/matches?include_excluded=true&kind=ordinary",
                       headers=headers).get_json()
@@ -522,3 +529,140 @@ def test_api_candidates_are_the_pages_candidates(app, client, world):
     assert data["candidates"][0]["participant"]["name"] == "Mikkel Sørensen"
     assert data["offered"] is True and data["considered"] == 2 and data["excluded"] == []
     assert set(data["candidates"][0]["components"]) == set(services.COMPONENT_LABELS)
+
+
+# What a request costs: the excluded on request, a kept result, a page that is cheap to render ---------------------
+
+def test_the_excluded_are_counted_always_and_listed_and_explained_only_on_request(client, login, world):
+    young = world["young"]
+    counted = services.matches_for_participant(young, excluded=False)
+    assert counted.excluded == [] and counted.excluded_count == 1
+    assert [(reason.code, n) for reason, n in counted.excluded_reasons] == [("too_far", 1)]
+    assert _titles(services.matches_for_participant(young, excluded=True).excluded) == [FAR_TITLE]
+
+    login(world["consultant"])
+    url = f"/participants/{young.id}/internships"
+    html = _page(client, url)
+    assert FAR_TITLE not in html and f'id="excluded-{world["far"].id}"' not in html
+    assert f'<li data-reason="too_far">{Exclusion.TOO_FAR.label}: 1</li>' in html  # the reasons, counted
+    assert "1 job function is excluded by a hard filter" in html
+    html = _page(client, url + "?excluded=1")
+    assert f'id="excluded-{world["far"].id}"' in html
+    assert f'<li data-reason="too_far">{Exclusion.TOO_FAR.label}: 1</li>' in html
+
+
+def test_exclusions_are_counted_per_reason_from_the_engines_bitmasks():
+    masks = np.array([0, Exclusion.TOO_FAR | Exclusion.HOURS_DONT_FIT, Exclusion.MENTOR_AT_CAPACITY,
+                      Exclusion.MENTOR_AT_CAPACITY, Exclusion.TOO_FAR], dtype=np.uint8)
+    has_mentor = np.array([True, True, True, False, False])
+    counts = [(reason.code, n) for reason, n in services.exclusion_counts(masks, has_mentor)]
+    assert counts == [("mentor_at_capacity", 1), ("no_mentor", 1), ("hours_dont_fit", 1), ("too_far", 2)]
+    assert services.exclusion_counts(masks[:1], has_mentor[:1]) == []
+
+
+def test_the_page_has_unique_ids_and_each_explanation_in_a_disclosure(client, login, world):
+    login(world["consultant"])
+    url = f"/participants/{world['young'].id}/internships"
+    for query in ("", "?excluded=1", "?all=1&excluded=1"):
+        html = _page(client, url + query)
+        ids = re.findall(r'\sid="([^"]+)"', html)
+        assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+        for ref in re.findall(r'\s(?:for|aria-labelledby|aria-describedby)="([^"]+)"', html):
+            assert ref in ids, ref
+    disclosures = re.findall(r'<details class="why"( open)?>\s*<summary id="(why-\d+)">Why ([^<]+)</summary>\s*'
+                             r'<table class="table components" aria-labelledby="(why-\d+)">', html)
+    assert [title for _open, _id, title, _label in disclosures] == [CALM_TITLE, WORKSHOP_TITLE, KITCHEN_TITLE]
+    assert [bool(is_open) for is_open, *_rest in disclosures] == [True, False, False]  # the first one open
+    assert all(summary == label for _open, summary, _title, label in disclosures)
+    # Every component of every suggestion keeps its score, weight and reason.
+    assert html.count('<th scope="row">Interests</th>') == 3
+    assert '<th scope="row">Distance</th><td>100 %</td><td>10 %</td><td lang="da">0 km – tæt på</td>' in html
+
+
+def test_a_kept_result_is_reused_until_something_it_depends_on_changes(world, monkeypatch):
+    young, kitchen = world["young"], world["kitchen"]
+
+    def interest_in_the_kitchen(result) -> float:
+        return next(s for s in result.suggestions if s.subject.id == kitchen.id).component("interests").value
+
+    first = services.matches_for_participant(young, excluded=False)
+    assert services.matches_for_participant(young, excluded=False) is first
+    assert services.matches_for_participant(young, excluded=True) is not first  # another question
+
+    young.interests = "opvask i et køkken"  # the young person's record: its row version moves
+    db.session.commit()
+    changed = services.matches_for_participant(young, excluded=False)
+    assert changed is not first and interest_in_the_kitchen(changed) > interest_in_the_kitchen(first)
+
+    version = young.version
+    young.interests = "dyr, heste, kalve, stald"
+    db.session.commit()
+    before = services.matches_for_participant(young, excluded=False)
+    young.occupations = [kitchen.occupation]  # chosen occupations alone do not move the row version
+    db.session.commit()
+    assert young.version == version + 1
+    chosen = services.matches_for_participant(young, excluded=False)
+    assert chosen is not before and interest_in_the_kitchen(chosen) > interest_in_the_kitchen(before)
+
+    services.save_weights(world["partnership"], _weights_form(distance="1"))
+    db.session.commit()
+    weighted = services.matches_for_participant(young, excluded=False)
+    assert weighted is not chosen and _titles(weighted.suggestions)[0] == KITCHEN_TITLE
+
+    monkeypatch.setattr(agreement_services, "today", lambda: date(2030, 1, 2))  # the service's today
+    tomorrow = services.matches_for_participant(young, excluded=False)
+    assert tomorrow is not weighted and services.matches_for_participant(young, excluded=False) is tomorrow
+
+    with force_locale("da"):  # labels and numbers are formatted for the locale
+        danish = services.matches_for_participant(young, excluded=False)
+    calm = next(s for s in danish.suggestions if s.subject.id == world["calm"].id)
+    assert danish is not tomorrow and calm.distance_text == "8,8 km"
+    assert next(s for s in tomorrow.suggestions if s.subject.id == world["calm"].id).distance_text == "8.8 km"
+
+
+def test_every_request_is_checked_and_audited_even_when_its_result_is_kept(client, login, world):
+    young = world["young"]
+    url, api = f"/participants/{young.id}/internships", f"{API}/participants/{young.id}/matches"
+
+    def reads() -> int:
+        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "view", AuditEvent.entity == "participants", AuditEvent.entity_id == str(young.id)))
+
+    login(world["consultant"])
+    before = reads()
+    _page(client, url)
+    _page(client, url)
+    assert client.get(api, headers=_token(world["consultant"])).status_code == 200
+    assert reads() == before + 3
+    client.post("/logout")
+    login(factories.user(Role.CONSULTANT, world["partnership"]))  # same partnership, not on the case
+    assert client.get(url).status_code == 404
+    client.post("/logout")
+    login(factories.user(Role.CONSULTANT, world["other"]))
+    assert client.get(url).status_code == 404
+    assert client.get(api, headers=_token(factories.user(Role.CONSULTANT, world["other"]))).status_code == 404
+    mentor = factories.user(Role.MENTOR, world["partnership"], mentor=world["calm"].mentor)
+    assert client.get(api, headers=_token(mentor)).status_code == 403
+    assert reads() == before + 3
+
+
+def test_a_repeated_page_reads_what_it_depends_on_in_one_statement_and_loads_nothing_lazily(app, client, login,
+                                                                                             world):
+    login(world["consultant"])
+    url = f"/participants/{world['young'].id}/internships"
+    _page(client, url)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        again = _page(client, url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert again.index(CALM_TITLE) < again.index(WORKSHOP_TITLE) < again.index(KITCHEN_TITLE)
+    loads = [s for s in statements if re.match(r"SELECT (job_functions|companies|mentors|occupations|"
+                                                 r"matching_weights)\.", s)]
+    assert loads == []
+    assert sum("matching_weights" in s for s in statements) == 1

@@ -2,12 +2,12 @@
 and the same numbers. Suggestions only: no endpoint assigns anything from a score.
 """
 
-from flask import abort, request
+from flask import abort
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from placement.api.auth import roles_required
-from placement.api.views import _bool_arg, _int_arg, bp
+from placement.api.views import _bool_arg, _int_arg, bp, query_arg
 from placement.audit.reads import BASE, audit_read
 from placement.audit.services import record_suggestions
 from placement.auth.access import CASE_ROLES, get_or_404, get_participant_or_404
@@ -43,7 +43,7 @@ def _scored(scored: services.Scored, subject_key: str, subject: dict) -> dict:
     }
 
 
-def _job_function(job: JobFunction) -> dict:
+def _job_function(job: services.JobView) -> dict:
     occupation = job.occupation
     return {
         "id": job.id, "title": job.title, "company_id": job.company_id, "company_name": job.company.name,
@@ -59,7 +59,7 @@ def _participant(participant) -> dict:
 
 def _filters(travel_limit: int) -> services.MatchFilters:
     """Read the page's filters from the query string with the page's form; answer 400 naming a bad one."""
-    given = MultiDict({name: request.args[name] for name in FILTER_PARAMETERS if name in request.args})
+    given = MultiDict({name: value for name in FILTER_PARAMETERS if (value := query_arg(name)) is not None})
     form = MatchFilterForm(formdata=given, travel_limit=travel_limit)
     if not form.validate():
         name, messages = next((n, m) for n, m in form.errors.items() if n in FILTER_PARAMETERS)
@@ -70,13 +70,13 @@ def _filters(travel_limit: int) -> services.MatchFilters:
 @bp.get("/participants/<int:participant_id>/matches")
 @roles_required(CASE_ROLES)
 def participant_matches(participant_id: int):
-    """Rank the partnership's job functions for a young person: ``limit`` best, excluded ones on request."""
+    """Rank the partnership's job functions for a young person: ``limit`` best; the excluded ones counted, and
+    loaded and explained on request."""
     participant = get_participant_or_404(participant_id)
-    audit_read(participant, (BASE,), api=True)
     filters = _filters(participant.max_km)
     limit = _int_arg("limit", services.TOP, maximum=MAX_LIMIT)
     include_excluded = bool(_bool_arg("include_excluded"))
-    result = services.matches_for_participant(participant, filters, limit=limit)
+    result = services.matches_for_participant(participant, filters, limit=limit, excluded=include_excluded)
     body = {
         "participant_id": participant.id,
         "filters": {"max_km": result.filters.max_km, "kind": result.filters.kind, "area": result.filters.area},
@@ -84,10 +84,13 @@ def participant_matches(participant_id: int):
         "offered": result.offered,
         "considered": result.considered,
         "matches": [_scored(s, "job_function", _job_function(s.subject)) for s in result.suggestions],
-        "excluded_count": len(result.excluded),
+        "excluded_count": result.excluded_count,
+        "excluded_reasons": [{"code": r.code, "label": r.label, "count": n} for r, n in result.excluded_reasons],
     }
     if include_excluded:
         body["excluded"] = [_scored(s, "job_function", _job_function(s.subject)) for s in result.excluded]
+    # The read's audit entry comes last, before the commit (see ``placement.matches.views.for_participant``).
+    audit_read(participant, (BASE,), api=True)
     # The results funnel's first step: the suggestions were shown (one event per young person and day).
     record_suggestions(db.session, participant)
     db.session.commit()

@@ -2,6 +2,7 @@
 
 import math
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,9 @@ from placement.network.models import CompanyKind
 ALL = _l("All")
 #: Major groups 1–9, then 0 (armed forces), as ISCO lists them.
 AREA_ORDER = (*"123456789", "0")
+#: "9 · Elementary occupations", translated when shown (the API only validates, so it never translates them).
+AREA_CHOICES = [SelectChoice("", ALL), *(SelectChoice(code, LazyString(lambda code=code: f"{code} · {AREAS[code]}"))
+                                         for code in AREA_ORDER)]
 
 
 class MatchFilterForm(BaseForm):
@@ -27,14 +31,12 @@ class MatchFilterForm(BaseForm):
     max_km = IntegerField(_l("Within (km)"), validators=[Optional(), NumberRange(min=1)])
     kind = SelectField(_l("Company kind"), default="",
                        choices=[SelectChoice("", ALL), *(SelectChoice(k.value, k.label) for k in CompanyKind)])
-    #: ISCO-08 major groups; the choices are filled in per request (their labels are translated).
-    area = SelectField(_l("Occupation area"), default="")
+    #: ISCO-08 major groups.
+    area = SelectField(_l("Occupation area"), default="", choices=AREA_CHOICES)
     excluded = BooleanField(_l("Also show the excluded job functions, with the reason"))
 
     def __init__(self, *args, travel_limit: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.area.choices = [SelectChoice("", ALL), *(SelectChoice(code, f"{code} · {AREAS[code]}")
-                                                      for code in AREA_ORDER)]
         #: The young person's own travel limit: the distance filter may narrow it, never widen it.
         self.travel_limit = travel_limit
 

@@ -34,8 +34,17 @@ on its next request, without a restart and without Redis or messages between pro
 differs the partnership's arrays are rebuilt from scratch; the old ones are dropped (fine at this scale).
 The version is read *before* the rows, so a change racing with a rebuild at worst causes one more rebuild,
 never a stale cache. Limits: a change made with raw SQL that does not touch ``updated_at`` is not noticed, and
-workers on different hosts need synchronised clocks (NTP), as for every timestamp in the service. The young
-people and the weights are not cached: they are read on each request.
+workers on different hosts need synchronised clocks (NTP), as for every timestamp in the service.
+
+**Ranked and explained results** are kept too (``MAX_CACHED_MATCHES`` per worker, least recently used first
+out), keyed by everything they depend on: the network version, the young person's id, row version
+(``version_id_col``: any change to their record moves it) and chosen occupations (a change to those alone does not
+move the version), the partnership's weights, the service's today, the locale (the component labels and numbers
+are formatted once, when the result is built) and the filters, the limit and whether the excluded job functions
+were asked for. A result holds no ORM object (``JobView`` instead of a ``JobFunction``), so requests in other
+sessions may share it. What a request shows is checked and audited by the view every time; only the ranking is
+reused. The excluded job functions are counted, with a count per reason, from the engine's bitmask; they are
+loaded and explained only when asked for (``excluded=True``).
 """
 
 from __future__ import annotations
@@ -47,11 +56,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from placement.agreements import services as agreement_services
 from placement.agreements.models import Agreement
 from placement.agreements.services import interns_of, places_taken, track_record
 from placement.auth.access import participant_scope
@@ -74,16 +86,22 @@ from placement.matching import (
     score_person,
 )
 from placement.matching.explain import explain, sentences
-from placement.network.models import Company, JobFunction, Mentor
+from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.services import coordinates
+from placement.occupations import services as occupation_services
 from placement.occupations.models import Occupation
-from placement.participants.models import Participant
+from placement.participants.models import Participant, participant_occupations
 from placement.profile import DIMENSION_KEYS
 
 #: How many suggestions the pages show.
 TOP = 20
 #: How many partnerships' networks one worker keeps built (more only after many test apps in one process).
 MAX_CACHED_NETWORKS = 64
+#: How many ranked and explained results one worker keeps (young person × filters × locale; a few MB).
+MAX_CACHED_MATCHES = 128
+#: A result showing more job functions than this (every fitting one, or the excluded ones, of a large network)
+#: is not kept: it would hold much memory for a rare request.
+MAX_CACHED_ROWS = 100
 #: The engine needs a positive travel limit; a young person recorded with 0 km is matched within 1 km.
 MIN_TRAVEL_KM = 1
 #: Reason shown instead of the engine's "mentor at capacity" for a job function without an active mentor.
@@ -141,18 +159,15 @@ class NetworkIndex:
         return len(self.job_ids)
 
 
-def network_version(partnership_id: int) -> tuple:
-    """Return the partnership's network version: changes whenever a company, mentor, job function, internship
-    agreement or occupation does.
-
-    One round trip of scalar sub-queries (see the module docstring).
-    """
+def _network_version_columns() -> list:
+    """The scalar sub-queries of the network version (see the module docstring), for ``:partnership_id``."""
+    partnership_id = bindparam("partnership_id")
     own = select(Company.id).where(Company.partnership_id == partnership_id)
     in_partnership = Company.partnership_id == partnership_id
     mentors = Mentor.company_id.in_(own)
     job_functions = JobFunction.company_id.in_(own)
     agreements = Agreement.partnership_id == partnership_id
-    row = db.session.execute(select(
+    return [
         select(func.count(Company.id)).where(in_partnership).scalar_subquery(),
         select(func.max(Company.updated_at)).where(in_partnership).scalar_subquery(),
         select(func.count(Mentor.id)).where(mentors).scalar_subquery(),
@@ -165,8 +180,34 @@ def network_version(partnership_id: int) -> tuple:
         select(func.max(Occupation.id)).scalar_subquery(),
         select(func.coalesce(func.sum(func.length(Occupation.label) + func.length(Occupation.alt_labels)), 0))
         .scalar_subquery(),
-    )).one()
-    return tuple(str(value) for value in row)
+    ]
+
+
+#: How many columns of ``_INPUTS`` the network version takes.
+_VERSION_WIDTH = len(_network_version_columns())
+#: The network version alone, and with the inputs of a young person's matches (see ``_inputs``); built once, as
+#: building the statement would cost more than running it.
+_NETWORK_VERSION = select(*_network_version_columns())
+_INPUTS = select(
+    *_network_version_columns(),
+    *(select(getattr(MatchingWeights, name)).where(MatchingWeights.partnership_id == bindparam("partnership_id"))
+      .scalar_subquery() for name in COMPONENTS),
+    select(func.aggregate_strings(cast(participant_occupations.c.occupation_id, String), ","))
+    .where(participant_occupations.c.participant_id == bindparam("participant_id")).scalar_subquery(),
+)
+
+
+def _version(values: Sequence) -> tuple:
+    return tuple(str(value) for value in values)
+
+
+def network_version(partnership_id: int) -> tuple:
+    """Return the partnership's network version: changes whenever a company, mentor, job function, internship
+    agreement or occupation does.
+
+    One round trip of scalar sub-queries (see the module docstring).
+    """
+    return _version(db.session.execute(_NETWORK_VERSION, {"partnership_id": partnership_id}).one())
 
 
 def _active_mentor(job_function: JobFunction) -> Mentor | None:
@@ -206,7 +247,7 @@ def document_for(job_function: JobFunction) -> JobDocument:
         return JobDocument(title=job_function.title, tasks=job_function.tasks or "")
     return JobDocument(title=job_function.title, tasks=job_function.tasks or "",
                        occupation_labels=(occupation.label,), synonyms=tuple(occupation.synonyms),
-                       isco=occupation.isco_group or "")
+                       isco=occupation.isco_group or "", occupation=occupation.uri or "")
 
 
 def build_network(partnership_id: int) -> NetworkIndex:
@@ -224,10 +265,7 @@ def build_network(partnership_id: int) -> NetworkIndex:
     jobs = [job_for(job, taken=taken.get(job.id, 0), interns=interns.get(job.mentor_id, 0),
                     hires=record[job.id][0], ended=record[job.id][1]) for job in rows]
     documents = [document_for(job) for job in rows]
-    try:
-        model = InterestModel(documents) if rows else None
-    except ValueError:  # no n-gram in any document (scikit-learn: "empty vocabulary")
-        model = None
+    model = InterestModel(documents, catalogue=occupation_services.matching_catalogue()) if rows else None
     return NetworkIndex(
         partnership_id=partnership_id,
         job_ids=np.array(ids, dtype=np.int64),
@@ -245,11 +283,15 @@ _networks: OrderedDict[tuple[str, int], tuple[tuple, NetworkIndex]] = OrderedDic
 _networks_lock = threading.Lock()
 
 
-def network(partnership_id: int) -> NetworkIndex:
-    """Return the partnership's network index, rebuilt when its network version changed (see module docstring)."""
+def network(partnership_id: int, version: tuple | None = None) -> NetworkIndex:
+    """Return the partnership's network index, rebuilt when its network version changed (see module docstring).
+
+    ``version``: the network version when the caller has just read it.
+    """
     # The database URL tells apart several apps in one process (tests); ids repeat between databases.
     key = (str(db.engine.url), partnership_id)
-    version = network_version(partnership_id)
+    if version is None:
+        version = network_version(partnership_id)
     cached = _networks.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -266,9 +308,11 @@ def network(partnership_id: int) -> NetworkIndex:
 
 
 def forget_networks() -> None:
-    """Drop every cached network (they also rebuild by themselves when the network changes)."""
+    """Drop every cached network and result (they also rebuild by themselves when the network changes)."""
     with _networks_lock:
         _networks.clear()
+    with _results_lock:
+        _results.clear()
 
 
 # Young people --------------------------------------------------------------------------------------------------
@@ -289,8 +333,10 @@ def person_for(participant: Participant) -> Person:
 
 
 def interest_text(participant: Participant) -> str:
-    """Return what the young person likes: the free text and the labels of the chosen occupations."""
-    return " ".join([participant.interests or "", *(occupation.label for occupation in participant.occupations)])
+    """Return what the young person likes: the free text and the labels of the chosen occupations, each its own
+    phrase (the interest model resolves a phrase to the occupations it names)."""
+    return ", ".join(part for part in [participant.interests or "",
+                                        *(occupation.label for occupation in participant.occupations)] if part)
 
 
 def isco_codes(participant: Participant) -> list[str]:
@@ -300,20 +346,31 @@ def isco_codes(participant: Participant) -> list[str]:
 
 # Weights -------------------------------------------------------------------------------------------------------
 
+def _weights_of(values: Sequence[float] | None) -> tuple[Weights, bool]:
+    """Return the weights of a partnership's row of weights (``COMPONENTS`` order; None: it has none) and whether
+    it has its own row."""
+    if values is None:
+        return Weights(), False
+    try:
+        return Weights(*values), True
+    except (TypeError, ValueError):  # not a usable row (e.g. every weight 0): fall back to the defaults
+        return Weights(), True
+
+
+def _partnership_weights(partnership_id: int) -> tuple[Weights, bool]:
+    """Return the partnership's weights (the defaults when it has none) and whether it has its own row."""
+    row = db.session.get(MatchingWeights, partnership_id)
+    return _weights_of(None if row is None else [getattr(row, name) for name in COMPONENTS])
+
+
 def weights_for(partnership_id: int) -> Weights:
     """Return the partnership's weights, or the documented defaults (``Weights()``) when it has none."""
-    row = db.session.get(MatchingWeights, partnership_id)
-    if row is None:
-        return Weights()
-    try:
-        return Weights(*(getattr(row, name) for name in COMPONENTS))
-    except (TypeError, ValueError):  # not a usable row (e.g. every weight 0): fall back to the defaults
-        return Weights()
+    return _partnership_weights(partnership_id)[0]
 
 
 def has_own_weights(partnership_id: int) -> bool:
     """Tell whether the partnership has changed the default weights."""
-    return db.session.get(MatchingWeights, partnership_id) is not None
+    return _partnership_weights(partnership_id)[1]
 
 
 def save_weights(partnership: Partnership, data: dict) -> MatchingWeights:
@@ -348,10 +405,9 @@ class ComponentScore:
     weight: float
     #: Short Danish sentence from the engine.
     sentence: str
-
-    @property
-    def label(self):
-        return COMPONENT_LABELS[self.name]
+    #: The component's name and its weight ("25 %") as the pages show them, in the locale the result was built in.
+    label: str
+    weight_text: str
 
     @property
     def percent(self) -> int:
@@ -368,12 +424,18 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """One scored pair with everything a page or the API shows. ``subject`` is a JobFunction or a Participant."""
+    """One scored pair with everything a page or the API shows.
+
+    ``subject`` is a ``JobView`` (a young person's matches), a ``JobFunction`` (a comparison) or a ``Participant``
+    (a job function's candidates).
+    """
 
     subject: object
     total: float
     #: km, None when unknown.
     distance_km: float | None
+    #: The distance as the pages show it ("8,8 km"), in the locale the result was built in.
+    distance_text: str
     components: list[ComponentScore]
     #: The engine's Danish lines "<label> <value> (vægt <w> %): <why>".
     explanations: list[str]
@@ -401,6 +463,46 @@ class Scored:
 
 
 @dataclass(frozen=True, slots=True)
+class CompanyView:
+    id: int
+    name: str
+    kind: CompanyKind
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationView:
+    id: int
+    label: str
+    isco_group: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobView:
+    """What a young person's matches show of a job function: plain values, so that a kept result holds no ORM
+    object (nothing to load lazily, nothing tied to one request's session)."""
+
+    id: int
+    title: str
+    #: Where the work happens (the job function's own location, else its company's).
+    postcode: str
+    town: str
+    company: CompanyView
+    occupation: OccupationView | None
+
+    @property
+    def company_id(self) -> int:
+        return self.company.id
+
+    @classmethod
+    def of(cls, job: JobFunction) -> JobView:
+        occupation = job.occupation
+        return cls(id=job.id, title=job.title, postcode=job.postcode, town=job.town,
+                   company=CompanyView(job.company.id, job.company.name, job.company.kind),
+                   occupation=None if occupation is None else OccupationView(occupation.id, occupation.label,
+                                                                             occupation.isco_group))
+
+
+@dataclass(frozen=True, slots=True)
 class MatchFilters:
     """Narrow which job functions are considered. ``max_km`` is at most the young person's own limit."""
 
@@ -411,14 +513,23 @@ class MatchFilters:
     area: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
 class ParticipantMatches:
-    participant: Participant
+    """A young person's ranked and explained matches. Holds no ORM object: a worker keeps it for the next
+    request with the same inputs (see the module docstring), so nothing in it may be changed. Compared by identity,
+    so that a view may keep what it made of a result (its rendering) as long as the result is kept."""
+
     filters: MatchFilters
     weights: Weights
+    #: Whether the partnership has its own weights (else the defaults apply).
+    own_weights: bool
     suggestions: list[Scored]
-    #: Every considered job function that breaks a hard filter, best total first.
+    #: The considered job functions that break a hard filter, best total first; empty unless asked for.
     excluded: list[Scored]
+    #: How many considered job functions break a hard filter (always counted), and how many for each reason
+    #: (a job function with two reasons counts under both), in the engine's order of reasons.
+    excluded_count: int
+    excluded_reasons: list[tuple[Reason, int]]
     #: Job functions the partnership offers, and how many of them the filters left.
     offered: int
     considered: int
@@ -438,34 +549,67 @@ class JobFunctionCandidates:
     considered: int
 
 
+def _reason(exclusion: Exclusion, has_mentor: bool) -> Reason:
+    if exclusion is Exclusion.MENTOR_AT_CAPACITY and not has_mentor:
+        return Reason("no_mentor", NO_MENTOR_REASON)
+    return Reason(exclusion.name.lower(), exclusion.label)
+
+
 def _reasons(mask: int, has_mentor: bool) -> list[Reason]:
-    reasons = []
-    for reason in Exclusion.reasons(mask):
-        if reason is Exclusion.MENTOR_AT_CAPACITY and not has_mentor:
-            reasons.append(Reason("no_mentor", NO_MENTOR_REASON))
+    return [_reason(exclusion, has_mentor) for exclusion in Exclusion.reasons(mask)]
+
+
+def exclusion_counts(exclusions: np.ndarray, has_mentor: np.ndarray) -> list[tuple[Reason, int]]:
+    """Count the excluded rows per reason from the engine's bitmasks (``has_mentor`` per row), in the engine's
+    order of reasons; a row with two reasons counts under both, a reason no row has is left out."""
+    counts = []
+    for exclusion in Exclusion:
+        hit = (exclusions & exclusion.value) != 0
+        if exclusion is Exclusion.MENTOR_AT_CAPACITY:
+            groups = ((_reason(exclusion, True), hit & has_mentor), (_reason(exclusion, False), hit & ~has_mentor))
         else:
-            reasons.append(Reason(reason.name.lower(), reason.label))
-    return reasons
+            groups = ((_reason(exclusion, True), hit),)
+        counts += [(reason, n) for reason, mask in groups if (n := int(np.count_nonzero(mask)))]
+    return counts
 
 
-def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, rank: int | None = None) -> Scored:
-    """Describe row ``i`` of a ranking: components with weights and sentences, the reasons if excluded."""
+def component_captions(weights: Weights) -> list[tuple[str, str]]:
+    """Return each component's label and its weight ("25 %") in the current locale, in ``COMPONENTS`` order."""
+    return [(str(COMPONENT_LABELS[name]), f"{format_decimal(round(weight * 100, 1))} %")
+            for name, weight in zip(COMPONENTS, weights.as_tuple(), strict=True)]
+
+
+def distance_text(km: float | None) -> str:
+    """Return a distance as the pages show it, in the current locale: "8,8 km", or "unknown"."""
+    return _("unknown") if km is None else f"{format_decimal(round(km, 1))} km"
+
+
+def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, captions: list[tuple[str, str]],
+            rank: int | None = None) -> Scored:
+    """Describe row ``i`` of a ranking: components with weights and sentences, the reasons if excluded.
+
+    ``captions``: ``component_captions(ranking.weights)``, made once per ranking.
+    """
     person, job = ranking.pair(i)
     values = [float(v) for v in ranking.components[i]]
     km = float(ranking.distance_km[i])
     weights = ranking.weights.as_tuple()
-    texts = sentences(person, job, values, km)
-    lines = explain(person, job, values, km, ranking.weights)
+    evidence = ranking.evidence(i) if ranking.evidence is not None else None
+    texts = sentences(person, job, values, km, evidence)
+    lines = explain(person, job, values, km, ranking.weights, evidence)
     total = float(ranking.totals[i])
     match = None
     if rank is not None:
         match = Match(job_id=job.id, person_id=person.id, total=total,
                       components=dict(zip(COMPONENTS, values, strict=True)), explanations=lines)
+    distance = None if math.isnan(km) else km
     return Scored(
         subject=subject,
         total=total,
-        distance_km=None if math.isnan(km) else km,
-        components=[ComponentScore(name, values[k], weights[k], texts[name]) for k, name in enumerate(COMPONENTS)],
+        distance_km=distance,
+        distance_text=distance_text(distance),
+        components=[ComponentScore(name, values[k], weights[k], texts[name], *captions[k])
+                    for k, name in enumerate(COMPONENTS)],
         explanations=lines,
         reasons=_reasons(int(ranking.exclusions[i]), has_mentor),
         rank=rank,
@@ -475,15 +619,19 @@ def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, rank: int | Non
 
 def _subset(ranking: Ranking, rows: np.ndarray) -> Ranking:
     """The same ranking restricted to ``rows`` (the engine's order and tie-break apply unchanged)."""
+    evidence = ranking.evidence
     return Ranking(ranking.ids[rows], ranking.components[rows], ranking.totals[rows], ranking.exclusions[rows],
-                   ranking.distance_km[rows], ranking.weights, lambda i: ranking.pair(int(rows[i])))
+                   ranking.distance_km[rows], ranking.weights, lambda i: ranking.pair(int(rows[i])),
+                   None if evidence is None else lambda i: evidence(int(rows[i])))
 
 
 def _excluded_rows(ranking: Ranking) -> np.ndarray:
-    """Excluded rows, best total first, then by id (deterministic, like the engine's own order)."""
+    """Excluded rows, best total first, then by interest (evidence, not id), then by id (deterministic, like the
+    engine's own order)."""
     rows = np.flatnonzero(ranking.exclusions)
     total_key = -np.rint(ranking.totals[rows] * 1e9)
-    return rows[np.lexsort((ranking.ids[rows], total_key))]
+    interest_key = -np.rint(ranking.components[rows, 0] * 1e9)
+    return rows[np.lexsort((ranking.ids[rows], interest_key, total_key))]
 
 
 def _scope(index: NetworkIndex, filters: MatchFilters, distance_km: np.ndarray) -> np.ndarray:
@@ -509,53 +657,112 @@ def _job_functions(ids: Sequence[int]) -> dict[int, JobFunction]:
     return {job.id: job for job in db.session.scalars(stmt)}
 
 
-def _rank_person(participant: Participant) -> tuple[NetworkIndex, Ranking | None]:
-    index = network(participant.partnership_id)
+def _job_views(ids: Sequence[int]) -> dict[int, JobView]:
+    """Load what the matches show of these job functions: one query (company and occupation joined)."""
+    if not ids:
+        return {}
+    stmt = (select(JobFunction).where(JobFunction.id.in_(list(ids)))
+            .options(joinedload(JobFunction.company), joinedload(JobFunction.occupation)))
+    return {job.id: JobView.of(job) for job in db.session.scalars(stmt)}
+
+
+def _rank_person(participant: Participant, index: NetworkIndex, weights: Weights) -> Ranking | None:
     if not len(index):
-        return index, None
-    weights = weights_for(participant.partnership_id)
-    interest = (index.model.similarity(interest_text(participant), isco_codes(participant))
-                if index.model is not None else np.zeros(len(index)))
-    return index, score_person(person_for(participant), index.jobs, interest, weights)
+        return None
+    if index.model is None:
+        return score_person(person_for(participant), index.jobs, np.zeros(len(index)), weights)
+    model = index.model
+    query = model.query(interest_text(participant), isco_codes(participant))
+    return score_person(person_for(participant), index.jobs, model.similarity(query), weights,
+                        evidence=lambda i: model.evidence(query, i))
+
+
+_results: OrderedDict[tuple, ParticipantMatches] = OrderedDict()
+_results_lock = threading.Lock()
+
+
+def _kept(key: tuple) -> ParticipantMatches | None:
+    with _results_lock:
+        result = _results.get(key)
+        if result is not None:
+            _results.move_to_end(key)
+        return result
+
+
+def _keep(key: tuple, result: ParticipantMatches) -> None:
+    if len(result.suggestions) + len(result.excluded) > MAX_CACHED_ROWS:
+        return
+    with _results_lock:
+        _results[key] = result
+        _results.move_to_end(key)
+        while len(_results) > MAX_CACHED_MATCHES:
+            _results.popitem(last=False)
+
+
+def _inputs(participant: Participant) -> tuple[tuple, Weights, bool, tuple[int, ...]]:
+    """Read in one round trip what a young person's matches depend on besides their own record: the network
+    version, the partnership's weights (and whether it has its own) and the young person's chosen occupations'
+    ids (sorted)."""
+    row = db.session.execute(_INPUTS, {"partnership_id": participant.partnership_id,
+                                       "participant_id": participant.id}).one()
+    version, values, ids = row[:_VERSION_WIDTH], row[_VERSION_WIDTH:-1], row[-1]
+    return (_version(version), *_weights_of(None if values[0] is None else values),
+            tuple(sorted(int(ident) for ident in ids.split(","))) if ids else ())
 
 
 def matches_for_participant(participant: Participant, filters: MatchFilters | None = None,
-                            limit: int | None = TOP) -> ParticipantMatches:
-    """Rank the partnership's job functions for a young person: the best ``limit`` (all when None), and the
-    excluded ones.
+                            limit: int | None = TOP, *, excluded: bool = True) -> ParticipantMatches:
+    """Rank the partnership's job functions for a young person: the best ``limit`` (all when None), and, when
+    ``excluded``, the excluded ones explained (they are always counted).
 
-    Suggestions only: nothing is assigned or changed.
+    A result is kept and reused while nothing it depends on changes (see the module docstring). Suggestions
+    only: nothing is assigned or changed.
     """
     filters = filters or MatchFilters()
     if filters.max_km is not None and filters.max_km > participant.max_km:
         filters = MatchFilters(max(participant.max_km, MIN_TRAVEL_KM), filters.kind, filters.area)
-    index, ranking = _rank_person(participant)
+    partnership_id = participant.partnership_id
+    version, weights, own_weights, chosen = _inputs(participant)
+    key = (str(db.engine.url), partnership_id, version, participant.id, participant.version, chosen, weights,
+           own_weights, agreement_services.today(), str(get_locale()), filters, limit, excluded)
+    result = _kept(key)
+    if result is None:
+        result = _explained_matches(participant, network(partnership_id, version), weights, own_weights, filters,
+                                    limit, excluded)
+        _keep(key, result)
+    return result
+
+
+def _explained_matches(participant: Participant, index: NetworkIndex, weights: Weights, own_weights: bool,
+                       filters: MatchFilters, limit: int | None, excluded: bool) -> ParticipantMatches:
+    ranking = _rank_person(participant, index, weights)
     if ranking is None:
-        return ParticipantMatches(participant, filters, weights_for(participant.partnership_id).normalised(),
-                                  [], [], 0, 0)
+        return ParticipantMatches(filters, weights.normalised(), own_weights, [], [], 0, [], 0, 0)
     rows = np.flatnonzero(_scope(index, filters, ranking.distance_km))
     sub = _subset(ranking, rows)
     top = [int(i) for i in sub.order(limit)]
-    excluded = [int(i) for i in _excluded_rows(sub)]
-    jobs = _job_functions([int(sub.ids[i]) for i in top + excluded])
+    shown_excluded = [int(i) for i in _excluded_rows(sub)] if excluded else []
+    jobs = _job_views([int(sub.ids[i]) for i in top + shown_excluded])
     # A job function deleted since this request began is left out rather than failing the page.
     top = [i for i in top if int(sub.ids[i]) in jobs]
-    excluded = [i for i in excluded if int(sub.ids[i]) in jobs]
-    fitting = int(np.count_nonzero(sub.exclusions == 0))
+    shown_excluded = [i for i in shown_excluded if int(sub.ids[i]) in jobs]
+    captions = component_captions(ranking.weights)
 
     def scored(i: int, rank: int | None = None) -> Scored:
         row = int(rows[i])
-        return _scored(sub, i, jobs[int(sub.ids[i])], bool(index.has_mentor[row]), rank)
+        return _scored(sub, i, jobs[int(sub.ids[i])], bool(index.has_mentor[row]), captions, rank)
 
     return ParticipantMatches(
-        participant=participant,
         filters=filters,
         weights=ranking.weights,
+        own_weights=own_weights,
         suggestions=[scored(i, rank) for rank, i in enumerate(top, start=1)],
-        excluded=[scored(i) for i in excluded],
+        excluded=[scored(i) for i in shown_excluded],
+        excluded_count=int(np.count_nonzero(sub.exclusions)),
+        excluded_reasons=exclusion_counts(sub.exclusions, index.has_mentor[rows]),
         offered=len(index),
         considered=len(rows),
-        fitting=fitting,
+        fitting=int(np.count_nonzero(sub.exclusions == 0)),
     )
 
 
@@ -564,16 +771,18 @@ def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[S
 
     Raise LookupError when one of them is not offered in the young person's partnership.
     """
-    index, ranking = _rank_person(participant)
+    index = network(participant.partnership_id)
+    ranking = _rank_person(participant, index, weights_for(participant.partnership_id))
     if ranking is None or any(ident not in index.row_of for ident in job_function_ids):
         raise LookupError("job function not offered in this partnership")
     ordered = ranking.order()
     place = {int(row): rank for rank, row in enumerate(ordered, start=1)}
     jobs = _job_functions(job_function_ids)
+    captions = component_captions(ranking.weights)
     out = []
     for ident in job_function_ids:
         row = index.row_of[ident]
-        out.append(_scored(ranking, row, jobs[ident], bool(index.has_mentor[row]), place.get(row)))
+        out.append(_scored(ranking, row, jobs[ident], bool(index.has_mentor[row]), captions, place.get(row)))
     return out
 
 
@@ -598,21 +807,23 @@ def candidates_for_job_function(job_function: JobFunction, user, limit: int | No
         return JobFunctionCandidates(job_function, weights.normalised(), True, [], [], 0)
     arrays = PeopleArrays.from_people([person_for(p) for p in people])
     if index.model is not None:
-        interests = index.model.people([interest_text(p) for p in people], [isco_codes(p) for p in people])
-        interest = index.model.similarity_to_people(row, interests)
+        model = index.model
+        interests = model.people([interest_text(p) for p in people], [isco_codes(p) for p in people])
+        ranking = score_job(index.jobs, row, arrays, model.similarity_to_people(row, interests), weights,
+                            evidence=lambda i: model.evidence(interests.queries[i], row))
     else:
-        interest = np.zeros(len(people))
-    ranking = score_job(index.jobs, row, arrays, interest, weights)
+        ranking = score_job(index.jobs, row, arrays, np.zeros(len(people)), weights)
     by_id = {p.id: p for p in people}
     has_mentor = bool(index.has_mentor[row])
+    captions = component_captions(ranking.weights)
     top = [int(i) for i in ranking.order(limit)]
     return JobFunctionCandidates(
         job_function=job_function,
         weights=ranking.weights,
         offered=True,
-        candidates=[_scored(ranking, i, by_id[int(ranking.ids[i])], has_mentor, rank)
+        candidates=[_scored(ranking, i, by_id[int(ranking.ids[i])], has_mentor, captions, rank)
                     for rank, i in enumerate(top, start=1)],
-        excluded=[_scored(ranking, int(i), by_id[int(ranking.ids[i])], has_mentor)
+        excluded=[_scored(ranking, int(i), by_id[int(ranking.ids[i])], has_mentor, captions)
                   for i in _excluded_rows(ranking)],
         considered=len(people),
     )

@@ -3,9 +3,13 @@
 Every page only suggests, with the reasons: nothing is assigned from a score.
 """
 
+import threading
+from weakref import WeakKeyDictionary
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from placement import locking
@@ -36,25 +40,49 @@ WEIGHT_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 TRUE_FLAGS = ("1", "y", "true")
 
 
+#: The rendered suggestion list of each kept result (``services.matches_for_participant`` reuses a result while
+#: nothing it depends on changes), once for users who may make agreements and once for the others: rendering 20
+#: explained suggestions costs more than the rest of the request. It goes when the result goes.
+_suggestion_lists: WeakKeyDictionary[services.ParticipantMatches, dict[bool, Markup]] = WeakKeyDictionary()
+_suggestion_lists_lock = threading.Lock()
+
+
+def _suggestion_list(participant_id: int, result: services.ParticipantMatches, may_agree: bool) -> Markup:
+    """Return the suggestions' HTML; the result belongs to this young person (its key holds their id)."""
+    with _suggestion_lists_lock:
+        html = _suggestion_lists.get(result, {}).get(may_agree)
+    if html is None:
+        # An autoescaped template's output: safe to insert as it is.
+        html = Markup(render_template("matches/_suggestions.html",  # noqa: S704
+                                      participant_id=participant_id, result=result, may_agree=may_agree))
+        with _suggestion_lists_lock:
+            _suggestion_lists.setdefault(result, {})[may_agree] = html
+    return html
+
+
 @bp.get("/participants/<int:participant_id>/internships")
 @roles_required(CASE_ROLES)
 def for_participant(participant_id: int):
     """Suggest internships for a young person, best first, each with its reasons.
 
-    The best ``services.TOP`` by default; ``?all=1`` lists every job function that passes the hard filters.
+    The best ``services.TOP`` by default; ``?all=1`` lists every job function that passes the hard filters. The
+    excluded job functions are counted per reason; ``?excluded=1`` lists and explains them.
     """
     participant = get_participant_or_404(participant_id)
-    if (ask := audit_read(participant, (BASE,))) is not None:
-        return ask
     form = MatchFilterForm(request.args, travel_limit=participant.max_km)
     form.validate()
     show_all = request.args.get("all") in TRUE_FLAGS
-    result = services.matches_for_participant(participant, form.filters(), limit=None if show_all else services.TOP)
+    show_excluded = bool(form.excluded.data)
+    result = services.matches_for_participant(participant, form.filters(), limit=None if show_all else services.TOP,
+                                              excluded=show_excluded)
+    may_agree = current_user.role in CASE_EDITORS
     page = render_template("matches/for_participant.html", participant=participant, form=form, result=result,
-                           show_excluded=bool(form.excluded.data), show_all=show_all, top=services.TOP,
-                           components=COMPONENTS,
-                           own_weights=services.has_own_weights(participant.partnership_id),
-                           may_agree=current_user.role in CASE_EDITORS)
+                           show_excluded=show_excluded, show_all=show_all, top=services.TOP,
+                           suggestion_list=_suggestion_list(participant.id, result, may_agree))
+    # The read's audit entry (or the question for a purpose, instead of the page) comes last, before the commit:
+    # the audit chain's lock is held from the first entry to the commit, so ranking and rendering stay outside it.
+    if (ask := audit_read(participant, (BASE,))) is not None:
+        return ask
     # The results funnel's first step: the suggestions were shown (one event per young person and day).
     record_suggestions(db.session, participant)
     db.session.commit()
