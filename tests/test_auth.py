@@ -296,6 +296,28 @@ def test_pages_carry_the_idle_limit_and_the_ping_keeps_the_session(client, login
     assert f'data-user="{user.id}"' in page
 
 
+def test_a_request_loads_its_session_user_and_partnership_in_one_query(client, login, partnership):
+    """Every logged-in request pays for this: one statement, and no write while the session was seen just now."""
+    from sqlalchemy import event
+
+    from placement.auth.models import UserSession
+
+    user = factories.user(Role.CONSULTANT, partnership)
+    login(user)
+    key, user_id, name = db.session.scalar(select(UserSession.key)), user.id, partnership.name
+    db.session.remove()
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        loaded = services.load_session_user(key)
+        assert loaded.id == user_id and loaded.partnership.name == name
+        assert loaded.partnership.data_revision >= 0  # the revisions come along (the results' cache key)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1, statements
+
+
 # idle.js runs in node against a minimal stand-in for the page (no browser needed).
 _IDLE_HARNESS = r"""
 const fs = require("fs"), vm = require("vm");

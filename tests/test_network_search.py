@@ -1,10 +1,15 @@
-"""Tests for placement.network.search (pure, no app fixture)."""
+"""Tests for placement.network.search (pure, no app fixture) and for the index the service keeps per network."""
 
 import dataclasses
 
 import pytest
+from sqlalchemy import event
 
-from placement.network.search import SearchDocument, SearchHit, SearchIndex, normalise
+from placement.auth.models import Role
+from placement.extensions import db
+from placement.network.search import SearchDocument, SearchHit, SearchIndex, identifier, normalise
+from placement.occupations.models import Occupation
+from tests import factories
 
 COMPANIES = [
     "Hansens Maskinstation ApS",
@@ -257,3 +262,102 @@ def test_index_accepts_generators_and_empty_input() -> None:
 def test_hit_carries_original_title_and_identity(index: SearchIndex) -> None:
     hit = index.search("aeblehaven")[0]
     assert hit == SearchHit("company", COMPANIES.index("Æblehaven") + 1, "Æblehaven", 100.0)
+
+
+# --- CVR numbers: exact, never fuzzy ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def registered() -> SearchIndex:
+    return SearchIndex([
+        SearchDocument("company", 1, "Hansens Maskinstation ApS", "Skjern", identifiers=("12345674",)),
+        SearchDocument("company", 2, "Hansen Transport ApS", "Tarm", identifiers=("12345682",)),
+        SearchDocument("company", 3, "Nielsens Landbrug", "Skjern 12345674"),  # a number in a text is no CVR
+        SearchDocument("mentor", 1, "Karen Hansen", "Hansens Maskinstation ApS", context="Hansens Maskinstation ApS"),
+    ])
+
+
+@pytest.mark.parametrize("query", ["12345674", "DK12345674", "dk 1234 5674", " 12 34 56 74 "])
+def test_a_cvr_number_finds_its_company_only(registered: SearchIndex, query: str) -> None:
+    assert [(h.id, h.score) for h in registered.search(query)] == [(1, 100.0)]
+
+
+def test_a_near_miss_cvr_number_finds_nothing(registered: SearchIndex) -> None:
+    assert registered.search("12345675") == []  # one digit off: another company, not a typo
+    assert registered.search("1234567") == []  # nor a number within a text
+
+
+def test_a_cvr_number_within_a_query_counts_only_when_exact(registered: SearchIndex) -> None:
+    assert registered.search("hansen 12345682")[0].id == 2
+    assert [h.id for h in registered.search("hansen 12345682", min_score=90)] == [2]
+
+
+def test_identifier_reads_a_cvr_number_as_typed() -> None:
+    assert identifier(normalise("DK-1234 5674")) == "12345674"
+    assert identifier("1234567") is None and identifier("hansen") is None
+
+
+def test_hits_carry_their_context(registered: SearchIndex) -> None:
+    [hit] = [h for h in registered.search("karen hansen") if h.kind == "mentor"]
+    assert hit.context == "Hansens Maskinstation ApS"
+
+
+# --- The service's index: built once per network revision, never stale -----------------------------------
+
+
+@pytest.fixture
+def searcher(client, login, partnership):
+    login(factories.user(Role.CONSULTANT, partnership))
+
+    def titles(query: str) -> list[str]:
+        response = client.post("/search/live", data={"q": query})
+        assert response.status_code == 200
+        return [r["title"] for r in response.get_json()["results"]]
+
+    return titles
+
+
+def test_the_index_is_kept_until_the_network_changes(searcher, partnership):
+    factories.company(partnership, name="Hansens Maskinstation ApS")
+    assert searcher("hansen maskinstation") == ["Hansens Maskinstation ApS"]
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert searcher("hansen maskinstation") == ["Hansens Maskinstation ApS"]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(statements) == 1, statements  # the session only: no index built, no names looked up
+
+
+def test_every_network_change_shows_in_the_next_search(searcher, partnership, other_partnership):
+    company = factories.company(partnership, name="Hansens Maskinstation ApS", cvr="12345674")
+    assert searcher("12345674") == ["Hansens Maskinstation ApS"]
+    assert searcher("grøn gård") == []
+
+    company.name = "Grøn Gård ApS"  # renamed
+    db.session.commit()
+    assert searcher("grøn gård") == ["Grøn Gård ApS"] and searcher("hansen maskinstation") == []
+
+    mentor = factories.mentor(company, name="Karen Holm")  # added
+    assert "Karen Holm" in searcher("karen holm")
+    job = factories.job_function(company, title="Staldhjælp")
+    assert "Staldhjælp" in searcher("staldhjaelp")
+
+    occupation = Occupation(uri="http://data.europa.eu/esco/occupation/kvaeg", isco_group="6121",
+                            label="Kvægpasser")
+    db.session.add(occupation)
+    db.session.flush()
+    job.occupation_id = occupation.id  # its occupation's label is searchable text
+    db.session.commit()
+    assert "Staldhjælp" in searcher("kvægpasser")
+    occupation.label = "Dyrepasser"  # shared by every partnership
+    db.session.commit()
+    assert "Staldhjælp" in searcher("dyrepasser")
+
+    db.session.delete(mentor)  # removed
+    db.session.commit()
+    assert "Karen Holm" not in searcher("karen holm")
+
+    factories.company(other_partnership, name="Grøn Gård I/S")  # another partnership's: never shown
+    assert "Grøn Gård I/S" not in searcher("grøn gård")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, SmallInteger, String, false
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, SmallInteger, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from placement.audit.models import Audited
@@ -61,8 +61,14 @@ class Partnership(Audited, TimestampMixin, db.Model):
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Years after a young person's course ends before the record is anonymised (``flask retention run``).
     retention_years: Mapped[int] = mapped_column(SmallInteger, default=5, server_default="5")
+    #: Move whenever any of the partnership's records / its company network change (``placement.revisions``,
+    #: written with Core only); cached figures and search indexes are keyed by them.
+    data_revision: Mapped[int] = mapped_column(Integer, server_default="0", deferred=True,
+                                               deferred_group="revisions")
+    network_revision: Mapped[int] = mapped_column(Integer, server_default="0", deferred=True,
+                                                  deferred_group="revisions")
 
-    __audit_exclude__ = frozenset({"logo"})
+    __audit_exclude__ = frozenset({"logo", "data_revision", "network_revision"})
 
     @property
     def archived(self) -> bool:

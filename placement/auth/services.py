@@ -9,6 +9,7 @@ from flask import current_app, flash, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from placement.auth import passwords
@@ -103,7 +104,12 @@ def start_session(user: User, *, user_agent: str = "", pending: bool = False) ->
 
 def load_session_user(key: str) -> User | None:
     """Return the user of a live session, or None when it ended, expired or the user was deactivated."""
-    login = db.session.get(UserSession, key)
+    # One query for the session, its user and the user's partnership (with its revisions, the keys of the cached
+    # figures and search index: ``placement.revisions``): every logged-in request pays for it.
+    login = db.session.scalar(select(UserSession).join(UserSession.user).join(User.partnership)
+                              .where(UserSession.key == key)
+                              .options(contains_eager(UserSession.user).contains_eager(User.partnership)
+                                       .undefer_group("revisions")))
     if login is None or login.ended_at is not None or login.expires_at <= utcnow() or not login.user.active:
         return None
     if login.second_factor_pending:

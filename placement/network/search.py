@@ -12,6 +12,11 @@ Scoring, per document (0-100):
   ``TEXT_WEIGHT``; the token scores are averaged over the query tokens;
 * the document score is the larger of that average and ``fuzz.ratio`` of the whole query against the
   whole title (which catches missing or extra spaces, e.g. "groengaard").
+
+Identifiers (a company's CVR number: 8 digits, optionally written "DK" or with spaces) are matched exactly, never
+fuzzily: a query that is one finds the documents carrying it (score 100) and nothing else, and a token that is
+one within a longer query counts only where it is exact. A near-miss CVR number is another company. Other numbers
+(a postcode) match only the same number.
 """
 
 from __future__ import annotations
@@ -45,14 +50,27 @@ def normalise(text: str) -> str:
     return _NON_ALNUM.sub(" ", stripped).strip()
 
 
+#: A CVR number as a user may type it, once normalised: 8 digits, "dk" before them, spaces between.
+_IDENTIFIER = re.compile(r"(?:dk)?(\d{8})")
+
+
+def identifier(text: str) -> str | None:
+    """Return the 8 digits of a CVR number written in ``text`` (already normalised), or None."""
+    match = _IDENTIFIER.fullmatch(text.replace(" ", ""))
+    return match.group(1) if match else None
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
-    """A searchable item: ``title`` is displayed, ``text`` is extra searchable text."""
+    """A searchable item: ``title`` is displayed, ``text`` is extra searchable text, ``context`` is shown beside
+    the title (e.g. a job function's company), ``identifiers`` are matched exactly only (a CVR number)."""
 
     kind: str
     id: int
     title: str
     text: str
+    context: str = ""
+    identifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +81,7 @@ class SearchHit:
     id: int
     title: str
     score: float
+    context: str = ""
 
 
 class SearchIndex:
@@ -86,6 +105,11 @@ class SearchIndex:
         self._by_len = sorted(self._vocab, key=len)
         self._lengths = [len(w) for w in self._by_len]
         self._padded = [f"{_PAD}{w}{_PAD}" for w in self._by_len]
+        identified: dict[str, list[int]] = defaultdict(list)
+        for i, document in enumerate(self.documents):
+            for value in document.identifiers:
+                identified[value].append(i)
+        self._identified = {value: tuple(ids) for value, ids in identified.items()}
 
     def __len__(self) -> int:
         """Return the number of indexed documents."""
@@ -93,6 +117,8 @@ class SearchIndex:
 
     def _word_scores(self, token: str) -> dict[str, float]:
         """Return vocabulary words matching token with their 0-100 similarity (only those >= WORD_CUTOFF)."""
+        if token.isdigit():  # a number (a postcode, a house number) is the same number or another one
+            return {token: 100.0} if token in self._title_posts or token in self._text_posts else {}
         if len(token) <= PREFIX_ONLY_LEN:
             start = bisect_left(self._vocab, token)
             matches: dict[str, float] = {}
@@ -117,6 +143,9 @@ class SearchIndex:
 
     def _token_doc_scores(self, token: str) -> dict[int, float]:
         """Return each matching document's best score for one query token."""
+        exact = identifier(token)
+        if exact is not None:
+            return dict.fromkeys(self._identified.get(exact, ()), 100.0)
         best: dict[int, float] = {}
         for word, score in self._word_scores(token).items():
             for posts, weight in ((self._title_posts, 1.0), (self._text_posts, TEXT_WEIGHT)):
@@ -131,7 +160,10 @@ class SearchIndex:
         norm = normalise(query)
         if not norm or limit <= 0:
             return []
-        tokens = norm.split()
+        exact = identifier(norm)
+        tokens = [exact] if exact is not None else norm.split()  # "DK 1234 5678": one identifier, not four numbers
+        if norm.replace(" ", "").isdigit():
+            norm = ""  # numbers only: no fuzzy comparison with whole titles either
         per_token = [self._token_doc_scores(t) for t in tokens]
         scores: dict[int, float] = defaultdict(float)
         for best in per_token:
@@ -147,7 +179,8 @@ class SearchIndex:
             ((round(score, 2), i) for i, score in scores.items() if round(score, 2) >= min_score),
             key=lambda si: (-si[0], docs[si[1]].kind, titles[si[1]], docs[si[1]].title, docs[si[1]].id),
         )
-        return [SearchHit(docs[i].kind, docs[i].id, docs[i].title, score) for score, i in ranked[:limit]]
+        return [SearchHit(docs[i].kind, docs[i].id, docs[i].title, score, docs[i].context)
+                for score, i in ranked[:limit]]
 
 
 if __name__ == "__main__":  # pragma: no cover - manual timing check: python -m placement.network.search

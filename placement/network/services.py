@@ -6,6 +6,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from placement import revisions
 from placement.auth.models import Partnership
 from placement.extensions import db
 from placement.geo import lookup_known
@@ -166,7 +167,22 @@ def company_query(base: Select, filters: CompanyFilters) -> Select:
     return stmt.order_by(*COMPANY_SORTS.get(filters.sort, COMPANY_SORTS["name"]))
 
 
+#: How many partnerships' search indexes one worker keeps (each admin's "all partnerships" index counts as one).
+MAX_CACHED_INDEXES = 16
+_indexes: revisions.Cache[SearchIndex] = revisions.Cache(MAX_CACHED_INDEXES)
+
+
 def search_index(partnership_id: int | None) -> SearchIndex:
+    """Return the fuzzy search index over a partnership's network (all partnerships when None).
+
+    Built once per network revision (``placement.revisions``): kept until a company, mentor, job function or
+    occupation changes, then rebuilt at the next search.
+    """
+    key = revisions.key(None if partnership_id is None else (partnership_id,), network=True)
+    return _indexes.get((key, partnership_id), lambda: build_search_index(partnership_id))
+
+
+def build_search_index(partnership_id: int | None) -> SearchIndex:
     """Build the fuzzy search index over a partnership's network (all partnerships when None)."""
     companies = select(Company).options(selectinload(Company.mentors),
                                         selectinload(Company.job_functions).selectinload(JobFunction.occupation))
@@ -174,14 +190,15 @@ def search_index(partnership_id: int | None) -> SearchIndex:
         companies = companies.where(Company.partnership_id == partnership_id)
     documents = []
     for company in db.session.scalars(companies):
-        documents.append(SearchDocument("company", company.id, company.name,
-                                        f"{company.industry} {company.town} {company.cvr}"))
+        documents.append(SearchDocument("company", company.id, company.name, f"{company.industry} {company.town}",
+                                        identifiers=(company.cvr,) if company.cvr else ()))
         for mentor in company.mentors:
-            documents.append(SearchDocument("mentor", mentor.id, mentor.name, company.name))
+            documents.append(SearchDocument("mentor", mentor.id, mentor.name, company.name, context=company.name))
         for job in company.job_functions:
             occupation = ""
             if job.occupation is not None:
                 occupation = f"{job.occupation.label} {' '.join(job.occupation.synonyms)}"
             documents.append(SearchDocument("job_function", job.id, job.title,
-                                            f"{job.tasks} {occupation} {company.name} {company.industry}"))
+                                            f"{job.tasks} {occupation} {company.name} {company.industry}",
+                                            context=company.name))
     return SearchIndex(documents)

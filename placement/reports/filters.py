@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from placement import revisions
 from placement.auth.models import Partnership
 from placement.extensions import db
 from placement.participants.services import local_today
@@ -46,9 +47,14 @@ class Filters:
         return _("All partnerships") if self.partnership is None else self.partnership.name
 
 
+#: The first course start per scope, kept until the scope's records change (``placement.revisions``).
+_earliest: revisions.Cache[date | None] = revisions.Cache(256)
+
+
 def default_start(partnership_ids: tuple[int, ...] | None, today: date) -> date:
     """Return the first course start of the scope, or 1 January two years ago when nobody is enrolled."""
-    earliest = services.earliest_course_start(partnership_ids)
+    earliest = _earliest.get((revisions.key(partnership_ids), partnership_ids),
+                             lambda: services.earliest_course_start(partnership_ids))
     if earliest is None:
         return date(today.year - 2, 1, 1)
     return min(earliest, today)

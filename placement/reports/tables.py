@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from placement import revisions
 from placement.agreements.models import Outcome
 from placement.csvtools import escape_formula, write_csv
+from placement.participants.services import local_today
 from placement.reports import charts, disclosure, services
 from placement.reports.disclosure import Hidden, csv_value, is_hidden
 from placement.reports.services import GROUPINGS, Scope
@@ -152,8 +154,29 @@ class Figures:
     cohort: services.Cohort
 
 
+#: Each worker keeps the figures it computed (and each reader's view of them) until the records change.
+_figures: revisions.Cache[Figures] = revisions.Cache(64)
+_shown: revisions.Cache[Figures] = revisions.Cache(128)
+
+
+def figures_key(scope: Scope) -> tuple:
+    """What a scope's figures depend on: its partnerships' data revisions (``placement.revisions``: any change
+    to a record the figures count moves them), the scope and period, and the service's today."""
+    return revisions.key(scope.partnership_ids), scope, local_today()
+
+
 def figures(scope: Scope) -> Figures:
-    """Compute every figure of the dashboard for a scope and period."""
+    """Return every figure of the dashboard for a scope and period, computed once per revision of its records."""
+    return _figures.get(figures_key(scope), lambda: compute_figures(scope))
+
+
+def shown(scope: Scope, threshold: int | None) -> Figures:
+    """Return the figures as a reader sees them (``disclosed``), computed once per revision of the records."""
+    return _shown.get((figures_key(scope), threshold), lambda: disclosed(figures(scope), threshold))
+
+
+def compute_figures(scope: Scope) -> Figures:
+    """Compute every figure of the dashboard for a scope and period (in SQL, see ``placement.reports.services``)."""
     [overall] = services.hire_rates(scope)
     return Figures(left_out=services.left_out(scope), success=services.success_criteria(scope), overall=overall,
                    rates={grouping: services.hire_rates(scope, grouping) for grouping in GROUPINGS},
@@ -388,7 +411,7 @@ def table_csv(table: str, scope: Scope, scope_label: str, threshold: int | None 
 
     The table is cut from all of the dashboard's figures, suppressed together for ``threshold`` (None: exact),
     so a file shows what the page shows."""
-    result = disclosed(figures(scope), threshold)
+    result = shown(scope, threshold)
     columns, rows = _CSV_ROWS[table](result)
     comment = "# " + " · ".join((
         scope_label, _("period %(start)s – %(end)s", start=scope.start.isoformat(), end=scope.end.isoformat()),

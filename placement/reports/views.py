@@ -6,8 +6,10 @@ results (an admin those of one partnership or all).
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from placement import locking
@@ -15,7 +17,7 @@ from placement.auth.access import CASE_ROLES, roles_required
 from placement.auth.models import Partnership, Role
 from placement.csvtools import csv_response
 from placement.extensions import db
-from placement.reports import services, tables
+from placement.reports import cache, services, tables
 from placement.reports.filters import read_filters
 from placement.reports.forms import TargetsForm
 from placement.reports.models import Targets
@@ -68,10 +70,19 @@ def dashboard():
     if filters.errors:
         return render_template("reports/dashboard.html", figures=None, **context), 400
     threshold = small_cell_threshold()
-    figures = tables.disclosed(tables.figures(filters.scope), threshold)
-    return render_template("reports/dashboard.html", figures=figures, charts=tables.all_charts(figures),
-                           consent_note=tables.consent_note(figures.left_out), exact=threshold is None,
-                           threshold=configured_threshold(), **context)
+
+    def render_figures() -> str:
+        figures = tables.shown(filters.scope, threshold)
+        return render_template("reports/_figures.html", figures=figures, charts=tables.all_charts(figures),
+                               consent_note=tables.consent_note(figures.left_out), exact=threshold is None,
+                               threshold=configured_threshold(), filters=filters, groupings=GROUPINGS)
+
+    # The figures with their charts, rendered once per revision of the records (``placement.revisions``), scope,
+    # period, the reader's disclosure and language: a change to any record they count moves the revision.
+    key = (tables.figures_key(filters.scope), threshold, configured_threshold(), str(get_locale()))
+    # The part was rendered by the autoescaping template above (kept in this worker or in Redis).
+    figures_html = Markup(cache.rendered(key, render_figures))  # noqa: S704  # nosec B704
+    return render_template("reports/dashboard.html", figures_html=figures_html, **context)
 
 
 @bp.get("/reports/<any(" + ", ".join(tables.TABLES) + "):table>.csv")

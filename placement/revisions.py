@@ -1,0 +1,271 @@
+"""Per-partnership revision counters: cheap keys for caches of what is computed from a partnership's records.
+
+``partnerships.data_revision`` moves whenever any record of the partnership that a figure, list or index may
+read changes; ``partnerships.network_revision`` only when its company network (companies, mentors, job
+functions, and the occupations they name) does. A cache keyed by a partnership's revision therefore never serves
+what was computed before a change: the counter moves in the writing transaction itself, so once the change is
+visible to another request, so is the new revision (whatever worker process or host serves it).
+
+How the counters move:
+
+* **ORM changes** are collected after each flush (``session.new``/``dirty``/``deleted``): each changed record's
+  partnership is its ``audit_partnership_id`` or ``partnership_id``, else it is found through its foreign keys
+  (a follow-up → its internship → the partnership). A record whose partnership cannot be found (an occupation,
+  shared by all) moves every partnership's counters. Records that no cache reads (sessions, tokens, links,
+  e-mails, the audit log …: ``IGNORED_TABLES``) move nothing; of a user, only the name counts (the results name
+  consultants).
+* **Bulk statements through the session** (``session.execute(update(Model)…)``, ``delete``, ``insert``) on a
+  table that is not ignored move every partnership's counters (they are rare: erasure, imports).
+* **Core inserts on the session's connection** (a bulk import, the "suggestions shown" entries the funnel counts)
+  call ``bump`` themselves.
+
+The counters are written at the very end of the transaction (``before_commit``, one UPDATE), so the partnership
+row is locked only for the moment of the commit; a transaction changing the partnership's own record takes the
+audit log's lock before the row's, as every other writer does. A rolled-back transaction moves nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
+
+from flask import has_app_context
+from sqlalchemy import Connection, Table, event, func, inspect, select, update
+from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm.exc import UnmappedColumnError
+
+from placement.audit import chain
+from placement.auth.models import Partnership
+from placement.extensions import db
+
+T = TypeVar("T")
+
+#: Tables whose rows no cached figure, list or index reads: changing them moves no revision.
+IGNORED_TABLES = frozenset({
+    "user_sessions", "recovery_codes", "api_tokens", "account_links", "calendar_feeds", "mentor_links",
+    "outbox_messages", "import_jobs", "audit_events", "audit_subjects", "privacy_requests",
+})
+#: Tables whose rows make up the company network (and the search index): they move ``network_revision`` too.
+NETWORK_TABLES = frozenset({"companies", "mentors", "job_functions", "occupations", "isco_groups"})
+#: Of these tables only a change to the named columns counts (a user's login writes ``totp_last_counter``).
+COUNTED_COLUMNS = {"users": frozenset({"name", "partnership_id"})}
+
+#: Key in ``Session.info``: {partnership id or None (all): whether the network moves too}.
+_PENDING = "placement.revisions.pending"
+#: Foreign keys followed first when a record has no partnership of its own.
+_PREFERRED_PARENTS = ("participants", "agreements", "companies", "job_functions", "mentors")
+_MAX_DEPTH = 4
+
+
+def bump(target: Session | Connection, partnership_id: int | None, *, network: bool = False) -> None:
+    """Move the partnership's revision (None: every partnership's) when ``target``'s transaction commits.
+
+    For writes that bypass the ORM's unit of work, e.g. ``insert_many`` on ``db.session.connection()``: a
+    connection of the request's session defers to the session's commit; any other connection moves the counters
+    at once (its transaction then holds the partnership's row until it ends).
+    """
+    if isinstance(target, Connection):
+        session = db.session() if has_app_context() and db.session.connection() is target else None
+        if session is None:
+            target.execute(_moves(network=network).where(*_only(partnership_id)))
+            return
+        target = session
+    pending = target.info.setdefault(_PENDING, {})
+    pending[partnership_id] = pending.get(partnership_id, False) or network
+
+
+def _table_of(obj) -> Table | None:
+    table = inspect(obj).mapper.local_table
+    return table if isinstance(table, Table) else None
+
+
+def _counts(session: Session, obj, table: Table, action: str) -> bool:
+    if table.name in IGNORED_TABLES:
+        return False
+    if action != "update":
+        return True
+    if not session.is_modified(obj, include_collections=False):
+        return False
+    columns = COUNTED_COLUMNS.get(table.name)
+    if columns is None:
+        return True
+    state = inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in columns)
+
+
+def _parent_partnership(connection: Connection, table: Table, values: dict, depth: int = 0) -> int | None:
+    """Find a row's partnership through its foreign keys (not through users: an actor is not an owner)."""
+    if "partnership_id" in table.c and values.get("partnership_id") is not None:
+        return values["partnership_id"]
+    if depth >= _MAX_DEPTH:
+        return None
+    keys = [fk for fk in table.foreign_keys if fk.column.table.name not in ("users", table.name)]
+    rank = {name: i for i, name in enumerate(_PREFERRED_PARENTS)}
+    for fk in sorted(keys, key=lambda fk: rank.get(fk.column.table.name, len(rank))):
+        value = values.get(fk.parent.key)
+        if value is None:
+            continue
+        parent = fk.column.table
+        links = [column for column in parent.c if column.foreign_keys or column.key == "partnership_id"]
+        if not links:
+            continue  # e.g. an occupation: shared by every partnership
+        row = connection.execute(select(*links).where(fk.column == value)).mappings().first()
+        if row is not None:
+            found = _parent_partnership(connection, parent, dict(row), depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _partnership_of(session: Session, obj, table: Table) -> int | None:
+    if hasattr(obj, "audit_partnership_id"):
+        found = obj.audit_partnership_id
+        if found is not None:
+            return found
+    state = inspect(obj)
+    values = {}
+    for column in table.columns:
+        try:
+            key = state.mapper.get_property_by_column(column).key
+        except UnmappedColumnError:
+            continue
+        if key in state.dict:
+            values[column.key] = state.dict[key]
+    return _parent_partnership(session.connection(), table, values)
+
+
+@event.listens_for(Session, "before_flush")
+def _lock_in_order(session: Session, _context, _instances) -> None:
+    """Before a partnership's own row is changed, take the audit log's lock (PostgreSQL), as every audited write
+    does before its revision moves at commit: both locks are always taken in the same order, so two transactions
+    cannot each hold one and wait for the other."""
+    if any(isinstance(obj, Partnership) for obj in (*session.dirty, *session.deleted)):
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            connection.execute(select(func.pg_advisory_xact_lock(chain.ADVISORY_LOCK_KEY)))
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _context) -> None:
+    """Note the partnerships whose records this flush changed; ``_write`` moves their revisions at commit."""
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            table = _table_of(obj)
+            if table is None or not _counts(session, obj, table, action):
+                continue
+            bump(session, _partnership_of(session, obj, table), network=table.name in NETWORK_TABLES)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _collect_bulk(state: ORMExecuteState) -> None:
+    """A bulk UPDATE, DELETE or INSERT through the session: its rows' partnerships are unknown, so all move."""
+    if state.is_select or not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name is None or name in IGNORED_TABLES:
+        return
+    bump(state.session, None, network=name in NETWORK_TABLES)
+
+
+def _moves(*, data: bool = True, network: bool = False):
+    table = Partnership.__table__
+    values = {"updated_at": table.c.updated_at}  # a revision is no change of the partnership's own record
+    if data:
+        values["data_revision"] = table.c.data_revision + 1
+    if network:
+        values["network_revision"] = table.c.network_revision + 1
+    return update(table).values(**values)
+
+
+def _only(partnership_id: int | None) -> tuple:
+    return () if partnership_id is None else (Partnership.__table__.c.id == partnership_id,)
+
+
+@event.listens_for(Session, "before_commit")
+def _write(session: Session) -> None:
+    """Move the revisions noted in this transaction, as its last statement before COMMIT."""
+    session.flush()  # the commit's own flush comes after this hook: collect its changes first
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    connection = session.connection()
+    ids = Partnership.__table__.c.id
+    if None in pending:  # every partnership moves
+        everyone_network = pending.pop(None)
+        connection.execute(_moves(network=everyone_network))
+        network_only = sorted(key for key, network in pending.items() if network)
+        if network_only and not everyone_network:
+            connection.execute(_moves(data=False, network=True).where(ids.in_(network_only)))
+        return
+    for network in (True, False):
+        chosen = sorted(key for key, moves in pending.items() if moves is network)
+        if chosen:
+            connection.execute(_moves(network=network).where(ids.in_(chosen)))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    """A rolled-back transaction moves nothing (a committed one has already moved its revisions)."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+# Reading ---------------------------------------------------------------------------------------------------------
+
+def key(partnership_ids: Iterable[int] | None, *, network: bool = False) -> tuple:
+    """Return a cache key part for the partnerships' records (None: every partnership's): it changes whenever any
+    of their records changes (``network``: whenever their company network does).
+
+    A partnership already in the session is read as loaded: the session loader loads the user's own partnership
+    with its counters at the start of each request, so its key costs no query. Each partnership counts with its
+    creation time too, so a database emptied and refilled (the tests) or a restored id never meets a key computed
+    before; the database URL keeps several apps in one process (the tests) apart.
+    """
+    if partnership_ids is None:
+        table = Partnership.__table__
+        column = table.c.network_revision if network else table.c.data_revision
+        rows = db.session.execute(select(table.c.id, table.c.created_at, column).order_by(table.c.id)).all()
+    else:
+        rows = []
+        for ident in partnership_ids:
+            partnership = db.session.get(Partnership, ident)
+            if partnership is None:
+                rows.append((ident, None, None))
+            else:
+                rows.append((ident, partnership.created_at,
+                             partnership.network_revision if network else partnership.data_revision))
+    return str(db.engine.url), tuple(tuple(row) for row in rows)
+
+
+class Cache(Generic[T]):
+    """What a worker process computed for a revision key, least recently used first out.
+
+    A value is only ever looked up by the key it was computed for, so a key with a newer revision simply misses;
+    the old entries age out. Two requests missing at once both compute (the later one's value is kept).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Return the value kept for ``key``, computing and keeping it when there is none."""
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()

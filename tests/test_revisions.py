@@ -1,0 +1,154 @@
+"""The partnerships' revision counters move with every change a cache depends on, at commit, and only then."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from placement import revisions
+from placement.agreements.models import Agreement, FollowUp, State
+from placement.audit.services import record_suggestions
+from placement.auth.models import Partnership, Role
+from placement.extensions import db
+from placement.network import csvio
+from placement.network.models import Company
+from placement.occupations.models import Occupation
+from placement.participants.models import Consent, Participant
+from placement.privacy.models import ConsentEvent
+from tests import factories
+
+
+def _revisions(partnership) -> tuple[int, int]:
+    """(data revision, network revision) as committed."""
+    table = Partnership.__table__
+    with db.engine.connect() as connection:
+        return tuple(connection.execute(select(table.c.data_revision, table.c.network_revision)
+                                        .where(table.c.id == partnership.id)).one())
+
+
+@pytest.fixture
+def two(partnership, other_partnership):
+    return partnership, other_partnership
+
+
+def test_a_young_persons_change_moves_only_their_partnerships_data_revision(two):
+    mine, other = two
+    before, other_before = _revisions(mine), _revisions(other)
+    person = factories.participant(mine, name="Ung")
+    db.session.commit()
+    after = _revisions(mine)
+    assert after[0] > before[0] and after[1] == before[1]
+    person.name = "Ung Jensen"
+    db.session.commit()
+    assert _revisions(mine)[0] > after[0]
+    assert _revisions(other) == other_before
+
+
+def test_nothing_moves_before_the_commit_nor_after_a_rollback(partnership):
+    before = _revisions(partnership)
+    db.session.add(Participant(partnership_id=partnership.id, name="Ung", date_of_birth=date(2002, 5, 17),
+                               home_municipality="Randers Kommune", postcode="8900", town="Randers C",
+                               course_start=date(2024, 1, 1)))
+    db.session.flush()
+    assert _revisions(partnership) == before
+    db.session.rollback()
+    db.session.commit()  # an empty transaction after the rollback moves nothing either
+    assert _revisions(partnership) == before
+    assert db.session.scalar(select(Participant.id)) is None
+
+
+def test_the_network_moves_both_counters(partnership):
+    before = _revisions(partnership)
+    company = factories.company(partnership, name="Gården")
+    db.session.commit()
+    middle = _revisions(partnership)
+    assert middle[0] > before[0] and middle[1] > before[1]
+    factories.mentor(company, name="Karen")
+    db.session.commit()
+    assert _revisions(partnership)[1] > middle[1]
+
+
+def test_records_without_a_partnership_of_their_own_are_traced_to_it(partnership, other_partnership):
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    company = factories.company(partnership)
+    job = factories.job_function(company, mentor=factories.mentor(company))
+    person = factories.participant(partnership, consent=Consent.GIVEN, consent_date=date(2024, 1, 1))
+    agreement = Agreement(partnership_id=partnership.id, participant=person, job_function=job, mentor=job.mentor,
+                          consultant=consultant, start_date=date(2024, 2, 1), state=State.ACTIVE)
+    db.session.add(agreement)
+    db.session.commit()
+    other_before = _revisions(other_partnership)
+
+    before = _revisions(partnership)
+    db.session.add(FollowUp(agreement_id=agreement.id, held_on=date(2024, 3, 1), note="God start"))
+    db.session.commit()
+    assert _revisions(partnership)[0] > before[0]
+
+    before = _revisions(partnership)
+    db.session.add(ConsentEvent(participant_id=person.id, state=Consent.GIVEN, on=date(2024, 1, 1)))
+    db.session.commit()
+    assert _revisions(partnership)[0] > before[0]
+    assert _revisions(other_partnership) == other_before
+
+
+def test_a_login_moves_nothing_a_consultants_new_name_does(client, partnership, login):
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    before = _revisions(partnership)
+    login(consultant)
+    assert client.get("/search").status_code == 200
+    assert _revisions(partnership) == before
+    consultant.name = "Konsulent Hansen"  # the results name consultants
+    db.session.commit()
+    assert _revisions(partnership)[0] > before[0]
+
+
+def test_bulk_writes_move_the_revisions(partnership, other_partnership):
+    before = _revisions(partnership)
+    report = csvio.import_csv(csvio.COMPANIES, f"cvr;name;postcode\n{factories.cvr()};Gården ApS;8900\n", partnership)
+    assert not report.errors
+    db.session.commit()
+    after = _revisions(partnership)
+    assert after[0] > before[0] and after[1] > before[1]
+
+    # A bulk statement through the session: which partnerships it touched is unknown, so every one moves.
+    other_before = _revisions(other_partnership)
+    db.session.execute(update(Company).where(Company.partnership_id == partnership.id).values(notes="x"))
+    db.session.commit()
+    assert _revisions(other_partnership)[1] > other_before[1]
+
+
+def test_suggestions_shown_move_the_data_revision_not_the_network(partnership):
+    person = factories.participant(partnership)
+    db.session.commit()
+    before = _revisions(partnership)
+    assert record_suggestions(db.session, person)
+    db.session.commit()
+    after = _revisions(partnership)
+    assert after[0] > before[0] and after[1] == before[1]
+
+
+def test_an_occupation_shared_by_all_moves_every_partnership(partnership, other_partnership):
+    before = [_revisions(p) for p in (partnership, other_partnership)]
+    db.session.add(Occupation(uri="http://data.europa.eu/esco/occupation/test", label="Staldmedhjælper",
+                              isco_group="9212"))
+    db.session.commit()
+    for p, (data, network) in zip((partnership, other_partnership), before, strict=True):
+        assert _revisions(p)[0] > data and _revisions(p)[1] > network
+
+
+def test_the_partnership_record_keeps_its_own_updated_at(partnership):
+    stamp = db.session.scalar(select(Partnership.updated_at).where(Partnership.id == partnership.id))
+    factories.participant(partnership, course_start=date(2024, 1, 1))
+    db.session.commit()
+    assert db.session.scalar(select(Partnership.updated_at).where(Partnership.id == partnership.id)) == stamp
+
+
+def test_a_core_write_on_a_connection_of_its_own_moves_the_revision_with_its_commit(partnership):
+    before = _revisions(partnership)
+    with db.engine.connect() as connection:
+        revisions.bump(connection, partnership.id, network=True)
+        connection.rollback()
+    assert _revisions(partnership) == before
+    with db.engine.begin() as connection:
+        revisions.bump(connection, partnership.id, network=True)
+    assert _revisions(partnership) == (before[0] + 1, before[1] + 1)
