@@ -14,9 +14,11 @@ def _wants_json() -> bool:
 
 
 def _http_error(error: HTTPException):
+    # The error's own headers stay (``Allow`` of a 405, ``WWW-Authenticate``); the body is ours.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
     if _wants_json():
-        return {"error": error.name, "message": error.description}, error.code
-    return render_template("errors/error.html", error=error), error.code
+        return {"error": error.name, "message": error.description}, error.code, headers
+    return render_template("errors/error.html", error=error), error.code, headers
 
 
 def _csrf_error(error: CSRFError):

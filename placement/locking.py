@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -32,6 +33,7 @@ from wtforms.widgets import HiddenInput
 from placement.database import utcnow
 from placement.extensions import db
 
+T = TypeVar("T")
 #: Form fields that are never compared (they carry no value of the record).
 _NOT_COMPARED = frozenset({"csrf_token", "version", "submit", "confirm_not_duplicate"})
 #: The version is a positive integer within the database's INTEGER range.
@@ -212,6 +214,21 @@ def unique_violation(error: IntegrityError, table: str, column: str) -> bool:
     """Tell whether an IntegrityError is the violation of ``table``'s unique constraint on ``column``."""
     text = str(getattr(error, "orig", error))
     return f"uq_{table}_{column}" in text or f"{table}.{column}" in text  # PostgreSQL names it, SQLite the column
+
+
+def insert_unique(insert: Callable[[], T], table: str, column: str) -> T | None:
+    """Run ``insert`` and commit; return what it returned, or None (all rolled back) when someone else committed
+    the same value of ``table``'s unique ``column`` at the same moment, e.g. two people adding one CVR. The form's
+    check for a taken value ran before, so this is the race it could not see; other errors are raised."""
+    try:
+        created = insert()
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        if not unique_violation(error, table, column):
+            raise
+        return None
+    return created
 
 
 # API -----------------------------------------------------------------------------------------------------------

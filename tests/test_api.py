@@ -588,3 +588,63 @@ def test_openapi_schemas_follow_the_serialisers_and_forms(client, partnership, h
     assert schemas_["CompanyCreate"]["properties"]["kind"]["enum"] == ["ordinary", "social_economic"]
     assert schemas_["CompanyUpdate"]["additionalProperties"] is False
     assert "company_id" not in schemas_["MentorUpdate"]["properties"]
+
+
+# The contract (tests/test_api_contract.py runs schemathesis over all of it) ------------------------------------
+
+def test_a_wrong_method_is_405_with_allow(client, headers):
+    response = client.put(f"{API}/companies", headers=headers, json={})
+
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert response.get_json()["error"] == "Method Not Allowed"
+
+
+@pytest.mark.parametrize(("query", "named"), [("compnay_id=1", "compnay_id"), ("active=", "active"),
+                                              ("page=0", "page"), ("page=2147483648", "page"),
+                                              ("company_id=x", "company_id")])
+def test_a_bad_or_unknown_query_parameter_is_400_naming_it(client, headers, query, named):
+    response = client.get(f"{API}/mentors?{query}", headers=headers)
+
+    assert response.status_code == 400
+    assert named in response.get_json()["message"]
+
+
+def test_a_search_may_look_like_a_large_number(client, headers):
+    assert client.get(f"{API}/companies?q=12345678901234567", headers=headers).status_code == 200
+
+
+def test_ids_beyond_the_integer_range_are_refused(client, partnership, headers):
+    assert client.get(f"{API}/companies/2147483648", headers=headers).status_code == 404
+    response = client.post(f"{API}/mentors", headers=headers, json={"company_id": 2**63, "name": "Karen"})
+
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"company_id": ["Unknown or not visible to you."]}
+
+
+@pytest.mark.parametrize(("field", "value", "message"), [
+    ("name", 123, "Must be a string."), ("employees", "12", "Must be an integer."),
+    ("active", None, "Must be true or false, not null."), ("active", "yes", "Must be true or false."),
+])
+def test_a_body_value_of_the_wrong_json_type_is_refused(client, partnership, headers, field, value, message):
+    company = factories.company(partnership)
+
+    response = client.patch(f"{API}/companies/{company.id}", headers=headers, json={field: value})
+
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {field: [message]}
+
+
+def test_openapi_states_the_servers_limits(client):
+    document = _openapi(client)
+    parameters = {p["name"]: p["schema"] for p in document["components"]["parameters"].values()}
+    company_path = document["paths"]["/companies/{company_id}"]["get"]["parameters"][0]["schema"]
+    create = document["components"]["schemas"]["CompanyCreate"]["properties"]
+    birth = document["components"]["schemas"]["ParticipantCreate"]["properties"]["date_of_birth"]
+
+    assert company_path == parameters["company_id"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    assert parameters["page"]["maximum"] == 2**31 - 1
+    assert create["name"]["maxLength"] == 200 and re.fullmatch(create["name"]["pattern"], "Grøn Gård")
+    assert not re.fullmatch(create["name"]["pattern"], "  ") and not re.fullmatch(create["name"]["pattern"], "a\0b")
+    assert create["employees"]["type"] == ["integer", "null"] and create["employees"]["maximum"] == 1_000_000
+    assert "from 1900-01-01 to" in json.dumps(birth)

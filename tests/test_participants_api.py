@@ -182,9 +182,9 @@ def test_the_openapi_document_describes_young_people(client, partnership, consul
     components = document["components"]["schemas"]
     create = components["ParticipantCreate"]
     assert set(create["required"]) == {"name", "date_of_birth", "home_municipality", "postcode", "course_start"}
-    assert create["properties"]["disruptions"]["type"] == "array"
+    assert create["properties"]["disruptions"]["type"] == ["array", "null"]  # null: none
     assert "social_phobia" in create["properties"]["disruptions"]["items"]["enum"]
-    assert create["properties"]["occupation_ids"]["items"] == {"type": "integer"}
+    assert create["properties"]["occupation_ids"]["items"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     assert create["properties"]["date_of_birth"]["format"] == "date"
     assert set(create["properties"]["profile"]["properties"]) == set(DIMENSION_KEYS)
     assert create["properties"]["consent"]["enum"][:1] == [""]

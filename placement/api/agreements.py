@@ -6,9 +6,8 @@ with ``"stale": true`` and the current version. Only whoever works on the young 
 (404 otherwise); caseworkers read, the education place's staff change.
 """
 
-from datetime import date
 
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import DateField, Field, IntegerField, SelectField, TextAreaField, ValidationError
@@ -22,8 +21,8 @@ from placement.agreements.models import Agreement, Decision, NotHiredReason, Out
 from placement.agreements.services import AgreementError, StaleAgreement
 from placement.api.auth import roles_required
 from placement.api.schemas import plain
-from placement.api.validation import REQUIRED, bind, json_object
-from placement.api.views import MAX_PER_PAGE, _created, _int_arg, bp
+from placement.api.validation import UNKNOWN_ID, bind, body_id, json_object
+from placement.api.views import MAX_PER_PAGE, _created, _int_arg, bp, query_arg
 from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, may_see, may_see_participant
 from placement.auth.models import Role
@@ -147,7 +146,7 @@ def agreement(obj: Agreement) -> dict:
 
 def agreement_detail(obj: Agreement) -> dict:
     """Serialise an agreement with its goals, timeline, follow-ups, warnings and the steps you may take now."""
-    today = date.today()
+    today = services.today()
     data = _columns(obj, AGREEMENT_DETAIL_KEYS)
     data["match_explanation"] = obj.match_explanation
     data["goals"] = [_columns(goal, GOAL_KEYS) for goal in obj.goals]
@@ -174,28 +173,19 @@ def _conflict(error: AgreementError, found: Agreement | None = None):
     return response
 
 
-def _id(body: dict, key: str) -> tuple[int | None, list[str] | None]:
-    ident = body.get(key)
-    if ident is None:
-        return None, [REQUIRED]
-    if isinstance(ident, bool) or not isinstance(ident, int):
-        return None, ["Must be an integer."]
-    return ident, None
-
-
 def _parties(body: dict) -> tuple[tuple, dict[str, list[str]]]:
     """Return the young person, job function and mentor the body names, or the problems with them."""
     problems: dict[str, list[str]] = {}
     found = {}
     for key, model in (("participant_id", Participant), ("job_function_id", JobFunction), ("mentor_id", Mentor)):
-        ident, problem = _id(body, key)
+        ident, problem = body_id(body, key)
         if problem:
             problems[key] = problem
             continue
         obj = db.session.get(model, ident)
         visible = obj is not None and (may_see_participant(obj) if model is Participant else may_see(obj))
         if not visible:
-            problems[key] = ["Unknown or not visible to you."]
+            problems[key] = [UNKNOWN_ID]
         else:
             found[key] = obj
     participant, job, mentor = (found.get(k) for k in ("participant_id", "job_function_id", "mentor_id"))
@@ -213,8 +203,8 @@ def _parties(body: dict) -> tuple[tuple, dict[str, list[str]]]:
 def list_agreements():
     """List the agreements of the young people you work on: filter with ``state`` and ``participant_id``."""
     stmt = agreement_scope(select(Agreement))
-    state = request.args.get("state", "").strip()
-    if state:
+    state = query_arg("state")
+    if state is not None:
         if state not in {s.value for s in State}:
             abort(400, description="The query parameter state must be one of: "
                                    + ", ".join(s.value for s in State) + ".")
@@ -226,6 +216,8 @@ def list_agreements():
     per_page = _int_arg("per_page", min(current_app.config["PAGE_SIZE"], MAX_PER_PAGE), maximum=MAX_PER_PAGE)
     pagination = db.paginate(stmt.order_by(Agreement.start_date.desc(), Agreement.id.desc()), page=page,
                              per_page=per_page, max_per_page=MAX_PER_PAGE, error_out=False)
+    audit_read([a.participant for a in pagination.items], (AGREEMENTS,))
+    db.session.commit()
     return {"items": [agreement(a) for a in pagination.items], "page": page, "per_page": per_page,
             "total": pagination.total}
 

@@ -15,10 +15,12 @@ from sqlalchemy import DateTime
 from wtforms import SelectMultipleField
 from wtforms import validators as v
 
+from placement import sanity
 from placement.agreements.models import State
 from placement.api import schemas
 from placement.api.auth import EXPIRED_MESSAGE, READ_ONLY_MESSAGE, REFUSED_MESSAGE
-from placement.api.views import MAX_PER_PAGE, bp
+from placement.api.validation import json_type, nullable
+from placement.api.views import MAX_PER_PAGE, MAX_PURPOSE_NOTE, PURPOSES, bp
 from placement.auth.access import EVERYONE
 from placement.database import UTCDateTime
 from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
@@ -26,11 +28,21 @@ from placement.network.models import Company, JobFunction, Mentor
 from placement.occupations.models import Occupation
 from placement.profile import DIMENSIONS, SCALE_MAX, SCALE_MIN
 from placement.reports.services import GROUPINGS
+from placement.sanity import INT_MAX, INT_MIN, window_bounds
 
 TITLE = "placement API"
 VERSION = "1"
 _JSON = "application/json"
 _TYPES = {bool: "boolean", int: "integer", float: "number", str: "string"}
+#: An id: the database's ids are positive 32-bit integers (a larger one is refused: 404 in a path, else 400/422).
+ID = {"type": "integer", "minimum": 1, "maximum": INT_MAX}
+#: ``If-Match``: ``*`` or entity tags of versions, e.g. ``"3"`` (``placement.locking``).
+IF_MATCH_PATTERN = r'^\s*(\*|(W/)?"[0-9]{1,10}"(\s*,\s*(W/)?"[0-9]{1,10}")*)\s*$'
+#: Text: no NUL or other control characters (tab and line breaks are fine), see ``placement.sanity``.
+_CONTROL = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+TEXT_PATTERN = f"^[^{_CONTROL}]*$"
+#: Required text: also something besides white space.
+FILLED_TEXT_PATTERN = f"^[^{_CONTROL}]*[^\\s{_CONTROL}][^{_CONTROL}]*$"
 
 
 def _ref(name: str) -> dict:
@@ -45,20 +57,33 @@ def _nullable(schema: dict) -> dict:
 
 # Request bodies, from the forms --------------------------------------------------------------------------------
 
+#: Date fields whose form checks the window in a ``validate_<field>`` method (``placement.participants.forms``)
+#: rather than with a ``sanity.date_window`` validator.
+_CHECKED_DATES = {"date_of_birth": (sanity.EARLIEST_BIRTH, sanity.birth_latest),
+                  "consent_date": (sanity.EARLIEST, sanity.ahead_latest)}
+
+
 def _field_schema(field) -> dict:
     """Describe one bound WTForms field as a JSON Schema."""
-    schema: dict = {}
     coerce = getattr(field, "coerce", str)
-    if field.type == "BooleanField":
-        schema["type"] = "boolean"
-    elif field.type == "IntegerField" or coerce is int:
-        schema["type"] = "integer"
-    else:
-        schema["type"] = "string"
+    schema: dict = {"type": json_type(field)}
     if field.type == "EmailField":
         schema["format"] = "email"
+    notes = []
     if field.type == "DateField":
         schema["format"] = "date"
+        windows = [bounds for validator in field.validators if (bounds := window_bounds(validator))]
+        if not windows and field.name in _CHECKED_DATES:
+            windows = [tuple(bound() if callable(bound) else bound for bound in _CHECKED_DATES[field.name])]
+        if windows:
+            earliest, latest = windows[0]
+            notes.append(f"A day from {earliest.isoformat()} to {latest.isoformat()} (as of today; the window "
+                         "moves with the date).")
+    elif schema["type"] == "string" and field.type not in ("SelectField", "RadioField", "SelectMultipleField"):
+        filled = any(isinstance(validator, v.DataRequired) for validator in field.validators)
+        schema["pattern"] = FILLED_TEXT_PATTERN if filled else TEXT_PATTERN
+        if any(isinstance(validator, v.InputRequired) for validator in field.validators):
+            schema["minLength"] = 1
     # Fixed choices are listed; a select of ids (a company's mentors) depends on the data.
     if field.type == "RadioField" or (field.type == "SelectField" and coerce is not int):
         # WTForms 3.3 keeps choices as SelectChoice objects; older versions as (value, label) pairs.
@@ -74,20 +99,29 @@ def _field_schema(field) -> dict:
                 schema["minimum"] = validator.min
             if validator.max is not None:
                 schema["maximum"] = validator.max
+    if schema["type"] == "integer" and "enum" not in schema:  # the database's INTEGER; ids are positive
+        schema.setdefault("minimum", 1 if field.name.endswith("_id") else INT_MIN)
+        schema.setdefault("maximum", INT_MAX)
     if isinstance(field, SelectMultipleField):
         # Several choices: an array; fixed choices are listed, ids (occupations) depend on the data.
         items = {"type": schema["type"]}
         if coerce is not int:
             items["enum"] = [coerce(choice.value) for choice in field.choices]
-        schema = {"type": "array", "items": items}
+        else:
+            items = dict(ID)
+        schema = {"type": ["array", "null"], "items": items}
+        notes.append("Null: none.")
     default = field.default
     if default is not None and not callable(default):
         schema["default"] = coerce(default) if "enum" in schema else default
     description = str(field.label.text)
     if field.description:
         description += f". {field.description}"
-    schema["description"] = description
-    if any(isinstance(validator, v.Optional) for validator in field.validators):
+    schema["description"] = " ".join([description, *notes])
+    if nullable(field):
+        if "format" in schema:  # an e-mail address or a day, or left empty ("" or null)
+            return {"anyOf": [schema, {"type": "string", "maxLength": 0}, {"type": "null"}],
+                    "description": schema.pop("description")}
         schema = _nullable(schema)
     return schema
 
@@ -110,20 +144,20 @@ def _body_schemas(name: str, form_class, *, extra: dict | None = None, extra_req
     inner = {key for keys in nested.values() for key in keys}
     fields = [field for field in _form_fields(form_class, **form_kwargs) if field.name not in inner]
     properties = {field.name: _field_schema(field) for field in fields}
-    if "version" in properties:  # optimistic locking (``placement.locking``); ignored when creating
-        properties["version"] = _VERSION_PROPERTY
-    update = {"type": "object", "properties": {**properties, **_nested_schemas(nested, form_class, **form_kwargs)},
-              "additionalProperties": False}
-    create = {"type": "object", "properties": {**(extra or {}), **update["properties"]},
+    nested_properties = _nested_schemas(nested, form_class, **form_kwargs)
+    update = {"type": "object", "properties": {**properties, **nested_properties}, "additionalProperties": False}
+    create = {"type": "object", "properties": {**(extra or {}), **properties, **nested_properties},
               "required": [*extra_required, *(field.name for field in fields if _required(field))],
               "additionalProperties": False}
+    if "version" in properties:  # optimistic locking (``placement.locking``)
+        update["properties"]["version"] = _VERSION_PROPERTY
+        create["properties"]["version"] = {**properties["version"], "description": "Ignored when adding."}
     return {f"{name}Create": create, f"{name}Update": update}
 
 
-_VERSION_PROPERTY = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1,
-                     "description": "Changing: the version you read (the object's ``version``, also its ``ETag``); "
-                                    "another current version answers 409 and changes nothing. Left out (and no "
-                                    "If-Match): the change is made on whatever is current. Ignored when adding."}
+_VERSION_PROPERTY = {**ID, "description": "The version you read (the object's ``version``, also its ``ETag``); "
+                                          "another current version answers 409 and changes nothing. Left out (and "
+                                          "no If-Match): the change is made on whatever is current."}
 
 
 def _nested_schemas(nested: dict, form_class, **form_kwargs) -> dict:
@@ -180,6 +214,11 @@ def _page_schema(item: str) -> dict:
                     "total": {"type": "integer", "minimum": 0}})
 
 
+def _stale(error: str) -> dict:
+    return _object({"error": {"type": "string", "const": error}, "message": {"type": "string"},
+                    "current_version": {**ID, "description": "The version now saved."}})
+
+
 def _schemas() -> dict:
     company = _columns(Company, schemas.COMPANY_KEYS)
     active = {"type": "boolean"}
@@ -200,8 +239,8 @@ def _schemas() -> dict:
                                                     **_columns(Company, ("name", "cvr", "postcode", "town"))},
                           "required": ["name", "cvr", "postcode", "town"]},
         }),
-        "Stale": _object({"error": {"type": "string", "const": "Conflict"}, "message": {"type": "string"},
-                          "current_version": {"type": "integer", "description": "The version now saved."}}),
+        "Stale": _stale("Conflict"),
+        "PreconditionFailed": _stale("Precondition Failed"),
         "Company": _object(company),
         "CompanyDetail": _object({
             **company,
@@ -212,18 +251,18 @@ def _schemas() -> dict:
         }),
         "CompanyList": _page_schema("Company"),
         **_body_schemas("Company", CompanyForm, extra={"partnership_id": {
-            "type": "integer", "description": "Administrators only: the partnership to file the company under "
+            **ID, "description": "Administrators only: the partnership to file the company under "
             "(default: your own)."}}),
         "Mentor": _object(_columns(Mentor, schemas.MENTOR_KEYS)),
         "MentorList": _page_schema("Mentor"),
-        **_body_schemas("Mentor", MentorForm, extra={"company_id": {**id_property, "description": "The company."}},
+        **_body_schemas("Mentor", MentorForm, extra={"company_id": {**ID, "description": "The company."}},
                         extra_required=("company_id",)),
         "Occupation": _object(_columns(Occupation, schemas.OCCUPATION_KEYS)),
         "Profile": _profile_schema(),
         "JobFunction": _object(job_function),
         "JobFunctionList": _page_schema("JobFunction"),
         **_body_schemas("JobFunction", JobFunctionForm,
-                        extra={"company_id": {**id_property, "description": "The company; cannot be changed."}},
+                        extra={"company_id": {**ID, "description": "The company; cannot be changed."}},
                         extra_required=("company_id",), nested={"profile": _profile_keys()}),
     }
 
@@ -252,7 +291,7 @@ _RESPONSES = {
                        "current one (``current_version``, also in the ``ETag`` header). Read it again and repeat the "
                        "change.", "Stale"), "headers": {"ETag": {"schema": {"type": "string"}}}},
     "PreconditionFailed": {**_error("Nothing was changed: ``If-Match`` does not name the current version "
-                                    "(``current_version``, also in the ``ETag`` header).", "Stale"),
+                                    "(``current_version``, also in the ``ETag`` header).", "PreconditionFailed"),
                            "headers": {"ETag": {"schema": {"type": "string"}}}},
 }
 _STATUS = {400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
@@ -269,19 +308,20 @@ _PARAMETERS = {
                 "the results are ranked best first."),
     "active": _param("active", "query", {"type": "boolean"}, "Only active (true) or inactive (false) ones; "
                      "both when left out."),
-    "page": _param("page", "query", {"type": "integer", "minimum": 1, "default": 1}, "The page, from 1."),
+    "page": _param("page", "query", {"type": "integer", "minimum": 1, "maximum": INT_MAX, "default": 1},
+                   "The page, from 1; beyond the last one the items are empty."),
     "per_page": _param("per_page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                        f"Items per page, at most {MAX_PER_PAGE} (default: the site's page size)."),
-    "company_id": _param("company_id", "query", {"type": "integer"}, "Only those of this company."),
-    "consultant_id": _param("consultant_id", "query", {"type": "integer"}, "Only those with this job "
-                            "consultant."),
+    "company_id": _param("company_id", "query", ID, "Only those of this company."),
+    "consultant_id": _param("consultant_id", "query", ID, "Only those with this job consultant."),
     # Reading a young person's record one is not named on needs a purpose (written to the audit log; once a day).
-    "purpose": _param("purpose", "query", {"type": "string", "enum": ["coordination", "quality_assurance",
-                                                                     "supervision", "other"]},
-                      "Why you read a record you are not named on (required then, once per record and day)."),
-    "purpose_note": _param("purpose_note", "query", {"type": "string", "maxLength": 500},
+    "purpose": _param("purpose", "query", {"type": "string", "enum": list(PURPOSES)},
+                      "Why you read a record you are not named on (required then, once per record and day: else "
+                      "400)."),
+    "purpose_note": _param("purpose_note", "query", {"type": "string", "maxLength": MAX_PURPOSE_NOTE},
                            "The purpose in your own words; required with purpose=other."),
-    "if_match": _param("If-Match", "header", {"type": "string"}, 'The ETag of the version you read, e.g. "3" '
+    "if_match": _param("If-Match", "header", {"type": "string", "pattern": IF_MATCH_PATTERN},
+                       'The ETag of the version you read, e.g. "3" '
                        "(GET answers carry it): another current version answers 412 and changes nothing."),
 }
 #: The parameters of an operation that reads one young person's record.
@@ -307,7 +347,7 @@ def _operation(endpoint: str, summary: str, *, ok: int = 200, schema: str | None
     operation: dict = {"operationId": endpoint, "summary": summary, "description": description, "tags": [tag]}
     parameters = [{"$ref": f"#/components/parameters/{name}"} for name in params]
     if path_param:
-        parameters.insert(0, _param(path_param, "path", {"type": "integer"}, "The id."))
+        parameters.insert(0, _param(path_param, "path", ID, "The id."))
     if parameters:
         operation["parameters"] = parameters
     if body:
@@ -397,8 +437,12 @@ def _matching_schemas() -> dict:
                             "area": {"type": ["string", "null"]}}),
         "weights": weights, **counts,
         "matches": {"type": "array", "items": _ref("JobFunctionMatch")},
+        "excluded_reasons": {"type": "array", "items": _object({**reason["properties"], "count": {
+            "type": "integer", "minimum": 1}}), "description": "How many excluded job functions have each reason "
+            "(one with two reasons counts under both)."},
         "excluded": {"type": "array", "items": _ref("JobFunctionMatch"),
-                     "description": "Only with include_excluded=true."},
+                     "description": "Only with include_excluded=true: the excluded job functions are loaded and "
+                     "explained only then (excluded_count and excluded_reasons are always given)."},
     })
     matches["required"].remove("excluded")
     candidates = _object({
@@ -421,8 +465,8 @@ def _matching_schemas() -> dict:
 
 
 _MATCHING_PARAMETERS = {
-    "max_km": _param("max_km", "query", {"type": "integer", "minimum": 1}, "Only job functions at most this far "
-                     "away; at most the young person's own travel limit."),
+    "max_km": _param("max_km", "query", {"type": "integer", "minimum": 1, "maximum": INT_MAX}, "Only job "
+                     "functions at most this far away; at most the young person's own travel limit (else 400)."),
     "kind": _param("kind", "query", {"type": "string", "enum": ["ordinary", "social_economic"]},
                    "Only companies of this kind."),
     "area": _param("area", "query", {"type": "string", "pattern": "^[0-9]$"}, "Only job functions whose "
@@ -470,7 +514,7 @@ def _participant_schemas() -> dict:
                                      "description": f"{need.label}. 1: {need.low} … 5: {need.high}"}
                           for need in NEEDS}),
         **_body_schemas("Participant", ParticipantForm, extra={"partnership_id": {
-            "type": "integer", "description": "Administrators only: the partnership to file the young person "
+            **ID, "description": "Administrators only: the partnership to file the young person "
             "under (default: your own)."}}, nested={"profile": _profile_keys()}),
     }
 
@@ -483,8 +527,8 @@ def _request_schema(form_class, *, extra: dict | None = None, extra_required: tu
     fields = _form_fields(form_class)
     properties = {**(extra or {}), **{field.name: _field_schema(field) for field in fields}}
     for name in string_arrays:
-        properties[name] = {"type": "array", "items": {"type": "string"},
-                            "description": properties[name]["description"]}
+        properties[name] = {"type": ["array", "null"], "items": {"type": "string"},
+                            "description": properties[name]["description"] + " Null: none."}
     return {"type": "object", "properties": properties,
             "required": [*extra_required, *(field.name for field in fields if _required(field))],
             "additionalProperties": False}
@@ -519,7 +563,7 @@ def _agreement_schemas() -> dict:
                         "stale": {"type": "boolean", "const": True, "description": "Only when the agreement was "
                                   "changed meanwhile."}, **version})
     conflict["required"] = ["error", "message"]
-    parties = {key: {**ident, "description": description} for key, description in (
+    parties = {key: {**ID, "description": description} for key, description in (
         ("participant_id", "The young person (one you work on)."),
         ("job_function_id", "The job function, in the young person's partnership."),
         ("mentor_id", "The mentor, at the job function's company."))}
@@ -540,7 +584,7 @@ def _agreement_schemas() -> dict:
 _AGREEMENT_PARAMETERS = {
     "state": _param("state", "query", {"type": "string", "enum": [state.value for state in State]},
                     "Only those in this state."),
-    "participant_id": _param("participant_id", "query", {"type": "integer"}, "Only those of this young person."),
+    "participant_id": _param("participant_id", "query", ID, "Only those of this young person."),
 }
 
 
@@ -643,14 +687,16 @@ def _report_schemas() -> dict:
     }
 
 
+#: A day of a report's period (``placement.reports.forms.PeriodForm``): 2000-01-01 to 2100-12-31.
+_REPORT_DAY = {"type": "string", "format": "date", "pattern": "^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}
 _REPORT_PARAMETERS = {
-    "report_partnership": _param("partnership", "query", {"type": "string", "pattern": "^([0-9]+|all)$"},
+    "report_partnership": _param("partnership", "query", {"type": "string", "pattern": "^(all|[1-9][0-9]{0,8})$"},
                                  "A partnership's id or \"all\" (administrators; default: all). Others may only "
                                  "name their own."),
-    "report_from": _param("from", "query", {"type": "string", "format": "date"}, "The period's first day "
+    "report_from": _param("from", "query", _REPORT_DAY, "The period's first day, from 2000-01-01 to 2100-12-31 "
                           "(default: the first course start in the scope)."),
-    "report_to": _param("to", "query", {"type": "string", "format": "date"}, "The period's last day, the "
-                        "reference date (default: today)."),
+    "report_to": _param("to", "query", _REPORT_DAY, "The period's last day, the reference date, from 2000-01-01 to "
+                        "2100-12-31 and not before ``from`` (else 400; default: today)."),
     "report_by": _param("by", "query", {"type": "string", "enum": list(GROUPINGS)}, "Per company, job function, "
                         "occupation group, mentor or consultant; overall when left out."),
 }
@@ -676,6 +722,24 @@ def _report_paths() -> dict:
         "/reports/cohort": report("report_cohort", "Granted course lengths, ages at the course's start and "
                                   "disability combinations.", "ReportCohort"),
     }
+
+
+def query_parameters() -> dict[str, frozenset[str]]:
+    """Return the query parameters of each operation by endpoint, as the document states them (the API refuses
+    any other); worked out once per app."""
+    known = current_app.extensions.get("api_query_parameters")
+    if known is None:
+        described = document()
+        shared = described["components"]["parameters"]
+        known = {}
+        for operations in described["paths"].values():
+            for operation in operations.values():
+                parameters = (shared[p["$ref"].rpartition("/")[2]] if "$ref" in p else p
+                              for p in operation.get("parameters", ()))
+                known[f"{bp.name}.{operation['operationId']}"] = frozenset(
+                    p["name"] for p in parameters if p["in"] == "query")
+        current_app.extensions["api_query_parameters"] = known
+    return known
 
 
 def document() -> dict:

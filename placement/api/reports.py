@@ -9,7 +9,7 @@ coordinators and admins get exact counts. Every answer says which under ``"small
 from flask import abort, request
 
 from placement.api.auth import roles_required
-from placement.api.views import bp
+from placement.api.views import bp, query_arg
 from placement.reports import tables
 from placement.reports.disclosure import is_hidden
 from placement.reports.filters import Filters, read_filters
@@ -18,6 +18,8 @@ from placement.reports.views import REPORT_READERS, configured_threshold, small_
 
 #: Shares and rates (0–1) are given to 4 decimals: 0.87, not 0.8699999999999999 (a weighted sum of targets).
 SHARE_DECIMALS = 4
+#: The query parameters every report reads.
+PARAMETERS = ("partnership", "from", "to")
 
 
 def _share(value) -> float | None:
@@ -39,6 +41,8 @@ def _figures(filters: Filters) -> tables.Figures:
 
 
 def _filters() -> Filters:
+    for name in PARAMETERS:
+        query_arg(name)  # a parameter given empty is refused, not read as left out
     filters = read_filters(request.args)
     if filters.errors:
         abort(400, description=" ".join(filters.errors))
@@ -79,7 +83,7 @@ def report_success_criteria():
 @roles_required(REPORT_READERS)
 def report_hire_rates():
     """Return the placement-to-hire rate, overall or ``by`` a grouping, and the median days to a hire."""
-    by = request.args.get("by", "").strip() or None
+    by = query_arg("by")
     if by is not None and by not in GROUPINGS:
         abort(400, description=f"The query parameter by must be one of: {', '.join(GROUPINGS)}.")
     filters = _filters()

@@ -9,16 +9,21 @@ from collections.abc import Collection, Mapping
 
 from flask import abort, jsonify, request
 from werkzeug.datastructures import MultiDict
+from wtforms import validators as v
 
 from placement.forms import BaseForm
+from placement.sanity import INT_MAX, int_range_problem
 
 VALIDATION_FAILED = "Validation failed"
 UNKNOWN_FIELD = "Unknown field."
 READ_ONLY_FIELD = "Read-only field."
 REQUIRED = "This field is required."
-NOT_SCALAR = "Must be a string, number, boolean or null."
 NOT_OBJECT = "Must be a JSON object."
-NOT_LIST = "Must be an array of strings or numbers."
+NOT_INTEGER = "Must be an integer."
+UNKNOWN_ID = "Unknown or not visible to you."
+#: What each JSON type is called in a message, and the Python types a JSON value of it arrives as.
+_JSON_TYPES = {"boolean": ("true or false", (bool,)), "integer": ("an integer", (int,)),
+               "number": ("a number", (int, float)), "string": ("a string", (str,))}
 
 
 class ValidationFailed(Exception):
@@ -42,6 +47,46 @@ def json_object() -> dict:
     if not isinstance(body, dict):
         abort(400, description="The body must be a JSON object, sent with Content-Type: application/json.")
     return body
+
+
+def json_type(field) -> str:
+    """The JSON type a form field takes in a body: boolean, integer, number, string (or array for a multiple
+    choice); the OpenAPI document describes the field with the same type."""
+    if field.type == "BooleanField":
+        return "boolean"
+    if field.type in ("FloatField", "DecimalField", "WeightField"):
+        return "number"
+    if field.type == "IntegerField" or getattr(field, "coerce", str) is int:
+        return "integer"
+    return "string"
+
+
+def nullable(field) -> bool:
+    """Tell whether a field may be sent as null (left empty): the form marks it ``Optional``."""
+    return any(isinstance(validator, v.Optional) for validator in field.validators)
+
+
+def type_problem(field, value) -> str | None:
+    """Return why a JSON value does not have the field's type (a number for a text, a string for a number, null
+    for a field that cannot be left empty), or None; the form then checks the value itself."""
+    name, types = _JSON_TYPES[json_type(field)]
+    if value is None:
+        return None if nullable(field) else f"Must be {name}, not null."
+    if isinstance(value, bool) is not (bool in types) or not isinstance(value, types):
+        return f"Must be {name}."
+    return None
+
+
+def body_id(body: dict, key: str) -> tuple[int | None, list[str] | None]:
+    """Return the id a body names under ``key``, or the problem with it (missing, not an integer, out of range)."""
+    ident = body.get(key)
+    if ident is None:
+        return None, [REQUIRED]
+    if isinstance(ident, bool) or not isinstance(ident, int):
+        return None, [NOT_INTEGER]
+    if not 1 <= ident <= INT_MAX:
+        return None, [UNKNOWN_ID]
+    return ident, None
 
 
 def form_value(value) -> str:
@@ -71,19 +116,22 @@ def bind(form_class: type[BaseForm], body: dict, *, obj=None, extra: Collection[
     nested = nested or {}
     inner_to_outer = {inner: outer for outer, inners in nested.items() for inner in inners}
     problems: dict[str, list[str]] = {key: list(messages) for key, messages in (errors or {}).items()}
-    current = form_class(formdata=None, obj=obj, meta={"csrf": False}, **form_kwargs).values()
+    blank = form_class(formdata=None, obj=obj, meta={"csrf": False}, **form_kwargs)
+    current = blank.values()
     given: dict[str, object] = {}
 
     def take(key: str, name: str, value) -> None:
+        field = blank[key]
         if isinstance(current.get(key), list):  # a multiple choice takes an array (null: none)
             if value is None:
                 given[key] = []
-            elif not isinstance(value, list) or any(isinstance(item, dict | list | None) for item in value):
-                problems[name] = [NOT_LIST]
+            elif not isinstance(value, list) or any(item is None or type_problem(field, item)
+                                                    or int_range_problem(item) for item in value):
+                problems[name] = [f"Must be an array of {json_type(field)}s."]
             else:
                 given[key] = value
-        elif isinstance(value, dict | list):
-            problems[name] = [NOT_SCALAR]
+        elif (problem := type_problem(field, value)) is not None:
+            problems[name] = [problem]
         else:
             given[key] = value
 

@@ -4,16 +4,18 @@ Every body is validated by the same forms as the pages (``placement.network.form
 through the same services, so the API can do nothing the pages would refuse.
 """
 
+import re
+
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from placement import locking
 from placement.api import schemas
 from placement.api.auth import authenticate, public, roles_required
-from placement.api.validation import REQUIRED, ValidationFailed, bind, json_object
+from placement.api.validation import UNKNOWN_ID, ValidationFailed, bind, body_id, json_object
+from placement.audit.reads import CHOOSABLE
 from placement.auth.access import NETWORK_EDITORS, NETWORK_READERS, get_or_404, in_partnership, may_see
 from placement.auth.models import Partnership
 from placement.extensions import csrf, db
@@ -21,16 +23,41 @@ from placement.network import services
 from placement.network.forms import CVR_TAKEN, CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, JobFunction, Mentor
 from placement.profile import DIMENSION_KEYS
+from placement.sanity import INT_MAX
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookie authenticates the API, so there is no cross-site request to forge
 bp.before_request(authenticate)
 
 MAX_PER_PAGE = 100
+#: The purposes of reading a record one is not named on (``placement.audit.reads``), and the note's length.
+PURPOSES = tuple(purpose.value for purpose in CHOOSABLE)
+MAX_PURPOSE_NOTE = 500
+INTEGER = re.compile(r"-?[0-9]{1,12}")
 TRUE_VALUES = frozenset({"true", "1", "yes"})
 FALSE_VALUES = frozenset({"false", "0", "no"})
 #: The body keys of a job function that hold its profile, one per dimension.
 PROFILE = {"profile": DIMENSION_KEYS}
+
+
+@bp.before_request
+def _known_query_parameters():
+    """Refuse a query parameter the operation does not take (a typo would otherwise be ignored silently), and a
+    purpose that is not one of the choices, whether or not this record needs one."""
+    from placement.api.openapi import query_parameters
+
+    known = query_parameters().get(request.endpoint or "")
+    if known is None:
+        return  # no such operation: 404 or 405 follows
+    unknown = sorted(set(request.args) - known)
+    if unknown:
+        abort(400, description=f"Unknown query parameter {unknown[0]}. This operation takes: "
+                               f"{', '.join(sorted(known)) or 'none'}.")
+    purpose, note = request.args.get("purpose"), request.args.get("purpose_note", "")
+    if purpose is not None and purpose not in PURPOSES:
+        abort(400, description=f"The query parameter purpose must be one of: {', '.join(PURPOSES)}.")
+    if len(note) > MAX_PURPOSE_NOTE:
+        abort(400, description=f"The query parameter purpose_note has at most {MAX_PURPOSE_NOTE} characters.")
 
 
 @bp.errorhandler(ValidationFailed)
@@ -40,27 +67,35 @@ def _validation_failed(error: ValidationFailed):
 
 # Query parameters and listings -------------------------------------------------------------------------------
 
-def _int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int | None = None) -> int | None:
-    raw = request.args.get(name, "").strip()
+def query_arg(name: str) -> str | None:
+    """Return a query parameter, None when it is left out; one given empty answers 400 (leave it out instead)."""
+    if name not in request.args:
+        return None
+    raw = request.args[name].strip()
     if not raw:
+        abort(400, description=f"The query parameter {name} is empty: give a value or leave it out.")
+    return raw
+
+
+def _int_arg(name: str, default: int | None = None, *, minimum: int = 1, maximum: int = INT_MAX) -> int | None:
+    raw = query_arg(name)
+    if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if not INTEGER.fullmatch(raw):
         abort(400, description=f"The query parameter {name} must be an integer.")
-    if value < minimum or (maximum is not None and value > maximum):
-        bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else "")
-        abort(400, description=f"The query parameter {name} must be {bounds}.")
+    value = int(raw)
+    if not minimum <= value <= maximum:
+        abort(400, description=f"The query parameter {name} must be from {minimum} to {maximum}.")
     return value
 
 
 def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name, "").strip().lower()
-    if not raw:
+    raw = query_arg(name)
+    if raw is None:
         return None
-    if raw in TRUE_VALUES:
+    if raw.lower() in TRUE_VALUES:
         return True
-    if raw in FALSE_VALUES:
+    if raw.lower() in FALSE_VALUES:
         return False
     abort(400, description=f"The query parameter {name} must be true or false.")
 
@@ -97,14 +132,12 @@ def _created(data: dict, endpoint: str, **values):
 
 def _company_from_body(body: dict) -> tuple[Company | None, dict[str, list[str]]]:
     """Return the visible company named by the body's ``company_id``, or the problem with it."""
-    ident = body.get("company_id")
-    if ident is None:
-        return None, {"company_id": [REQUIRED]}
-    if isinstance(ident, bool) or not isinstance(ident, int):
-        return None, {"company_id": ["Must be an integer."]}
+    ident, problem = body_id(body, "company_id")
+    if problem:
+        return None, {"company_id": problem}
     company = db.session.get(Company, ident)
     if company is None or not may_see(company):
-        return None, {"company_id": ["Unknown company."]}
+        return None, {"company_id": [UNKNOWN_ID]}
     return company, {}
 
 
@@ -123,15 +156,16 @@ def _partnership_for_new_company(body: dict) -> tuple[Partnership, dict[str, lis
     own = current_user.partnership
     if "partnership_id" not in body:
         return own, {}
-    ident = body["partnership_id"]
+    ident, problem = body_id(body, "partnership_id")
+    if problem:
+        return own, {"partnership_id": problem}
     if not current_user.is_admin:
         if ident == own.id:
             return own, {}
         return own, {"partnership_id": ["Only an administrator may choose the partnership."]}
-    partnership = db.session.get(Partnership, ident) if isinstance(ident, int) and not isinstance(ident, bool) \
-        else None
+    partnership = db.session.get(Partnership, ident)
     if partnership is None:
-        return own, {"partnership_id": ["Unknown partnership."]}
+        return own, {"partnership_id": [UNKNOWN_ID]}
     return partnership, {}
 
 
@@ -153,14 +187,9 @@ def create_company():
         response = jsonify({"error": "Conflict", "message": message, "duplicate": existing})
         response.status_code = 409
         return response
-    try:
-        company = services.create_company(partnership, form.values())
-        db.session.commit()
-    except IntegrityError as error:  # the same CVR added at the same moment by someone else
-        db.session.rollback()
-        if not locking.unique_violation(error, "companies", "cvr"):
-            raise
-        raise ValidationFailed({"cvr": [CVR_TAKEN]}) from error
+    company = locking.insert_unique(lambda: services.create_company(partnership, form.values()), "companies", "cvr")
+    if company is None:  # the same CVR added at the same moment by someone else
+        raise ValidationFailed({"cvr": [CVR_TAKEN]})
     return _created(schemas.company_detail(company), ".get_company", company_id=company.id)
 
 

@@ -4,13 +4,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from placement import locking
 from placement.agreements.access import history
 from placement.agreements.models import Agreement
 from placement.agreements.services import interns_of, places_taken
+from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import (
     CASE_ROLES,
     NETWORK_EDITORS,
@@ -63,19 +63,22 @@ def company_create():
         if duplicate is not None and not form.confirm_not_duplicate.data:
             form.likely_duplicate = duplicate
         else:
-            try:
-                company = services.create_company(partnership, form.values())
-                db.session.commit()
-            except IntegrityError as error:  # the same CVR added at the same moment by someone else
-                db.session.rollback()
-                if not locking.unique_violation(error, "companies", "cvr"):
-                    raise
+            company = locking.insert_unique(lambda: services.create_company(partnership, form.values()),
+                                            "companies", "cvr")
+            if company is None:  # the same CVR added at the same moment by someone else
                 form.cvr.errors = [*form.cvr.errors, CVR_TAKEN]
                 return render_template("network/company_form.html", form=form, company=None,
                                        partnership=partnership), 422
             flash(_("%(name)s was added.", name=company.name), "success")
             return redirect(url_for("network.company_detail", company_id=company.id))
     return render_template("network/company_form.html", form=form, company=None, partnership=partnership)
+
+
+def _audit_internships(internships: tuple[list[Agreement], int] | None) -> None:
+    """Log the read of the young people a company's or mentor's page names with their internships."""
+    if internships and internships[0]:
+        audit_read([a.participant for a in internships[0]], (AGREEMENTS,))
+        db.session.commit()
 
 
 @bp.get("/companies/<int:company_id>")
@@ -88,6 +91,7 @@ def company_detail(company_id: int):
         abort(404)
     # Mentors see the places, never the young people or their internships.
     internships = history(JobFunction.company_id == company.id) if current_user.role in CASE_ROLES else None
+    _audit_internships(internships)
     return render_template("network/company_detail.html", company=company, internships=internships,
                            taken=places_taken(j.id for j in company.job_functions))
 
@@ -164,6 +168,7 @@ def mentor_detail(mentor_id: int):
     """Show a mentor, the job functions they guide and their interns (named only to those on the case)."""
     mentor = get_or_404(Mentor, mentor_id)
     internships = history(Agreement.mentor_id == mentor.id) if current_user.role in CASE_ROLES else None
+    _audit_internships(internships)
     return render_template("network/mentor_detail.html", mentor=mentor, internships=internships,
                            interns=interns_of([mentor.id]).get(mentor.id, 0))
 
@@ -298,25 +303,13 @@ def _hit_url(hit) -> str:
     return url_for(endpoint, **{arg: hit.id})
 
 
-def _hit_context(hits) -> dict[tuple[str, int], str]:
-    """Name the company of each mentor and job function hit, so two "Køkkenmedhjælper" can be told apart."""
-    context = {}
-    for kind, model in (("mentor", Mentor), ("job_function", JobFunction)):
-        ids = [h.id for h in hits if h.kind == kind]
-        if ids:
-            rows = db.session.execute(select(model.id, Company.name).join(model.company).where(model.id.in_(ids)))
-            context.update({(kind, ident): name for ident, name in rows})
-    return context
-
-
 @bp.route("/search", methods=["GET", "POST"])
 @roles_required(NETWORK_READERS)
 def search():
     """Search companies, mentors and job functions despite typos (the query is posted, never in the URL)."""
     query = request.form.get("q", "").strip() if request.method == "POST" else ""
     hits = _search_hits(query) if query else []
-    return render_template("network/search.html", query=query, hits=hits, hit_url=_hit_url,
-                           context=_hit_context(hits))
+    return render_template("network/search.html", query=query, hits=hits, hit_url=_hit_url)
 
 
 @bp.post("/search/live")
@@ -326,10 +319,10 @@ def search_live():
     query = request.form.get("q", "").strip()
     hits = _search_hits(query)[:10] if query else []
     kinds = {"company": _("Company"), "mentor": _("Mentor"), "job_function": _("Job function")}
-    context = _hit_context(hits)
-    return {"results": [{"kind": h.kind, "kind_label": kinds[h.kind], "title": h.title,
-                         "context": context.get((h.kind, h.id), ""), "url": _hit_url(h), "score": round(h.score, 1)}
-                        for h in hits]}
+    # Each mentor and job function comes with its company's name (``hit.context``), so two "Køkkenmedhjælper"
+    # can be told apart.
+    return {"results": [{"kind": h.kind, "kind_label": kinds[h.kind], "title": h.title, "context": h.context,
+                         "url": _hit_url(h), "score": round(h.score, 1)} for h in hits]}
 
 
 from placement.network import csv_views  # noqa: E402, F401 - the import/export pages share this blueprint
