@@ -5,10 +5,13 @@ import re
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from placement.agreements import services
 from placement.agreements.models import CalendarFeed
 from placement.agreements.services import Actor
+from placement.audit.models import AuditEvent, AuditSubject
+from placement.audit.reads import CALENDAR_FEED
 from placement.auth.models import Role
 from placement.extensions import db
 from tests import factories
@@ -83,9 +86,14 @@ def test_only_whoever_works_on_the_case_gets_the_file(client, login, setting, pa
     for user, status in ((factories.user(Role.CONSULTANT, partnership), 404),
                          (factories.user(Role.CONSULTANT, other_partnership), 404),
                          (factories.user(Role.MENTOR, partnership), 403),
-                         (factories.user(Role.COORDINATOR, partnership), 200)):
+                         (factories.user(Role.COORDINATOR, partnership), 302)):  # not named: the purpose first
         login(user)
-        assert client.get(url).status_code == status, user.role
+        response = client.get(url)
+        assert response.status_code == status, user.role
+        if status == 302:
+            assert "/audit/purpose?" in response.headers["Location"]
+            client.post(response.headers["Location"], data={"purpose": "coordination"})
+            assert client.get(url).status_code == 200
         client.post("/logout")
     assert client.get("/agreements/999/calendar.ics").status_code == 302
 
@@ -118,6 +126,49 @@ def test_the_personal_feed_opens_by_its_key_without_login(client, login, setting
     assert uids == {str(active.id)}, uids  # the draft and another consultant's case are left out
     assert str(not_mine.id) not in uids and "Mikkel" not in text and "Sara" not in text
     assert client.get("/calendar/not-the-key.ics").status_code == 404
+
+
+def _reads():
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.id)).all()
+
+
+def test_each_calendar_file_is_one_audited_read_of_the_young_people_in_it(client, login, setting, partnership):
+    agreement = setting["agreement"](setting["young"], "send", "confirm")
+    other_young = factories.participant(partnership, consultant_id=setting["consultant"].id)
+    second = setting["agreement"](other_young, "send", "confirm", "start")
+    login(setting["consultant"])
+    assert client.get(f"/agreements/{agreement.id}/calendar.ics").status_code == 200
+    [one] = _reads()
+    assert (one.entity, one.entity_id, one.records) == ("agreements", str(agreement.id), [setting["young"].id])
+    assert (one.actor_id, one.purpose, one.fields) == (setting["consultant"].id, "case_work", "agreements")
+    url = _feed_url(client)
+    client.post("/logout")
+
+    assert client.get(url).status_code == 200  # the calendar program, nobody logged in
+    feed = _reads()[1:]
+    assert len(feed) == 1, feed
+    [read] = feed
+    # Logged as the feed's owner, for their case work: nobody is there to ask.
+    assert (read.actor_id, read.actor_label) == (setting["consultant"].id, setting["consultant"].email)
+    assert (read.purpose, read.entity_id, read.fields) == ("case_work", CALENDAR_FEED, "agreements")
+    assert read.records == sorted([setting["young"].id, other_young.id]) and second.participant_id == other_young.id
+    subjects = db.session.scalars(select(AuditSubject.participant_id).where(AuditSubject.event_id == read.id)).all()
+    assert sorted(subjects) == read.records
+    assert client.get(url).status_code == 200
+    assert len(_reads()) == 3  # every fetch is a read
+
+
+def test_a_coordinators_feed_reads_for_case_work_and_an_empty_one_logs_nothing(client, login, setting, partnership):
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    login(coordinator)
+    url = _feed_url(client)
+    client.post("/logout")
+    assert client.get(url).status_code == 200
+    assert _reads() == []  # names nobody: nothing to log
+    setting["agreement"](setting["young"], "send", "confirm")  # not named on the case, in the partnership
+    assert client.get(url).status_code == 200
+    [read] = _reads()
+    assert (read.actor_id, read.purpose, read.records) == (coordinator.id, "case_work", [setting["young"].id])
 
 
 def test_a_replaced_key_invalidates_the_old_address_and_turning_off_ends_it(client, login, setting):

@@ -47,7 +47,7 @@ CLEAN_SVG = (b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3
 def _form(**fields) -> dict:
     data = {"name": "Frederikshavn", "municipality": "Frederikshavn Kommune",
             "education_place": "Praktisk Medhjælper Uddannelse", "postcode": "9870",
-            "contact_email": "service@frederikshavn.dk", "contact_phone": "98 45 50 00"}
+            "contact_email": "service@frederikshavn.dk", "contact_phone": "98 45 50 00", "retention_years": "5"}
     data.update(fields)
     return data
 
@@ -213,17 +213,83 @@ def test_a_coordinator_keeps_their_own_service_desk_and_logo_but_not_the_name(cl
     assert 'name="contact_email"' in form and 'name="name"' not in form
     response = client.post(f"/partnerships/{partnership.id}/edit",
                            data={"name": "Hijacked", "municipality": "X", "contact_email": "hjaelp@randers.dk",
-                                 "contact_phone": "89 15 15 15", "logo": (_png_file(), "logo.png")},
+                                 "contact_phone": "89 15 15 15", "retention_years": "4",
+                                 "logo": (_png_file(), "logo.png")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
     mine = _by_name("Randers")
     assert mine is not None and mine.municipality == "Randers Kommune"
     detail = client.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
     assert "hjaelp@randers.dk" in detail and "Archive" not in detail
-    assert mine.contact_email == "hjaelp@randers.dk" and mine.logo_mimetype == PNG
+    assert mine.contact_email == "hjaelp@randers.dk" and mine.logo_mimetype == PNG and mine.retention_years == 4
     assert client.get(f"/partnerships/{other_partnership.id}/edit").status_code == 404
     assert client.post(f"/partnerships/{partnership.id}/archive", data={"confirm": "y"}).status_code == 403
     assert client.get("/partnerships/").status_code == 403
+
+
+# The retention period: one of the partnership's settings ------------------------------------------------------
+
+@pytest.mark.parametrize("years", ["2.5", "0", "31", "fem", ""])
+def test_the_retention_period_is_whole_years_in_range_on_the_page(client, login, admin, partnership, years):
+    login(admin)
+    response = client.post(f"/partnerships/{partnership.id}/edit", data=_form(name="Randers", retention_years=years))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="retention_years-error">Give the retention period as whole years from 1 to 30, e\.g\. 5\.',
+                     html), html
+    assert html.count('id="retention_years-error"') == 1
+    db.session.expire_all()
+    assert db.session.get(Partnership, partnership.id).retention_years == 5
+
+
+def test_an_admin_sets_the_retention_period_with_the_partnership_audited(client, login, admin, partnership):
+    login(admin)
+    form = client.get(f"/partnerships/{partnership.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="retention_years"[^>]*value="5"', form)
+    response = client.post(f"/partnerships/{partnership.id}/edit", data=_form(name="Randers", retention_years="7"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Partnership, partnership.id).retention_years == 7
+    assert "7 years after the course ends" in client.get(f"/partnerships/{partnership.id}").get_data(as_text=True)
+    [change] = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "partnerships",
+                                                           AuditEvent.action == "update")).all()
+    assert change.changes["retention_years"] == [5, 7] and change.actor_id == admin.id
+    # One way to set it: the privacy page that used to set it is gone.
+    assert client.get(f"/privacy/partnerships/{partnership.id}/retention").status_code == 404
+    new = client.post("/partnerships/new", data=_form(retention_years="3"))
+    assert new.status_code == 302 and _by_name("Frederikshavn").retention_years == 3
+
+
+def test_the_api_reads_and_sets_the_retention_period(client, admin, partnership, token_for):
+    headers = token_for(admin)
+    assert client.get(f"{API}/partnerships/{partnership.id}", headers=headers).get_json()["retention_years"] == 5
+    created = client.post(f"{API}/partnerships", json={"name": "Aarhus", "municipality": "Aarhus Kommune",
+                                                       "education_place": "PGU Hornslet"}, headers=headers)
+    assert created.status_code == 201 and created.get_json()["retention_years"] == 5  # the default
+    for bad in (2.5, 0, 31, "fem", None):
+        refused = client.patch(f"{API}/partnerships/{partnership.id}", json={"retention_years": bad},
+                               headers=headers)
+        assert refused.status_code == 422, bad
+        assert list(refused.get_json()["fields"]) == ["retention_years"], bad
+    out_of_range = client.patch(f"{API}/partnerships/{partnership.id}", json={"retention_years": 31},
+                                headers=headers)
+    assert out_of_range.get_json()["fields"]["retention_years"] == [
+        "Give the retention period as whole years from 1 to 30, e.g. 5."]
+    changed = client.patch(f"{API}/partnerships/{partnership.id}", json={"retention_years": 10}, headers=headers)
+    assert changed.status_code == 200 and changed.get_json()["retention_years"] == 10
+    assert changed.get_json()["name"] == "Randers"
+    schema = client.get(f"{API}/openapi.json").get_json()["components"]["schemas"]["PartnershipUpdate"]
+    years = schema["properties"]["retention_years"]
+    assert (years["type"], years["minimum"], years["maximum"], years["default"]) == ("integer", 1, 30, 5)
+
+
+def test_the_cli_sets_the_retention_period_when_creating(app, runner):
+    args = ["partnerships", "create", "--name", "Viborg", "--municipality", "Viborg Kommune",
+            "--education-place", "Viborg Produktionsskole"]
+    refused = runner.invoke(args=[*args, "--retention-years", "0"])
+    assert refused.exit_code != 0 and "--retention-years" in refused.output and "whole years" in refused.output
+    assert runner.invoke(args=[*args, "--retention-years", "8"]).exit_code == 0
+    assert _by_name("Viborg").retention_years == 8
 
 
 # Logos ------------------------------------------------------------------------------------------------------

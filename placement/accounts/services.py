@@ -15,8 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from placement.accounts.models import AccountLink, LinkPurpose
+from placement.agreements import feeds
 from placement.audit.services import _actor as audit_actor
-from placement.audit.services import append
+from placement.audit.services import append, record_event
 from placement.auth import services as auth_services
 from placement.auth.models import Partnership, Role, User, UserSession
 from placement.database import utcnow
@@ -154,8 +155,8 @@ def create_account(actor: User, values: AccountValues) -> tuple[User, AccountLin
 def update_account(actor: User, user: User, values: AccountValues) -> None:
     """Change a user's name, e-mail, role, partnership (admins) and mentor record.
 
-    A new e-mail address spends the user's open links and ends their sessions; a new role ends their sessions and
-    API tokens."""
+    A new e-mail address spends the user's open links and ends their sessions; a new role or partnership ends
+    their sessions, API tokens and calendar feed (audited)."""
     check_change(actor, user, role=values.role, partnership_id=values.partnership_id)
     if actor.id == user.id and values.role is not user.role:
         raise AccountProblem(_("You cannot change your own role: ask another administrator."), field="role")
@@ -165,15 +166,28 @@ def update_account(actor: User, user: User, values: AccountValues) -> None:
         # Links sent to the old address must not work for whoever reads the new one, nor sessions opened before.
         _spend_links(user, None)
         end_sessions(user, keep=actor.session_key if actor.id == user.id else None)
-    if values.role is not user.role:
-        # What the user may do changes: nothing opened under the old role keeps working.
-        end_sessions(user)
-        auth_services.revoke_api_tokens(user)
+    moved = partnership.id != user.partnership_id
+    if values.role is not user.role or moved:
+        # What the user may see changes: nothing opened under the old role or in the old partnership keeps working
+        # (as when a partnership is archived). One's own move keeps the session it is made in.
+        end_access(user, "moved" if moved else "role_changed",
+                   keep=actor.session_key if actor.id == user.id else None)
     user.email = email
     user.name = values.name.strip()
     user.role = values.role
     user.partnership = partnership
     user.mentor_id = values.mentor_id if values.role is Role.MENTOR else None
+
+
+def end_access(user: User, reason: str, *, keep: str | None = None) -> None:
+    """End the user's sessions (but ``keep``), API tokens (each revocation audited) and calendar feed, and write
+    one audit entry saying why and what ended."""
+    sessions = end_sessions(user, keep=keep)
+    tokens = auth_services.revoke_api_tokens(user)
+    feed = feeds.feed_of(user) is not None
+    feeds.remove_feed(user)
+    record_event(db.session, user, "access_ended", {"reason": (None, reason), "sessions": (None, sessions),
+                                                    "api_tokens": (None, tokens), "calendar_feed": (None, feed)})
 
 
 def deactivate(actor: User, user: User) -> None:

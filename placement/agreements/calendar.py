@@ -5,7 +5,7 @@ third-party hosts.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from placement.agreements.models import Agreement
 from placement.agreements.services import follow_up_dates
@@ -37,6 +37,27 @@ def _event(uid: str, day: date, summary: str, description: str, stamp: datetime)
             f"DESCRIPTION:{_escape(description)}", "END:VEVENT"]
 
 
+def timed_event(uid: str, start: datetime, end: datetime, summary: str, description: str, stamp: datetime,
+                location: str = "") -> list[str]:
+    """Return the lines of an event at a time of day; ``start`` and ``end`` are timezone-aware, written in UTC."""
+    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
+             f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}", f"DTEND:{end.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+             f"SUMMARY:{_escape(summary)}", f"DESCRIPTION:{_escape(description)}"]
+    if location:
+        lines.append(f"LOCATION:{_escape(location)}")
+    return [*lines, "END:VEVENT"]
+
+
+def document(events: Iterable[list[str]], product: str) -> str:
+    """Return an iCalendar document of these events (each its lines), folded as RFC 5545 asks."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//placement//{product}//DA", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH"]
+    for event in events:
+        lines += event
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
 def meetings(agreement: Agreement, start_label: str, follow_up_label: str) -> list[tuple[str, date, str]]:
     """Return (uid suffix, day, summary) for the start and each planned follow-up."""
     place = f"{agreement.job_function.title}, {agreement.job_function.company.name}"
@@ -50,11 +71,8 @@ def calendar(agreements: Iterable[Agreement], *, host: str, start_label: str, fo
              description: str) -> str:
     """Return an iCalendar document with the meetings of these agreements."""
     stamp = utcnow()
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//placement//internship agreements//DA",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    for agreement in agreements:
-        for suffix, day, summary in meetings(agreement, start_label, follow_up_label):
-            lines += _event(f"agreement-{agreement.id}-{suffix}@{host}", day, summary,
+    return document((_event(f"agreement-{agreement.id}-{suffix}@{host}", day, summary,
                             f"{description} #{agreement.id}", stamp)
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+                     for agreement in agreements
+                     for suffix, day, summary in meetings(agreement, start_label, follow_up_label)),
+                    "internship agreements")

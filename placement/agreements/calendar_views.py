@@ -1,6 +1,7 @@
 """Calendar files (iCalendar) of internship meetings: one agreement's, and a personal feed by secret address.
 
-Events name the job function and the company, never the young person (``placement.agreements.calendar``).
+Events name the job function and the company, never the young person (``placement.agreements.calendar``); still
+they tell when and where a young person is, so each file served is an audited read naming the young people in it.
 """
 
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from wtforms.validators import InputRequired
 from placement.agreements import feeds
 from placement.agreements.calendar import calendar
 from placement.agreements.models import Agreement
+from placement.audit.reads import AGREEMENTS, audit_read
+from placement.audit.services import set_actor
 from placement.auth.access import CASE_ROLES, may_see_participant, roles_required
 from placement.extensions import db
 from placement.forms import BaseForm
@@ -51,6 +54,9 @@ def agreement(agreement_id: int):
     found = db.session.get(Agreement, agreement_id)
     if found is None or not may_see_participant(found.participant):
         abort(404)
+    if (ask := audit_read(found.participant, (AGREEMENTS,), record=found)) is not None:
+        return ask
+    db.session.commit()
     return _ics([found], f"internship-{found.id}.ics")
 
 
@@ -76,9 +82,15 @@ def feed_settings():
 
 @bp.get("/calendar/<key>.ics")
 def feed(key: str):
-    """Serve a personal calendar feed to a calendar program: the key in the address is the only credential."""
+    """Serve a personal calendar feed to a calendar program: the key in the address is the only credential.
+
+    The read is logged as the feed's owner's, for their case work (nobody is there to ask for a purpose)."""
     user = feeds.user_for_feed(key)
     if user is None:
         abort(404)
+    set_actor(user.id, user.email)
+    agreements = feeds.feed_agreements(user)
+    audit_read([a.participant for a in agreements], (AGREEMENTS,), feed=True)
+    db.session.commit()
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return _ics(feeds.feed_agreements(user), "internships.ics")
+        return _ics(agreements, "internships.ics")

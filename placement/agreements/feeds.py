@@ -66,6 +66,7 @@ def user_for_feed(key: str) -> User | None:
 def feed_agreements(user: User) -> list[Agreement]:
     """Return the confirmed and active agreements of the young people ``user`` works on, by start date."""
     stmt = (select(Agreement).join(Agreement.participant).where(Agreement.state.in_(FEED_STATES))
-            .options(selectinload(Agreement.job_function).selectinload(JobFunction.company))
+            .options(selectinload(Agreement.job_function).selectinload(JobFunction.company),
+                     selectinload(Agreement.participant))
             .order_by(Agreement.start_date, Agreement.id))
     return list(db.session.scalars(participant_scope_for(user, stmt, Participant)))

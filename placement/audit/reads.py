@@ -30,6 +30,8 @@ class Purpose(enum.StrEnum):
     QUALITY_ASSURANCE = "quality_assurance"
     SUPERVISION = "supervision"
     OTHER = "other"
+    #: The young person opening their own page through their link (placement/goals).
+    OWN_ACCESS = "own_access"
 
     @property
     def label(self):
@@ -43,6 +45,7 @@ PURPOSE_LABELS = {
     Purpose.QUALITY_ASSURANCE: _l("Quality assurance"),
     Purpose.SUPERVISION: _l("Supervision"),
     Purpose.OTHER: _l("Other (describe it)"),
+    Purpose.OWN_ACCESS: _l("The young person's own access"),
 }
 #: The purposes a reader chooses from; "other" needs their own words.
 CHOOSABLE = (Purpose.COORDINATION, Purpose.QUALITY_ASSURANCE, Purpose.SUPERVISION, Purpose.OTHER)
@@ -54,6 +57,8 @@ FIELD_GROUPS = {BASE: _l("Base data"), HEALTH: _l("Health"), PROGRESS: _l("Progr
 
 #: ``entity_id`` of the purpose markers and reads of bulk exports.
 EXPORT = "export"
+#: ``entity_id`` of the reads of a personal calendar feed, fetched by a calendar program for the feed's owner.
+CALENDAR_FEED = "calendar_feed"
 #: A purpose given for an export serves the export that follows it within this time, once.
 EXPORT_PURPOSE_VALID = timedelta(minutes=30)
 
@@ -128,15 +133,22 @@ def _ask(**target):
     return redirect(url_for("audit.purpose", next=request.full_path.rstrip("?"), **target))
 
 
-def audit_read(shown, fields: Iterable[str], *, record=None, bulk: bool = False, api: bool = False):
+def audit_read(shown, fields: Iterable[str], *, record=None, bulk: bool = False, api: bool = False,
+               feed: bool = False):
     """Write this response's read entry; return None, or the response that asks for a purpose first.
 
     ``shown`` is one young person (a record page) or a list of them (a list page, a candidates list, an export).
-    Call it once per view, after the access checks; the view commits.
+    Call it once per view, after the access checks; the view commits. ``feed``: a calendar program fetches the
+    list for the feed's owner (the view names them with ``set_actor``); nobody is there to ask for a purpose, so
+    it is the owner's case work.
     """
     from placement.extensions import db
 
     fields = tuple(fields)
+    if feed:
+        if shown:
+            write_read(db.session, shown, fields, Purpose.CASE_WORK, entity_id=CALENDAR_FEED)
+        return None
     if bulk:
         given = export_purpose(db.session, current_user.id)
         if given is None:

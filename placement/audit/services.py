@@ -7,6 +7,7 @@ from flask import g, has_app_context
 from sqlalchemy import Connection, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
+from placement import revisions
 from placement.audit import chain
 from placement.audit.models import Audited, AuditEvent, AuditSubject
 from placement.database import utcnow
@@ -14,6 +15,8 @@ from placement.database import utcnow
 _SKIPPED = frozenset({"created_at", "updated_at"})
 #: What the log holds instead of a personal field's value.
 PERSONAL = "changed"
+#: ``entity_id`` of the one entry that logs the rows a bulk import created (their ids are its ``records``).
+BULK_IMPORT = "import"
 
 
 def append(connection: Connection, rows: list[dict]) -> list[int]:
@@ -124,6 +127,7 @@ def record_suggestions(session: Session, participant) -> bool:
     append(session.connection(), [dict(
         at=now, actor_id=actor_id, actor_label=actor_label, action="suggest", entity="participants",
         entity_id=entity_id, partnership_id=participant.partnership_id, changes={})])
+    revisions.bump(session, participant.partnership_id)  # the results' funnel counts these entries
     return True
 
 
@@ -159,30 +163,17 @@ def _record(session: Session, _context) -> None:
         append(session.connection(), rows)
 
 
-def record_bulk_create(connection: Connection, model: type[Audited], stored: list[dict]) -> None:
-    """Log the creation of rows inserted without the ORM (a bulk import) exactly as a flush would log them.
+def record_bulk_create(connection: Connection, model: type[Audited], ids: list[int],
+                       partnership_id: int | None) -> None:
+    """Log the creation of rows inserted without the ORM (a bulk import) as one entry naming them all.
 
-    ``stored`` holds the rows as inserted (column values by name, with their ids).
+    The entry's ``records`` holds the new rows' ids and ``changes`` their number (``{"count": [None, n]}``);
+    ``entity_id`` is ``import``. One entry per import, not one per row: a large import spends its time here.
     """
-    from placement.imports.bulk import insert_many
-
-    if not stored:
+    if not ids:
         return
     actor_id, actor_label = _actor()
-    mapper = inspect(model)
-    keys = [(attr.key, attr.columns[0].name, model.audit_is_personal(attr.key)) for attr in mapper.column_attrs
-            if attr.key not in _SKIPPED and attr.key not in model.__audit_exclude__]
-    primary = [column.name for column in mapper.primary_key]
-    simple = (str, int, float, bool)
-    rows = []
-    for values in stored:
-        changes = {}
-        for key, name, personal in keys:
-            value = values.get(name)
-            if value not in (None, ""):
-                changes[key] = [None, PERSONAL if personal else value if type(value) in simple else _plain(value)]
-        rows.append({"at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": "create",
-                     "entity": model.__tablename__, "entity_id": ",".join(str(values[name]) for name in primary),
-                     "partnership_id": values.get("partnership_id"), "changes": changes})
-    chain.link(rows, _last_hash(connection))
-    insert_many(connection, AuditEvent.__table__, rows, returning=False)
+    revisions.bump(connection, partnership_id, network=model.__tablename__ in revisions.NETWORK_TABLES)
+    append(connection, [{"at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": "create",
+                         "entity": model.__tablename__, "entity_id": BULK_IMPORT, "partnership_id": partnership_id,
+                         "changes": {"count": [None, len(ids)]}, "records": list(ids)}])

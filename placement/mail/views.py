@@ -63,6 +63,12 @@ def outbox():
     _readable_or_404()
     page = db.paginate(_visible(select(OutboxMessage)).order_by(OutboxMessage.id.desc()),
                        page=request.args.get("page", 1, type=int), error_out=False)
+    # A plan's subject names the intern's first name: a read of the young people of the e-mails listed.
+    about = {m.agreement_id for m in page.items if m.agreement_id is not None}
+    if about:
+        agreements = db.session.scalars(select(Agreement).where(Agreement.id.in_(about))).all()
+        audit_read([a.participant for a in agreements], (AGREEMENTS,))
+        db.session.commit()
     return render_template("mail/outbox.html", page=page)
 
 

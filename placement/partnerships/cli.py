@@ -8,13 +8,14 @@ from placement.audit.services import set_actor
 from placement.cli_tools import partnership_by_name
 from placement.extensions import db
 from placement.partnerships import services
-from placement.partnerships.forms import PartnershipForm
+from placement.partnerships.forms import RETENTION_YEARS_DEFAULT, PartnershipForm
 
 partnerships_cli = AppGroup("partnerships", help="Create, list, archive and restore partnerships.")
 
 #: Form field -> command-line option, so an error names the option the user typed.
 _OPTIONS = {"name": "--name", "municipality": "--municipality", "education_place": "--education-place",
-            "postcode": "--postcode", "contact_email": "--contact-email", "contact_phone": "--contact-phone"}
+            "postcode": "--postcode", "contact_email": "--contact-email", "contact_phone": "--contact-phone",
+            "retention_years": "--retention-years"}
 
 
 @partnerships_cli.command("create")
@@ -24,6 +25,8 @@ _OPTIONS = {"name": "--name", "municipality": "--municipality", "education_place
 @click.option("--postcode", default="", help="Postcode of the education place, e.g. 8900.")
 @click.option("--contact-email", default="", help="The service desk's e-mail address.")
 @click.option("--contact-phone", default="", help="The service desk's phone number.")
+@click.option("--retention-years", default=str(RETENTION_YEARS_DEFAULT), show_default=True,
+              help="Years after a course's end before the record is anonymised.")
 def create(**options: str) -> None:
     """Create a partnership, validated as on the page."""
     set_actor(None, "cli")

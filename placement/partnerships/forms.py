@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, StringField, ValidationError
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from placement.auth.models import Partnership
 from placement.extensions import db
-from placement.forms import BaseForm
+from placement.forms import BaseForm, IntegerField
 from placement.network.forms import check_postcode
 from placement.partnerships.logos import MAX_LOGO_BYTES, LogoRefused, check_logo
 
@@ -27,6 +27,37 @@ def _contact_phone():
     return StringField(_l("Service desk phone"), filters=[_strip], validators=[Optional(), Length(max=30)])
 
 
+#: The retention period's range in whole years, and what a new partnership starts with.
+RETENTION_YEARS_MIN, RETENTION_YEARS_MAX, RETENTION_YEARS_DEFAULT = 1, 30, 5
+
+
+def _retention_message():
+    return _l("Give the retention period as whole years from %(min)s to %(max)s, e.g. 5.", min=RETENTION_YEARS_MIN,
+              max=RETENTION_YEARS_MAX)
+
+
+class RetentionYearsField(IntegerField):
+    """Whole years; anything else (a fraction, a word) gets the field's own message."""
+
+    #: An integer in a JSON body and in the OpenAPI document (``placement.api.validation.json_type``).
+    coerce = int
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_retention_message()) from error
+
+
+def _retention_years():
+    return RetentionYearsField(
+        _l("Retention period (years after the course ends)"), default=RETENTION_YEARS_DEFAULT,
+        validators=[InputRequired(_retention_message()),
+                    NumberRange(RETENTION_YEARS_MIN, RETENTION_YEARS_MAX, _retention_message())],
+        description=_l("A young person's record is anonymised automatically this many years after their course "
+                       "ended (the daily retention run)."))
+
+
 class PartnershipForm(BaseForm):
     """A partnership's name, parties and service desk (pages, API and CLI alike)."""
 
@@ -41,6 +72,7 @@ class PartnershipForm(BaseForm):
                            description=_l("The default centre for distances."))
     contact_email = _contact_email()
     contact_phone = _contact_phone()
+    retention_years = _retention_years()
 
     def __init__(self, *args, partnership: Partnership | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,10 +125,12 @@ class PartnershipPageForm(LogoFields, PartnershipForm):
 
 
 class ContactForm(LogoFields, BaseForm):
-    """A youth coordinator's page for their own partnership: the service desk and the logo, not the name."""
+    """A youth coordinator's page for their own partnership: the service desk, the logo and the retention period,
+    not the name."""
 
     contact_email = _contact_email()
     contact_phone = _contact_phone()
+    retention_years = _retention_years()
 
 
 class ConfirmForm(BaseForm):

@@ -12,9 +12,10 @@ from placement.extensions import db
 from placement.partnerships.logos import Logo
 
 #: What an administrator sets (pages, API, CLI).
-PARTNERSHIP_FIELDS = ("name", "municipality", "education_place", "postcode", "contact_email", "contact_phone")
+PARTNERSHIP_FIELDS = ("name", "municipality", "education_place", "postcode", "contact_email", "contact_phone",
+                      "retention_years")
 #: What a youth coordinator may change of their own partnership.
-CONTACT_FIELDS = ("contact_email", "contact_phone")
+OWN_PARTNERSHIP_FIELDS = ("contact_email", "contact_phone", "retention_years")
 
 
 class PartnershipRefused(Exception):
@@ -24,7 +25,10 @@ class PartnershipRefused(Exception):
 def apply_partnership(partnership: Partnership, data: dict, fields: tuple[str, ...] = PARTNERSHIP_FIELDS) -> None:
     """Set a partnership's fields from validated data."""
     for field in fields:
-        if field in data:
+        if field == "retention_years":
+            if data.get(field) is not None:
+                partnership.retention_years = data[field]
+        elif field in data:
             setattr(partnership, field, data[field] or "")
 
 

@@ -70,13 +70,14 @@ def partnership_detail(partnership_id: int):
 @bp.route("/<int:partnership_id>/edit", methods=["GET", "POST"])
 @roles_required(PARTNERSHIP_EDITORS)
 def partnership_edit(partnership_id: int):
-    """Change a partnership: all of it as an administrator, the service desk and logo as its coordinator."""
+    """Change a partnership: all of it as an administrator; the service desk, logo and retention period as its
+    coordinator."""
     partnership = get_or_404(Partnership, partnership_id)
     admin = current_user.is_admin
     form = PartnershipPageForm(obj=partnership, partnership=partnership) if admin else ContactForm(obj=partnership)
     if form.validate_on_submit():
         services.apply_partnership(partnership, form.values(),
-                                   services.PARTNERSHIP_FIELDS if admin else services.CONTACT_FIELDS)
+                                   services.PARTNERSHIP_FIELDS if admin else services.OWN_PARTNERSHIP_FIELDS)
         services.change_logo(partnership, form.logo_change())
         db.session.commit()
         flash(_("The changes were saved."), "success")

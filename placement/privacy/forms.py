@@ -1,9 +1,9 @@
-"""Forms of the privacy pages: a consent event, an anonymisation request, an erasure, the retention period."""
+"""Forms of the privacy pages: a consent event, an anonymisation request, an erasure."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from placement.forms import BaseForm
 from placement.participants.forms import DATE_FORMATS
@@ -16,7 +16,7 @@ class ConsentForm(BaseForm):
                        validators=[InputRequired(_l("Choose whether consent was given, declined or withdrawn."))])
     on = DateField(_l("Date"), format=DATE_FORMATS,
                    validators=[InputRequired(_l("Give the date the consent was given, declined or withdrawn."))],
-                   description=_l("The day the young person said so, e.g. 2026-03-01."))
+                   description=_l("The day the young person said so."))
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)],
                          description=_l("E.g. how it was given (signed form, in a meeting)."))
 
@@ -39,11 +39,3 @@ class EraseForm(BaseForm):
         if field.data != self._participant_id:
             raise ValidationError(_l("The record number typed is not this record's (%(id)s).",
                                      id=self._participant_id))
-
-
-class RetentionForm(BaseForm):
-    retention_years = IntegerField(
-        _l("Retention period (years after the course ends)"),
-        validators=[InputRequired(_l("Give the retention period in whole years.")),
-                    NumberRange(1, 30, _l("The retention period must be between 1 and 30 years."))],
-        description=_l("Records are anonymised this many years after the young person's course ended."))

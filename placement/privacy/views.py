@@ -1,4 +1,6 @@
-"""Privacy pages: subject access archive, consent history, anonymisation (four eyes), erasure, retention.
+"""Privacy pages: subject access archive, consent history, anonymisation (four eyes), erasure.
+
+The retention period is a partnership's setting (``placement.partnerships``: its page, API and CLI).
 
 Only record ids go into URLs and file names. Records of another partnership answer 404.
 """
@@ -10,16 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from placement.audit.reads import BASE, audit_read
-from placement.auth.access import ADMINS, CASE_EDITORS, get_or_404, get_participant_or_404, roles_required
-from placement.auth.models import Partnership, Role
+from placement.auth.access import ADMINS, CASE_EDITORS, get_participant_or_404, roles_required
+from placement.auth.models import Role
 from placement.extensions import db
 from placement.participants.models import Consent
 from placement.privacy import services
-from placement.privacy.forms import AnonymisationRequestForm, ConsentForm, EraseForm, RetentionForm
+from placement.privacy.forms import AnonymisationRequestForm, ConsentForm, EraseForm
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
-#: Who answers a subject access request, asks for and confirms an anonymisation, sets the retention period.
+#: Who answers a subject access request, asks for and confirms an anonymisation.
 PRIVACY_OFFICERS = frozenset({Role.ADMIN, Role.COORDINATOR})
 
 
@@ -129,18 +131,3 @@ def erase(participant_id: int):
         return redirect(url_for("participants.participant_list"))
     return render_template("privacy/erase.html", participant_id=participant.id, form=form, problem=problem), \
         400 if form.errors else 200
-
-
-@bp.route("/partnerships/<int:partnership_id>/retention", methods=["GET", "POST"])
-@roles_required(PRIVACY_OFFICERS)
-def retention(partnership_id: int):
-    """Set how long after a course's end the partnership's records are kept before anonymisation."""
-    partnership = get_or_404(Partnership, partnership_id)
-    form = RetentionForm(obj=partnership)
-    if form.validate_on_submit():
-        partnership.retention_years = form.retention_years.data
-        db.session.commit()
-        flash(_("The retention period was saved."), "success")
-        return redirect(url_for("privacy.retention", partnership_id=partnership.id))
-    return render_template("privacy/retention.html", partnership=partnership, form=form,
-                           due=services.falling_due(partnership.id))
