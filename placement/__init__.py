@@ -82,6 +82,7 @@ def _finish_config(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import placement.models  # noqa: F401 - the whole schema, for Alembic and relationships
+    from placement import revisions  # noqa: F401 - the session hooks that move the partnerships' revisions
     from placement.extensions import babel, csrf, db, limiter, login_manager, migrate
     from placement.i18n import select_locale
 
@@ -142,6 +143,14 @@ def register_blueprints(app: Flask) -> None:
     from placement.privacy.views import bp as privacy_bp
 
     app.register_blueprint(privacy_bp)
+
+    from placement.course.views import bp as course_bp
+
+    app.register_blueprint(course_bp)
+
+    from placement.goals.views import bp as goals_bp
+
+    app.register_blueprint(goals_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -66,6 +66,8 @@ class Config:
     INTERNS_PER_EMPLOYEE = 0.2
     #: How long the link e-mailed to a mentor stays valid.
     MENTOR_LINK_DAYS = 14
+    #: How long the link to a young person's own page (their goals) stays valid; a new link replaces it.
+    YOUNG_PERSON_LINK_DAYS = 90
     #: Days after sending before an e-mail is deleted from the outbox (``flask retention run``).
     OUTBOX_RETENTION_DAYS = 30
     #: How long the link in an invitation to a new user stays valid, in days.

@@ -4,6 +4,8 @@ from placement.accounts.models import AccountLink
 from placement.agreements.models import Agreement, AgreementEvent, CalendarFeed, FollowUp, Goal, MentorLink
 from placement.audit.models import AuditEvent
 from placement.auth.models import ApiToken, Partnership, RecoveryCode, User, UserSession
+from placement.course.models import Meeting, MeetingAction, MeetingAttendee, StatusNote
+from placement.goals.models import GoalEvent, LearningGoal, SelfAssessment, YoungPersonLink
 from placement.imports.models import ImportJob
 from placement.mail.models import OutboxMessage
 from placement.matches.models import MatchingWeights
@@ -15,9 +17,9 @@ from placement.progress.models import Measurement
 from placement.reports.models import Targets
 
 __all__ = [
-    "AccountLink",
-    "Agreement", "AgreementEvent", "ApiToken", "AuditEvent", "CalendarFeed", "Company", "ConsentEvent", "FollowUp",
-    "Goal",
-    "ImportJob", "IscoGroup", "JobFunction", "MatchingWeights", "Measurement", "Mentor", "MentorLink", "Occupation",
-    "OutboxMessage", "Participant", "Partnership", "PrivacyRequest", "RecoveryCode", "Targets", "User", "UserSession",
+    "AccountLink", "Agreement", "AgreementEvent", "ApiToken", "AuditEvent", "CalendarFeed", "Company", "ConsentEvent",
+    "FollowUp", "Goal", "GoalEvent", "ImportJob", "IscoGroup", "JobFunction", "LearningGoal", "MatchingWeights",
+    "Measurement", "Meeting", "MeetingAction", "MeetingAttendee", "Mentor", "MentorLink", "Occupation",
+    "OutboxMessage", "Participant", "Partnership", "PrivacyRequest", "RecoveryCode", "SelfAssessment", "StatusNote",
+    "Targets", "User", "UserSession", "YoungPersonLink",
 ]

@@ -81,3 +81,33 @@ def participant(partnership: Partnership, *, name: str | None = None, postcode: 
     db.session.add(p)
     db.session.commit()
     return p
+
+
+def meeting(participant: Participant, user: User, *, owner: User | None = None, held_on: date = date(2026, 3, 10),
+            kind: str = "network"):
+    """A meeting about the young person with one open action, owned by ``owner`` (else a named other person)."""
+    from datetime import time
+
+    from placement.course import services as course
+
+    made = course.create_meeting(participant, {"kind": kind, "held_on": held_on, "starts_at": time(10, 0),
+                                               "duration_minutes": 60, "place": "Jobcentret, mødelokale 2",
+                                               "agenda": "Praktikken", "user_ids": [user.id]}, user)
+    course.add_action(made, text="Ringe til virksomheden", owner_id=owner.id if owner else None,
+                      owner_name="" if owner else "Mor", deadline=held_on, allowed_owners=[owner.id] if owner else [])
+    db.session.commit()
+    return made
+
+
+def status_note(participant: Participant, user: User, *, number: int = 1, final: bool = True, shared: bool = True):
+    """The status note of a period, prepared by ``user``; final and shared with the caseworker by default."""
+    from placement.course import services as course
+    from placement.database import utcnow
+
+    note = course.prepare_note(participant, number, user, date(2100, 1, 1))
+    if final:
+        course.finalise(note, user, note.version)
+    if shared:
+        note.shared_at, note.shared_by_id = utcnow(), user.id
+    db.session.commit()
+    return note

@@ -8,16 +8,19 @@ from datetime import date
 
 import pytest
 
+from placement.agreements import feeds
 from placement.agreements import services as agreement_services
 from placement.agreements.models import State
 from placement.auth import services as auth_services
 from placement.auth.access import ADMINS, CASE_EDITORS, CASE_ROLES, EVERYONE, NETWORK_EDITORS, NETWORK_READERS
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.goals import services as goal_services
 from placement.imports.models import ImportJob, JobState
 from placement.mail.services import enqueue
 from placement.network.models import Company
 from placement.occupations.models import Occupation
+from placement.participants.models import Participant
 from placement.progress.models import Measurement
 from tests import factories
 
@@ -179,31 +182,65 @@ EXPECTATIONS: dict[str, Expect] = {
     # An import job: its uploader, the partnership's coordinators and the admins (others 404).
     "imports.status": Expect(CASE_EDITORS),
     "imports.status_json": Expect(CASE_EDITORS),
-    # placement/privacy: subject access, anonymisation (four eyes) and retention for coordinators and admins;
+    # placement/privacy: subject access and anonymisation (four eyes) for coordinators and admins;
     # consent history for the case editors; erasure of a record created by mistake for admins alone.
     "privacy.subject_access": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "privacy.consent": Expect(CASE_EDITORS),
     "privacy.anonymise": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "privacy.requests": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "privacy.erase": Expect(ADMINS),
-    "privacy.retention": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    # placement/goals: the young person's goals; staff who work on the case write them, caseworkers read; the young
+    # person's own page opens through their link alone.
+    "goals.goal_list": Expect(CASE_ROLES),
+    "goals.goal_create": Expect(CASE_EDITORS),
+    "goals.goal_edit": Expect(CASE_EDITORS),
+    "goals.goal_state": Expect(CASE_EDITORS),
+    "goals.link_issue": Expect(CASE_EDITORS),
+    "goals.link_revoke": Expect(CASE_EDITORS),
+    "goals.own_page": PUBLIC,
+    # placement/course: meetings and status notes; staff who work on the case write, caseworkers read (a status
+    # note once final and shared with them); an action's owner marks it done.
+    "course.meeting_list": Expect(CASE_ROLES),
+    "course.meeting_create": Expect(CASE_EDITORS),
+    "course.meeting_detail": Expect(CASE_ROLES),
+    "course.meeting_edit": Expect(CASE_EDITORS),
+    "course.meeting_ics": Expect(CASE_ROLES),
+    "course.action_create": Expect(CASE_EDITORS),
+    "course.action_done": Expect(CASE_ROLES),
+    "course.status_notes": Expect(CASE_ROLES),
+    "course.status_note_prepare": Expect(CASE_EDITORS),
+    "course.status_note_detail": Expect(CASE_ROLES),
+    "course.status_note_save": Expect(CASE_EDITORS),
+    "course.status_note_final": Expect(CASE_EDITORS),
+    "course.status_note_share": Expect(CASE_EDITORS),
+    "course.status_note_print": Expect(CASE_ROLES),
+    "course.status_note_pdf": Expect(CASE_ROLES),
 }
 
 #: Routes whose answer shows a young person's personal data: each writes exactly one audit entry naming the records
 #: shown, the field group and a purpose (tests/test_audit_reads.py walks them). The calendar files name no young
-#: person; the mentor's pages show only the plan to the mentor on it.
+#: person but tell when and where they are, so they count; the start page, a company's and a mentor's page and the
+#: outbox name the young people of their internships. Left out: the mentor's pages (the plan, to the mentor on it)
+#: and the subject access archive (purpose ``subject_access``, tests/test_privacy.py).
 PERSONAL_DATA_ROUTES = frozenset({
+    "goals.goal_list", "goals.goal_create", "goals.goal_edit",
     "participants.participant_list", "participants.participant_detail", "participants.participant_edit",
     "participants.export_csv", "matches.for_participant", "matches.compare", "matches.for_job_function",
     "agreements.agreement_list", "agreements.agreement_detail", "agreements.agreement_edit",
-    "agreements.agreement_print", "progress.measurement_create", "progress.due",
+    "agreements.agreement_print", "agreements.agreement_create", "progress.measurement_create", "progress.due",
     "api.list_participants", "api.get_participant", "api.update_participant", "api.participant_matches",
-    "api.job_function_candidates", "api.get_agreement", "privacy.consent", "mail.message",
+    "api.job_function_candidates", "api.get_agreement", "api.list_agreements", "privacy.consent", "mail.message",
+    "mail.outbox", "calendar.agreement", "calendar.feed", "main.index", "network.company_detail",
+    "network.mentor_detail",
+    "course.meeting_list", "course.meeting_create", "course.meeting_detail", "course.meeting_edit",
+    "course.meeting_ics", "course.status_notes", "course.status_note_detail", "course.status_note_print",
+    "course.status_note_pdf",
 })
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
 SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
-                    "goal_id", "message_id", "measurement_id", "partnership_id", "user_id", "job_id"}
+                    "goal_id", "message_id", "measurement_id", "partnership_id", "user_id", "job_id",
+                    "learning_goal_id", "meeting_id", "action_id", "note_id"}
 
 
 def _rules(app):
@@ -255,6 +292,24 @@ def world(app):
         db.session.commit()
         records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id,
                             measurement_id=measurement.id)
+        learning_goal = goal_services.create_goal(young, {"wording": "Jeg vil møde til tiden"}, None)
+        db.session.commit()
+        records[key]["learning_goal_id"] = learning_goal.id
+        # A meeting with an action (the own one owned by the caseworker, who may mark it done) and a status note,
+        # final and shared with the caseworker.
+        author = users[Role.CONSULTANT] if key == "own" else factories.user(Role.COORDINATOR, partnership)
+        meeting = factories.meeting(young, author, owner=users[Role.CASEWORKER] if key == "own" else None)
+        note = factories.status_note(young, author)
+        records[key].update(meeting_id=meeting.id, action_id=meeting.actions[0].id, note_id=note.id)
+    # A confirmed internship of the own young person, in the consultant's calendar feed (opened by its real key).
+    confirmed = agreement_services.new_agreement(
+        participant=db.session.get(Participant, records["own"]["participant_id"]),
+        job_function=db.session.get(Company, records["own"]["company_id"]).job_functions[0],
+        mentor=records["own"]["mentor"], consultant=users[Role.CONSULTANT], start_date=date(2026, 10, 1),
+        actor=agreement_services.Actor(None, "test", False), goals=["Møde til tiden"])
+    confirmed.state = State.CONFIRMED
+    feed_key = feeds.issue_feed(users[Role.CONSULTANT])
+    db.session.commit()
     stranger = factories.user(Role.CONSULTANT, other)
     # An import job each; the own one uploaded by the consultant who walks the matrix.
     for key, partnership, uploader in (("own", own, users[Role.CONSULTANT]), ("other", other, stranger)):
@@ -275,7 +330,7 @@ def world(app):
     # A step not allowed on a draft: the matrix must not change the world it walks.
     common = {"occupation_id": occupation.id, "kind": "companies", "step": "start", "token": "not-a-link",
               "key": "not-a-feed", "table": "success"}
-    return {"users": users, "tokens": tokens, "own": {**records["own"], **common},
+    return {"users": users, "tokens": tokens, "own": {**records["own"], **common, "key": feed_key},
             "other": {**records["other"], **common, "token_id": foreign_token.id}}
 
 

@@ -464,3 +464,68 @@ def test_hires_reopen_their_place_except_the_latest(seeded):
         # Pending decisions are the latest ones, not left open for years.
         decided = [a.ended_on for a in hires if a.decision in (Decision.APPROVED, Decision.REJECTED)]
         assert all(a.ended_on >= max(decided, default=a.ended_on) for a in hires if a.decision is Decision.PENDING)
+
+
+# The course around the internship: Mikkel's own goals, a network meeting, status notes -----------------------------
+
+def test_mikkel_has_goals_in_the_learning_circle_with_his_own_assessments(seeded, client, login):
+    from placement.demo.data import EXAMPLE_GOALS
+    from placement.goals.models import GoalState, LearningGoal, SelfAssessment
+
+    mikkel = _mikkel()
+    goals = db.session.scalars(select(LearningGoal).where(LearningGoal.participant_id == mikkel.id)
+                               .order_by(LearningGoal.id)).all()
+    assert [g.wording for g in goals] == [steps["wording"] for _ago, steps, _reached, _answers in EXAMPLE_GOALS]
+    assert [g.state for g in goals] == [GoalState.REACHED, GoalState.ACTIVE, GoalState.ACTIVE]
+    assert goals[0].learned and goals[1].follows_id == goals[0].id and goals[2].follows_id is None
+    assert [(e.kind, e.to_state) for e in goals[0].events] == [("created", GoalState.ACTIVE),
+                                                                ("state", GoalState.REACHED)]
+    assert all(g.created_at.date() < local_today() for g in goals)  # written over the course, not on the seed day
+    assessments = db.session.scalars(select(SelfAssessment).order_by(SelfAssessment.at)).all()
+    assert [(a.goal_id, a.score) for a in assessments] == [(goals[1].id, 3), (goals[1].id, 4)]
+    login(db.session.scalar(select(User).where(User.email == "koordinator@demo.example")), password=DEMO_PASSWORD)
+    html = client.get(f"/participants/{mikkel.id}/goals").get_data(as_text=True)
+    assert goals[1].wording in html and assessments[-1].sentence in html
+
+
+def test_a_network_meeting_puts_an_action_on_the_demo_consultants_start_page(seeded, client, login):
+    from placement.course.models import Meeting, MeetingKind
+    from placement.workdays import is_workday
+
+    mikkel = _mikkel()
+    (meeting,) = db.session.scalars(select(Meeting)).all()
+    assert (meeting.participant_id, meeting.kind) == (mikkel.id, MeetingKind.NETWORK)
+    assert meeting.held_on < local_today() and is_workday(meeting.held_on) and meeting.minutes
+    consultant = db.session.scalar(select(User).where(User.email == "konsulent@demo.example"))
+    (mine,) = [a for a in meeting.actions if a.owner_id == consultant.id]
+    assert mine.done_on is None and mine.deadline > local_today()
+    assert any(a.owner_id is None and a.owner_name for a in meeting.actions)
+    login(consultant, password=DEMO_PASSWORD)
+    html = client.get("/").get_data(as_text=True)
+    actions = html[html.index('id="actions"'):]
+    assert mine.text in actions and f"/meetings/{meeting.id}" in actions
+
+
+def test_mikkels_status_notes_are_final_and_shared_and_the_latest_is_a_draft_due(seeded, client, login):
+    from placement.course.models import NoteState, StatusNote
+    from placement.demo.data import EXAMPLE_FINAL_NOTES
+
+    mikkel = _mikkel()
+    notes = db.session.scalars(select(StatusNote).order_by(StatusNote.number)).all()
+    assert [n.participant_id for n in notes] == [mikkel.id] * (EXAMPLE_FINAL_NOTES + 1)
+    assert [n.state for n in notes] == [NoteState.FINAL] * EXAMPLE_FINAL_NOTES + [NoteState.DRAFT]
+    assert all(n.shared_at is not None and n.facts for n in notes[:-1]) and notes[-1].shared_at is None
+    draft = notes[-1]
+    assert draft.due_on < local_today()  # overdue
+    login(db.session.scalar(select(User).where(User.email == "koordinator@demo.example")), password=DEMO_PASSWORD)
+    html = client.get("/").get_data(as_text=True)
+    due = html[html.index('id="status-notes"'):]
+    due = due[:due.index("</section>")]
+    mine = due[due.index(f"/participants/{mikkel.id}/status-notes"):]
+    assert "draft started" in mine[:mine.index("</li>")]
+    # The draft reads the period's documentation live: Mikkel's own assessment given in the period is in it.
+    page = client.get(f"/status-notes/{draft.id}").get_data(as_text=True)
+    assert "Jeg glæder mig, men jeg er lidt nervøs." in page
+    client.post("/logout")
+    login(db.session.scalar(select(User).where(User.email == "sagsbehandler@demo.example")), password=DEMO_PASSWORD)
+    assert client.get(f"/status-notes/{notes[0].id}").status_code == 200

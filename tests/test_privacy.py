@@ -5,22 +5,30 @@ import io
 import json
 import zipfile
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from placement.agreements import services as agreement_services
 from placement.agreements.models import Agreement, Goal, State
 from placement.audit.models import AuditEvent
 from placement.auth.models import Role
+from placement.course import services as course_services
+from placement.course.models import Meeting, MeetingAction, MeetingAttendee, NoteState, StatusNote
 from placement.extensions import db
+from placement.goals import links as own_links
+from placement.goals import services as goal_services
+from placement.goals.models import GoalEvent, GoalState, LearningGoal, SelfAssessment, YoungPersonLink
 from placement.mail.models import OutboxMessage
 from placement.mail.services import enqueue
 from placement.participants.models import Consent, Participant
+from placement.participants.services import local_today
 from placement.privacy import services
 from placement.privacy.models import ConsentEvent
 from placement.progress.models import Measurement
+from placement.progress.services import add_months
 from placement.reports import services as reports
 from tests import factories
 from tests.test_reports import internships, report_cohort  # noqa: F401 - the report's fixtures
@@ -45,6 +53,51 @@ def _young_with_internship(partnership, *, state=State.SENT, **fields):
     agreement.state = state
     db.session.commit()
     return young, agreement
+
+
+#: The texts of the course around the internship that speak of the young person (``_course``).
+COURSE_TEXTS = ("Jeg vil stå op om morgenen", "Vækkeur og sms", "Vi tæller dagene", "Morgener er svære",
+                "Mikkel sover dårligt", "Jeg vil møde til tiden", "Det går bedre med at komme op", "Vestergade 3",
+                "Mikkels søvn", "Mikkel fortalte om sin angst", "Mette Sørensen", "Ring til Mikkels læge",
+                "Køb et vækkeur", "Mikkel har haft en svær periode")
+
+
+def _course(app, young, staff, *, note_number: int = 1) -> dict:
+    """The course around the young person's internship, with texts that speak of them: a goal changed into the goal
+    that follows, a self-assessment with a sentence, an own-page link, a network meeting with another person
+    present and two actions, and a status note of period ``note_number`` marked final."""
+    first = goal_services.create_goal(young, {"wording": "Jeg vil stå op om morgenen",
+                                              "activities": "Vækkeur og sms hver morgen", "activity_owner": "Karen",
+                                              "activity_due": date(2026, 5, 1), "measure_how": "Vi tæller dagene",
+                                              "measure_on": date(2026, 5, 15)}, staff)
+    goal_services.change_state(first, GoalState.CHANGED, staff, comment="Mikkel sover dårligt",
+                               expected_version=first.version)
+    first.learned = "Morgener er svære"
+    second = goal_services.create_goal(young, {"wording": "Jeg vil møde til tiden tre dage om ugen"}, staff,
+                                       follows=first)
+    goal_services.record_assessment(young, second, 4, "Det går bedre med at komme op")
+    with app.test_request_context():
+        url = own_links.issue(young, staff)
+    meeting = course_services.create_meeting(young, {
+        "kind": "network", "held_on": date(2026, 5, 20), "starts_at": time(10, 0), "duration_minutes": 60,
+        "place": "Hjemme, Vestergade 3", "agenda": "Mikkels søvn", "minutes": "Mikkel fortalte om sin angst",
+        "user_ids": [staff.id], "others": "Mette Sørensen, mor"}, staff)
+    course_services.add_action(meeting, text="Ring til Mikkels læge", owner_id=staff.id, owner_name="",
+                               deadline=date(2026, 6, 15), allowed_owners=[staff.id])
+    course_services.add_action(meeting, text="Køb et vækkeur", owner_id=None, owner_name="Mette Sørensen",
+                               deadline=date(2026, 6, 10), allowed_owners=[])
+    note = course_services.prepare_note(young, note_number, staff, date(2100, 1, 1))
+    course_services.update_text(note, "Mikkel har haft en svær periode med søvnen.")
+    course_services.finalise(note, staff, note.version)
+    db.session.commit()
+    return {"goals": (first, second), "meeting": meeting, "note": note, "path": urlsplit(url).path}
+
+
+def _course_now(partnership, staff):
+    """A young person whose second status-note period is under way today, so a note of it holds today's goals."""
+    young, _agreement = _young_with_internship(partnership, course_start=add_months(local_today(), -4),
+                                               coordinator_id=staff.id)
+    return young
 
 
 # Subject access ---------------------------------------------------------------------------------------------------
@@ -89,6 +142,51 @@ def test_subject_access_is_for_coordinators_of_the_partnership(app, client, logi
     mine = factories.participant(partnership)
     login(factories.user(Role.CONSULTANT, partnership))
     assert client.get(f"/privacy/participants/{mine.id}/subject-access").status_code == 403
+
+
+def test_the_archive_holds_the_young_persons_goals_meetings_and_status_notes(app, client, login, partnership):
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    young = _course_now(partnership, coordinator)
+    course = _course(app, young, coordinator, note_number=2)
+    assert client.get(course["path"]).status_code == 200  # the young person opens their page once
+    login(coordinator)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/privacy/participants/{young.id}/subject-access").data))
+    data = json.loads(archive.read("data.json"))
+    first, second = data["own_goals"]
+    assert (first["wording"], first["activities"], first["activity_owner"], first["activity_due"],
+            first["measure_how"], first["measure_on"], first["learned"], first["state"]) == (
+        "Jeg vil stå op om morgenen", "Vækkeur og sms hver morgen", "Karen", "2026-05-01", "Vi tæller dagene",
+        "2026-05-15", "Morgener er svære", "changed")
+    assert [(e["kind"], e["to_state"], e["comment"]) for e in first["history"]] == [
+        ("created", "active", ""), ("state", "changed", "Mikkel sover dårligt")]
+    assert second["follows_id"] == first["id"] and second["state"] == "active"
+    assert [(a["goal_id"], a["score"], a["sentence"]) for a in data["self_assessments"]] == [
+        (second["id"], 4, "Det går bedre med at komme op")]
+    [link] = data["own_page_links"]
+    assert "digest" not in link and link["created_at"] and link["expires_at"] and link["revoked_at"] is None
+    assert len(link["opened"]) == 1
+    stored = db.session.scalars(select(YoungPersonLink.digest)).one()
+    assert stored not in json.dumps(data) and course["path"].rsplit("/", 1)[1] not in json.dumps(data)
+    [meeting] = data["meetings"]
+    assert (meeting["kind"], meeting["held_on"], meeting["agenda"], meeting["minutes"]) == (
+        "network", "2026-05-20", "Mikkels søvn", "Mikkel fortalte om sin angst")
+    assert {(a["name"], a["role"]) for a in meeting["attendees"]} == {(coordinator.name, "coordinator"),
+                                                                      ("Mette Sørensen", "mor")}
+    assert [(a["text"], a["owner"], a["deadline"]) for a in meeting["actions"]] == [
+        ("Køb et vækkeur", "Mette Sørensen", "2026-06-10"), ("Ring til Mikkels læge", coordinator.name, "2026-06-15")]
+    [note] = data["status_notes"]
+    assert (note["number"], note["state"], note["text"]) == (2, "final", "Mikkel har haft en svær periode med søvnen.")
+    assert [g["wording"] for g in note["facts"]["own_goals"]] == ["Jeg vil møde til tiden tre dage om ugen",
+                                                                 "Jeg vil stå op om morgenen"]
+    assert [a["sentence"] for a in note["facts"]["self_assessments"]] == ["Det går bedre med at komme op"]
+    # Changes to these records are part of the access log.
+    logged = {e["entity"] for e in data["access_log"]}
+    assert {"learning_goals", "goal_self_assessments", "young_person_links", "meetings", "meeting_actions",
+            "status_notes"} <= logged
+    summary = archive.read("summary.html").decode()
+    for text in COURSE_TEXTS:
+        assert text in summary, text
+    assert "opened 1 times" in summary
 
 
 # Consent ----------------------------------------------------------------------------------------------------------
@@ -174,6 +272,66 @@ def test_anonymisation_needs_a_second_person(app, client, login, partnership):
     assert "anonymised already" in again.get_data(as_text=True)
 
 
+def test_anonymisation_empties_the_course_texts_keeps_states_and_dates_and_stops_the_link(app, client, login,
+                                                                                          partnership):
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    young = _course_now(partnership, coordinator)
+    course = _course(app, young, coordinator, note_number=2)
+    note_facts = course["note"].facts
+    assert "Det går bedre med at komme op" in json.dumps(note_facts, ensure_ascii=False)
+    services.anonymise(young)
+    db.session.commit()
+    db.session.expire_all()
+    goals = db.session.scalars(select(LearningGoal).where(LearningGoal.participant_id == young.id)
+                               .order_by(LearningGoal.id)).all()
+    assert [(g.wording, g.activities, g.activity_owner, g.measure_how, g.learned) for g in goals] == [("",) * 5] * 2
+    assert [(g.state, g.activity_due, g.measure_on) for g in goals] == [
+        (GoalState.CHANGED, date(2026, 5, 1), date(2026, 5, 15)), (GoalState.ACTIVE, None, None)]
+    assert goals[1].follows_id == goals[0].id
+    assert [(e.kind, e.to_state, e.comment) for e in db.session.scalars(
+        select(GoalEvent).where(GoalEvent.goal_id == goals[0].id).order_by(GoalEvent.id))] == [
+        ("created", GoalState.ACTIVE, ""), ("state", GoalState.CHANGED, "")]
+    assert [(a.score, a.sentence) for a in db.session.scalars(select(SelfAssessment))] == [(4, "")]
+    meeting = db.session.get(Meeting, course["meeting"].id)
+    assert (meeting.place, meeting.agenda, meeting.minutes, meeting.held_on) == ("", "", "", date(2026, 5, 20))
+    assert len(meeting.attendees) == 2 and "Mette Sørensen" not in {a.name for a in meeting.attendees}
+    actions = db.session.scalars(select(MeetingAction).order_by(MeetingAction.deadline)).all()
+    assert [(a.text, a.owner_id, a.deadline) for a in actions] == [
+        ("", None, date(2026, 6, 10)), ("", coordinator.id, date(2026, 6, 15))]
+    assert actions[0].owner_name == f"Anonymiseret #{young.id}"
+    note = db.session.get(StatusNote, course["note"].id)
+    assert (note.text, note.state, note.number, note.due_on) == ("", NoteState.FINAL, 2, course["note"].due_on)
+    # The frozen documentation keeps its shape, numbers, dates and states, not its texts.
+    assert note.facts["period"] == note_facts["period"]
+    assert [(a["score"], a["on"], a["sentence"], a["goal"]) for a in note.facts["self_assessments"]] == [
+        (a["score"], a["on"], "", "") for a in note_facts["self_assessments"]]
+    assert [g["state"] for g in note.facts["own_goals"]] == [g["state"] for g in note_facts["own_goals"]]
+    stored = json.dumps([{c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs}
+                         for model in (LearningGoal, GoalEvent, SelfAssessment, Meeting, MeetingAttendee,
+                                       MeetingAction, StatusNote)
+                         for row in db.session.scalars(select(model))], ensure_ascii=False, default=str)
+    assert not [text for text in COURSE_TEXTS if text in stored]
+    # The young person's link stops at once: 410, naming whom to ask.
+    assert db.session.scalars(select(YoungPersonLink.revoked_at)).one() is not None
+    assert client.get(course["path"]).status_code == 410
+
+
+def test_scrubbing_a_status_notes_documentation_keeps_everything_but_its_texts():
+    facts = {"period": {"start": "2026-01-01"}, "internship_goals": [{"internship": "Staldhjælper, Engholm",
+                                                                       "text": "Fodre kalvene", "sub": False}],
+             "follow_ups": [{"held_on": "2026-02-01", "note": "Godt", "next_step": "Flere timer"}],
+             "own_goals": [{"wording": "Stå op", "state": "active", "assessments": 2}],
+             "self_assessments": [{"goal": "Stå op", "score": 3, "sentence": "Svært"}],
+             "measurements": {"first": {"total": 16}, "latest": None}}
+    assert services.scrub_facts(facts) == {
+        "period": {"start": "2026-01-01"}, "internship_goals": [{"internship": "Staldhjælper, Engholm", "text": "",
+                                                                 "sub": False}],
+        "follow_ups": [{"held_on": "2026-02-01", "note": "", "next_step": ""}],
+        "own_goals": [{"wording": "", "state": "active", "assessments": 2}],
+        "self_assessments": [{"goal": "", "score": 3, "sentence": ""}],
+        "measurements": {"first": {"total": 16}, "latest": None}}
+
+
 def _figures(partnership_id):
     scopes = [reports.Scope((partnership_id,), date(2018, 1, 1), date(2019, 6, 30)),
               reports.Scope((partnership_id,), date(2019, 1, 1), date(2019, 6, 30)),
@@ -190,14 +348,31 @@ def _figures(partnership_id):
 
 def test_every_dashboard_figure_is_unchanged_after_anonymisation(app, partnership, report_cohort,  # noqa: F811
                                                                  internships):  # noqa: F811
-    before = _figures(partnership.id)
     with_internship = db.session.scalars(select(Agreement).where(Agreement.state == State.ENDED)).first().participant
+    # Their own goals, self-assessments, links, meetings and status notes are part of what is anonymised.
+    staff = factories.user(Role.COORDINATOR, partnership)
+    for young in (report_cohort[5], with_internship):
+        _course(app, young, staff)
+    counts = _course_counts()
+    before = _figures(partnership.id)
     for young in (report_cohort[5], report_cohort[0], with_internship):
         services.anonymise(young)
     db.session.commit()
     db.session.expire_all()
     assert report_cohort[5].name.startswith("Anonymiseret #")
     assert _figures(partnership.id) == before
+    assert _course_counts() == counts
+
+
+def _course_counts() -> dict:
+    """How many goals (by state), assessments (by score), meetings, participants, actions and notes (by state)."""
+    def grouped(column):
+        return sorted(db.session.execute(select(column, func.count()).group_by(column)).all())
+
+    return {"goals": grouped(LearningGoal.state), "assessments": grouped(SelfAssessment.score),
+            "meetings": grouped(Meeting.held_on),
+            "attendees": db.session.scalar(select(func.count(MeetingAttendee.id))),
+            "actions": grouped(MeetingAction.deadline), "notes": grouped(StatusNote.state)}
 
 
 def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, login, partnership):
@@ -205,6 +380,9 @@ def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, l
     enqueue("x@example.com", "Kladde", "Body", partnership_id=partnership.id, agreement_id=draft.id)
     db.session.commit()
     kept, _sent = _young_with_internship(partnership)
+    staff = factories.user(Role.COORDINATOR, partnership)
+    for person in (young, kept):  # own goals, links, meetings and notes go with the record (explicitly, on SQLite)
+        _course(app, person, staff)
     young_id, draft_id = young.id, draft.id
     login(factories.user(Role.ADMIN, partnership))
     wrong = client.post(f"/privacy/participants/{young_id}/erase", data={"record": young_id + 1000})
@@ -213,6 +391,13 @@ def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, l
     db.session.expire_all()
     assert db.session.get(Participant, young_id) is None and db.session.get(Agreement, draft_id) is None
     assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject == "Kladde")).all() == []
+    for model in (LearningGoal, SelfAssessment, YoungPersonLink, Meeting, StatusNote):
+        assert set(db.session.scalars(select(model.participant_id))) == {kept.id}, model
+    kept_goals = select(LearningGoal.id).where(LearningGoal.participant_id == kept.id)
+    assert set(db.session.scalars(select(GoalEvent.goal_id))) <= set(db.session.scalars(kept_goals))
+    kept_meeting = db.session.scalar(select(Meeting.id))
+    for model in (MeetingAttendee, MeetingAction):
+        assert set(db.session.scalars(select(model.meeting_id))) == {kept_meeting}, model
     refused = client.get(f"/privacy/participants/{kept.id}/erase").get_data(as_text=True)
     assert "beyond drafts" in refused
     client.post(f"/privacy/participants/{kept.id}/erase", data={"record": kept.id})
@@ -230,7 +415,6 @@ def test_anonymisation_of_another_partnership_answers_404(app, client, login, pa
     login(factories.user(Role.COORDINATOR, partnership))
     for path in ("anonymise", "consent"):
         assert client.get(f"/privacy/participants/{elsewhere.id}/{path}").status_code == 404
-    assert client.get(f"/privacy/partnerships/{other_partnership.id}/retention").status_code == 404
 
 
 # Retention --------------------------------------------------------------------------------------------------------
@@ -239,6 +423,7 @@ def test_the_retention_run_anonymises_what_is_due_and_deletes_old_e_mails(app, r
     partnership.retention_years = 2
     # Course 2021-01-01 + 3 years ends 2024-01-01; + 2 years: due 2026-01-01 (before TODAY).
     due = factories.participant(partnership, name="Gammel Sag", course_start=date(2021, 1, 1), course_years=3)
+    course = _course(app, due, factories.user(Role.COORDINATOR, partnership))
     soon = factories.participant(partnership, name="Snart", course_start=date(2021, 6, 20), course_years=3)
     later = factories.participant(partnership, name="Ny Sag", course_start=date(2024, 1, 1), course_years=3)
     old = enqueue("a@example.com", "Gammel", "x", partnership_id=partnership.id)
@@ -259,6 +444,10 @@ def test_the_retention_run_anonymises_what_is_due_and_deletes_old_e_mails(app, r
     assert "Anonymised: 1 record(s)" in result.output and "deleted: 1" in result.output
     db.session.expire_all()
     assert db.session.get(Participant, due.id).name == f"Anonymiseret #{due.id}"
+    assert [g.wording for g in db.session.scalars(select(LearningGoal))] == ["", ""]
+    assert db.session.get(Meeting, course["meeting"].id).minutes == ""
+    assert db.session.get(StatusNote, course["note"].id).text == ""
+    assert db.session.scalars(select(YoungPersonLink.revoked_at)).one() is not None
     assert db.session.get(Participant, later.id).name == "Ny Sag"
     assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Ny"]
     again = runner.invoke(args=["retention", "run"])
@@ -288,15 +477,18 @@ def test_an_interrupted_retention_run_is_finished_by_the_next(app, runner, partn
     assert all(db.session.get(Participant, p.id).name.startswith("Anonymiseret") for p in people)
 
 
-def test_the_start_page_and_retention_page_show_what_falls_due(app, client, login, partnership):
+def test_the_start_page_and_requests_page_show_what_falls_due(app, client, login, partnership):
     soon = factories.participant(partnership, course_start=date(2018, 6, 10), course_years=3)  # due 2026-06-10
     login(factories.user(Role.COORDINATOR, partnership))
     assert f"Record no. {soon.id}" in client.get("/").get_data(as_text=True)
-    page = client.post(f"/privacy/partnerships/{partnership.id}/retention", data={"retention_years": "0"})
-    assert "between 1 and 30" in page.get_data(as_text=True)
-    client.post(f"/privacy/partnerships/{partnership.id}/retention", data={"retention_years": "7"})
+    assert f"Record no. {soon.id}" in client.get("/privacy/requests").get_data(as_text=True)
+    # The retention period is set with the partnership's settings (tests/test_partnerships.py), by its coordinator too.
+    page = client.post(f"/partnerships/{partnership.id}/edit", data={"retention_years": "0"})
+    assert "whole years from 1 to 30" in page.get_data(as_text=True)
+    client.post(f"/partnerships/{partnership.id}/edit", data={"retention_years": "7"})
     db.session.refresh(partnership)
     assert partnership.retention_years == 7
+    assert f"Record no. {soon.id}" not in client.get("/").get_data(as_text=True)  # now due in 2030
 
 
 def test_mentor_links_and_calendar_keys_are_stored_hashed(app, partnership):
@@ -314,3 +506,42 @@ def test_consent_set_on_the_record_form_joins_the_history(app, partnership):
     apply_participant(young, {"consent": "declined", "consent_date": date(2026, 4, 1)})  # unchanged: no event
     db.session.commit()
     assert [(e.state, e.on) for e in services.consent_history(young)] == [(Consent.DECLINED, date(2026, 4, 1))]
+
+
+def test_the_record_form_records_withdrawn_consent_only_after_it_was_given(app, client, login, partnership):
+    """The record's form (page and CSV import) follows the consent history page's rule (issue #9)."""
+    from placement.participants import csvio
+    from tests.test_participants import _form
+
+    consultant = login(factories.user(Role.CONSULTANT, partnership))
+    withdrawn = {"consent": "withdrawn", "consent_date": "2026-03-01"}
+    refused = client.post("/participants/new", data=_form(**withdrawn))
+    assert refused.status_code == 200 and 'id="consent-error"' in refused.get_data(as_text=True)
+    assert "Consent can only be withdrawn after it was given" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(Participant)).all() == []
+
+    young = factories.participant(partnership, name="Emil Testesen", consultant_id=consultant.id)
+    edit = f"/participants/{young.id}/edit"
+
+    def save(**fields):
+        db.session.refresh(young)
+        return client.post(edit, data=_form(version=str(young.version), consultant_id=str(consultant.id), **fields))
+
+    assert "Consent can only be withdrawn after it was given" in save(**withdrawn).get_data(as_text=True)
+    db.session.refresh(young)
+    assert young.consent is None and services.consent_history(young) == []
+    services.record_consent(young, Consent.GIVEN, date(2026, 2, 2), "Underskrevet", None)
+    db.session.commit()
+    before_given = save(consent="withdrawn", consent_date="2026-02-01")
+    assert "Consent can only be withdrawn after it was given" in before_given.get_data(as_text=True)
+    assert save(**withdrawn).status_code == 302
+    assert save(interests="heste", **withdrawn).status_code == 302  # recorded already: other fields still save
+    db.session.refresh(young)
+    assert (young.consent, young.consent_date, young.interests) == (Consent.WITHDRAWN, date(2026, 3, 1), "heste")
+    assert [(e.state, e.on) for e in services.consent_history(young)] == [
+        (Consent.GIVEN, date(2026, 2, 2)), (Consent.WITHDRAWN, date(2026, 3, 1))]
+
+    text = ("name;date_of_birth;home_municipality;postcode;course_start;consent;consent_date\r\n"
+            "Ny Ung;2002-05-17;Randers Kommune;8900;2025-01-06;withdrawn;2026-03-01\r\n")
+    report = csvio.import_csv(text, partnership)
+    assert [(e.line, e.column) for e in report.errors] == [(2, "consent")]

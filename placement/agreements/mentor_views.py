@@ -19,10 +19,10 @@ from placement.agreements.calendar_views import _ics as ics_response
 from placement.agreements.mentor_forms import MentorAnswerForm
 from placement.agreements.models import Agreement, State
 from placement.agreements.services import Actor, StaleAgreement
-from placement.audit.services import set_actor
 from placement.auth.access import roles_required
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.linkpages import act_through_link, private
 from placement.partnerships.services import branding as partnership_branding
 
 bp = Blueprint("mentor", __name__, url_prefix="/m")
@@ -103,18 +103,6 @@ def _show_version(form: MentorAnswerForm, version: int) -> None:
     form.version.data = version
 
 
-def _act_through_link() -> None:
-    # Reading current_user runs the user loader, which names a logged-in user as the audit actor; read it first
-    # so the link's actor stands however the page was opened (in development staff open it from the outbox).
-    _loaded = current_user.is_authenticated
-    set_actor(None, "mentor link")
-
-
-def _private(response):
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 def _refused(error: links.LinkRefused):
     """Answer a refused link: 410 Gone when it was real but is spent or expired, 404 when it never was.
 
@@ -124,7 +112,7 @@ def _refused(error: links.LinkRefused):
     plan = mentor_plan(agreement) if agreement is not None else None
     page = render_template("agreements/mentor_refused.html", message=str(error), plan=plan,
                            branding=plan.service if plan else None)
-    return _private(make_response(page, 410 if error.gone else 404))
+    return private(make_response(page, 410 if error.gone else 404))
 
 
 def _answer_or_confirm(form: MentorAnswerForm) -> bool:
@@ -148,7 +136,7 @@ def _copy_links(agreement: Agreement) -> dict | None:
 @bp.route("/<token>", methods=["GET", "POST"])
 def link(token: str):
     """Show the plan to the mentor through the e-mailed link and take their answer (no account needed)."""
-    _act_through_link()
+    act_through_link("mentor link")
     try:
         found = links.resolve(token)
     except links.LinkRefused as error:
@@ -160,7 +148,7 @@ def link(token: str):
     if submitted and not _answer_or_confirm(form):
         _show_version(form, agreement.version)
         plan = mentor_plan(agreement)
-        return _private(make_response(render_template(
+        return private(make_response(render_template(
             "agreements/mentor_plan.html", plan=plan, form=form, confirm_decline=True,
             action=url_for(".link", token=token), through_link=True, branding=plan.service)))
     if submitted:
@@ -184,11 +172,11 @@ def link(token: str):
             plan = mentor_plan(agreement)
             copy = _copy_links(agreement)
             db.session.commit()
-            return _private(make_response(render_template("agreements/mentor_thanks.html", plan=plan,
+            return private(make_response(render_template("agreements/mentor_thanks.html", plan=plan,
                                                           copy=copy, branding=plan.service)))
     _show_version(form, agreement.version)
     plan = mentor_plan(agreement)
-    return _private(make_response(render_template(
+    return private(make_response(render_template(
         "agreements/mentor_plan.html", plan=plan, form=form, problem=problem,
         action=url_for(".link", token=token), through_link=True, branding=plan.service)))
 
@@ -270,18 +258,18 @@ def _copy_or_refused(token: str) -> Agreement:
 @bp.get("/copy/<token>/plan.pdf")
 def copy_pdf(token: str):
     """The confirmed plan as a PDF: what the mentor's page shows, to keep or print."""
-    _act_through_link()
+    act_through_link("mentor link")
     plan = mentor_plan(_copy_or_refused(token))
     html = render_template("agreements/mentor_copy.html", plan=plan)
     response = make_response(copies.pdf(html))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="praktikplan-{plan.id}.pdf"'
-    return _private(response)
+    return private(response)
 
 
 @bp.get("/copy/<token>/plan.ics")
 def copy_ics(token: str):
     """The confirmed plan's meetings (the start and the follow-ups) as a calendar file."""
-    _act_through_link()
+    act_through_link("mentor link")
     agreement = _copy_or_refused(token)
-    return _private(ics_response([agreement], f"praktik-{agreement.id}.ics"))
+    return private(ics_response([agreement], f"praktik-{agreement.id}.ics"))

@@ -17,6 +17,11 @@ Ringkøbing-Skjern is overdue) and two years of internships: earlier ones import
 (``placement.agreements.history``), mostly in a hire, and a few under way through the workflow (one with a missed
 follow-up, one plan waiting for the mentor login's answer). Mikkel's progress is the report's example
 (+1, +0, +2, +1 = +4); his one earlier internship ended without a hire, so his matching stays as described.
+
+The course around the internship (``placement.goals``, ``placement.course``) is shown on Mikkel: his own goals in
+the learning circle (one reached and the goal that follows it, one new) with two self-assessments, a network
+meeting with an open action owned by the demo consultant, his first three status notes final and shared with the
+caseworker, and the fourth, overdue, as a draft.
 """
 
 from __future__ import annotations
@@ -39,8 +44,11 @@ from placement.agreements.services import Actor
 from placement.audit.services import set_actor
 from placement.auth.models import Partnership, Role, User
 from placement.auth.services import create_user
+from placement.course import services as course
 from placement.extensions import db
 from placement.geo.postcodes import lookup, postcode_distance_km
+from placement.goals import services as goals
+from placement.goals.models import GoalState
 from placement.network.cvr import make_valid_cvr
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.occupations.models import Occupation
@@ -50,6 +58,7 @@ from placement.profile import DIMENSION_KEYS, SCALE_MAX, SCALE_MIN
 from placement.progress.models import PARAMETER_KEYS
 from placement.progress.services import add_months, record_measurement
 from placement.reports.services import save_targets
+from placement.workdays import is_workday
 
 __all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_TARGETS", "EXAMPLE_MEASUREMENTS", "MATCHING_EXAMPLE",
            "PARTNERSHIPS", "SCENARIO_COMPANIES", "has_data", "seed_demo"]
@@ -1218,7 +1227,8 @@ def _suggestions(participant: Participant, excluded: set[int]) -> list[JobFuncti
     it suggests none, the partnership's job functions nearest first."""
     from placement.matches.services import matches_for_participant
 
-    suggested = [s.subject for s in matches_for_participant(participant, limit=12).suggestions
+    suggested = [db.session.get(JobFunction, s.subject.id)
+                 for s in matches_for_participant(participant, limit=12, excluded=False).suggestions
                  if s.subject.company_id not in excluded]
     if suggested:
         return suggested
@@ -1435,6 +1445,88 @@ def _example_internship(mikkel: Participant, companies: dict[str, Company]) -> _
                   (start, 26, start + timedelta(weeks=9, days=-1)))
 
 
+# --- the course around the internship: Mikkel's own goals, a network meeting, status notes (invented) ---------
+
+#: Mikkel's own goals: (days ago written, the four steps, (days ago reached, what we learned) or None, and his
+#: self-assessments as (days ago, score 1–5, sentence)). The second follows the first (step 4).
+EXAMPLE_GOALS = (
+    (200, {"wording": "Jeg vil møde til tiden tre dage om ugen.",
+           "activities": "Vi laver en fast morgenplan, og jeg får en sms aftenen før.",
+           "activity_owner": "Mikkel og koordinatoren", "measure_how": "Vi tæller sammen de dage, jeg kom til tiden."},
+     (95, "Faste tider og en besked aftenen før hjælper mig. Larm om morgenen gør det svært."), ()),
+    (90, {"wording": "Jeg vil prøve en praktik med dyr, hvor der er roligt.",
+          "activities": "Vi besøger en hestepension sammen, før jeg siger ja.", "activity_owner": "Konsulenten",
+          "measure_how": "Efter besøget snakker vi om, hvordan det føltes."},
+     None, ((75, 3, "Jeg glæder mig, men jeg er lidt nervøs."), (6, 4, "Besøget gik godt. Hestene var rolige."))),
+    (25, {"wording": "Jeg vil tage bussen alene til Tarm.", "activities": "Vi øver turen sammen to gange.",
+          "activity_owner": "Mikkel og hans mor",
+          "measure_how": "Jeg tager turen alene og fortæller, hvordan det gik."},
+     None, ()),
+)
+EXAMPLE_MEETING = {
+    "kind": "network", "starts_at": time(10, 0), "duration_minutes": 90, "place": "Jobcentret i Skjern, mødelokale 2",
+    "agenda": "1. Hvordan går morgenerne?\n2. Næste praktik: dyr og ro\n3. Transport til Tarm",
+    "minutes": "Mikkel kommer nu til tiden de aftalte dage. Han vil gerne prøve en hestepension og besøge den "
+               "først. Moren øver busturen med ham.",
+    "others": "Lone Dyrholm, mor"}
+#: The action the demo consultant owns (open: it is on their start page), and one for another person by name.
+EXAMPLE_ACTIONS = (("Aftale et besøg på hestepensionen sammen med Mikkel.", 7),
+                   ("Øve busturen til Tarm med Mikkel to gange.", 21))
+#: Mikkel's status notes: the first three final and shared with the caseworker, the fourth (overdue) a draft.
+EXAMPLE_FINAL_NOTES = 3
+_NOTE_CLOSING = "Gennemgået med Mikkel. Han er enig i beskrivelsen af perioden."
+
+
+def _course(h: _History, people: dict[str, list[Participant]], users: dict[tuple[str, Role], User]) -> dict:
+    """Mikkel's own goals with their self-assessments, a network meeting with actions and his status notes."""
+    name = MATCHING_EXAMPLE["partnership"]
+    mikkel = next(p for p in people[name] if p.name == MATCHING_EXAMPLE["name"])
+    coordinator, consultant = users[name, Role.COORDINATOR], users[name, Role.CONSULTANT]
+    earlier, assessments = None, 0
+    for days_ago, steps, reached, answers in EXAMPLE_GOALS:
+        written = h.today - timedelta(days=days_ago)
+        goal = goals.create_goal(mikkel, {**steps, "activity_due": written + timedelta(days=21),
+                                          "measure_on": written + timedelta(days=42)}, coordinator,
+                                 follows=earlier)
+        goal.created_at = goal.events[0].at = _at(written)
+        for ago, score, sentence in answers:
+            assessment = goals.record_assessment(mikkel, goal, score, sentence)
+            assessment.at = _at(h.today - timedelta(days=ago), 15)
+            assessments += 1
+        if reached is not None:
+            ago, learned = reached
+            goals.change_state(goal, GoalState.REACHED, coordinator, expected_version=goal.version,
+                               comment="Kom til tiden alle aftalte dage i fire uger.")
+            goal.learned = learned
+            goal.events[-1].at = _at(h.today - timedelta(days=ago))
+        earlier = goal if reached is not None else None
+        db.session.flush()
+
+    held = h.today - timedelta(days=14)
+    while not is_workday(held):
+        held -= timedelta(days=1)
+    meeting = course.create_meeting(mikkel, {**EXAMPLE_MEETING, "held_on": held,
+                                             "user_ids": [consultant.id, coordinator.id]}, consultant)
+    (consultant_action, consultant_days), (other_action, other_days) = EXAMPLE_ACTIONS
+    course.add_action(meeting, text=consultant_action, owner_id=consultant.id, owner_name="",
+                      deadline=h.today + timedelta(days=consultant_days), allowed_owners=[consultant.id])
+    course.add_action(meeting, text=other_action, owner_id=None, owner_name="Lone Dyrholm (mor)",
+                      deadline=h.today + timedelta(days=other_days), allowed_owners=())
+
+    notes = 0
+    for number in range(1, EXAMPLE_FINAL_NOTES + 2):
+        note = course.prepare_note(mikkel, number, coordinator, h.today)
+        notes += 1
+        if number <= EXAMPLE_FINAL_NOTES:
+            course.update_text(note, f"{note.text}{_NOTE_CLOSING}\n")
+            course.finalise(note, coordinator, note.version)
+            course.share(note, coordinator, note.version)
+            note.finalised_at = note.shared_at = _at(note.due_on - timedelta(days=3), 14)
+    db.session.flush()
+    return {"learning_goals": len(EXAMPLE_GOALS), "self_assessments": assessments, "meetings": 1,
+            "status_notes": notes}
+
+
 def has_data() -> bool:
     """Return True when the database has a partnership already (the demo seed then stays away)."""
     return db.session.scalar(select(Partnership.id).limit(1)) is not None
@@ -1446,7 +1538,8 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
     Meant for an empty database (``RuntimeError`` when a partnership exists). ``progress(done, total)``
     is called after each company. Returns counts: partnerships, companies, mentors, job_functions, users,
     participants, companies_per_partnership and participants_per_partnership (name -> count), targets,
-    measurements, agreements, agreements_active and agreements_sent.
+    measurements, agreements, agreements_active, agreements_sent, learning_goals, self_assessments, meetings and
+    status_notes.
     """
     set_actor(None, "demo seed")
     if has_data():
@@ -1526,6 +1619,7 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
     counts["agreements"] = internships["agreements"]
     counts["agreements_active"] = internships["active"]
     counts["agreements_sent"] = internships["sent"]
+    counts.update(_course(h, young, users))
     db.session.commit()
     return counts
 

@@ -5,7 +5,15 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from placement.agreements.access import start_page_work
-from placement.auth.access import CASE_EDITORS, EVERYONE, in_partnership, participant_scope, roles_required
+from placement.audit.reads import AGREEMENTS, BASE, PROGRESS, audit_read
+from placement.auth.access import (
+    CASE_EDITORS,
+    EVERYONE,
+    in_partnership,
+    may_see_participant,
+    participant_scope,
+    roles_required,
+)
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
@@ -50,7 +58,36 @@ def index():
 
         scope = None if current_user.is_admin else current_user.partnership_id
         retention = {"due": falling_due(scope), "pending": len(pending_requests(scope))}
-    return render_template("main/index.html", counts=counts, work=work, due=due, retention=retention)
+    course, named_by_course = _course_work(local_today())
+    _audit_start_page(work, due, named_by_course)
+    return render_template("main/index.html", counts=counts, work=work, due=due, retention=retention, **course)
+
+
+def _course_work(today) -> tuple[dict, list]:
+    """The user's open actions from meetings, and (coordinators, admins) the status notes due or overdue; and the
+    young people these name."""
+    from placement.course.services import notes_due, open_actions_of
+
+    notes = None
+    if current_user.role in RECORDERS:
+        people = db.session.scalars(participant_scope(
+            select(Participant).where(Participant.active, Participant.course_start <= today), Participant))
+        notes = notes_due(people, today)
+    actions = open_actions_of(current_user)
+    named = [a.meeting.participant for a in actions if may_see_participant(a.meeting.participant)]
+    return ({"actions": actions, "notes_due": notes, "today": today},
+            named + [period.participant for period in notes or ()])
+
+
+def _audit_start_page(work: dict | None, due: list | None, named_by_course: list) -> None:
+    """Log the read of the young people the start page names: its internships and the first measurements due."""
+    named = [a for a, _missed in work["overdue"]] + [a for key in ("waiting", "ready", "decisions", "places")
+                                                      for a in work[key]] if work else []
+    shown = [a.participant for a in named] + [participant for participant, _last in (due or [])[:5]] + named_by_course
+    fields = (AGREEMENTS,) * bool(named) + (PROGRESS,) * bool(due) + (BASE,) * bool(named_by_course)
+    if shown:
+        audit_read(shown, fields)
+        db.session.commit()
 
 
 @bp.post("/language")

@@ -11,8 +11,17 @@ Decisions (issue #9 §2):
   are emptied, their mentor links revoked and their e-mails deleted. The audit log holds no values, only record ids.
 * Anonymisation needs a second person: a coordinator or administrator asks, with a reason; another coordinator of
   the partnership or an administrator confirms. The retention run needs no second person (the period was set).
+* The course around the internship (``placement.goals``, ``placement.course``) is anonymised the same way: the
+  young person's own goals keep their state, dates and history (who, when, which steps, which state) without the
+  steps' words; self-assessments keep their score and day without the sentence; meetings keep kind, day, time and
+  the number of participants without place, agenda and minutes (others present become anonymous); actions keep
+  owner, deadline and done date without their text; status notes keep period, state and dates without their text,
+  and their frozen documentation keeps its numbers, dates and states without free texts. The young person's link
+  to their own page is stopped.
 * Erasure (a record created by mistake) is for administrators alone, at once, and only while the young person has
-  no internship beyond drafts: the record, its drafts, measurements and consent history are deleted.
+  no internship beyond drafts: the record, its drafts, measurements, consent history, own goals with their history
+  and self-assessments, own-page links, meetings with their actions and status notes are deleted (explicitly:
+  SQLite does not enforce the foreign keys' ON DELETE CASCADE).
 """
 
 import io
@@ -32,8 +41,11 @@ from placement.agreements.models import Agreement, AgreementEvent, FollowUp, Goa
 from placement.audit.models import AuditEvent, AuditSubject
 from placement.audit.reads import write_read
 from placement.auth.models import Partnership, Role, User
+from placement.course.models import Meeting, MeetingAction, MeetingAttendee, StatusNote
 from placement.database import utcnow
 from placement.extensions import db
+from placement.goals import links as own_links
+from placement.goals.models import GoalEvent, LearningGoal, SelfAssessment, YoungPersonLink
 from placement.mail.models import OutboxMessage
 from placement.participants.models import Consent, Participant
 from placement.participants.services import add_years
@@ -67,13 +79,70 @@ def _row(obj, skip: tuple[str, ...] = ()) -> dict:
     return {c.key: _plain(getattr(obj, c.key)) for c in obj.__mapper__.column_attrs if c.key not in skip}
 
 
+def _course_records(participant_id: int) -> dict[str, list[int]]:
+    """Return the ids of the young person's own goals, self-assessments, own-page links, meetings, meeting
+    actions and status notes, by table (the entities their audit entries name)."""
+    meetings = select(Meeting.id).where(Meeting.participant_id == participant_id)
+    ids = {model.__tablename__: select(model.id).where(model.participant_id == participant_id)
+           for model in (LearningGoal, SelfAssessment, YoungPersonLink, Meeting, StatusNote)}
+    ids[MeetingAction.__tablename__] = select(MeetingAction.id).where(MeetingAction.meeting_id.in_(meetings))
+    return {table: db.session.scalars(stmt).all() for table, stmt in ids.items()}
+
+
 def access_log(participant_id: int, agreement_ids: list[int]) -> list[AuditEvent]:
-    """Return every audit entry about the young person: their record, their internships, reads naming them."""
+    """Return every audit entry about the young person: their record, their internships, their own goals,
+    self-assessments and links, their meetings and status notes, and the reads naming them."""
     about = [AuditEvent.id.in_(select(AuditSubject.event_id).where(AuditSubject.participant_id == participant_id)),
              (AuditEvent.entity == "participants") & (AuditEvent.entity_id == str(participant_id))]
-    if agreement_ids:
-        about.append((AuditEvent.entity == "agreements") & AuditEvent.entity_id.in_([str(i) for i in agreement_ids]))
+    records = {"agreements": agreement_ids, **_course_records(participant_id)}
+    about += [(AuditEvent.entity == table) & AuditEvent.entity_id.in_([str(i) for i in ids])
+              for table, ids in records.items() if ids]
     return db.session.scalars(select(AuditEvent).where(or_(*about)).order_by(AuditEvent.id)).all()
+
+
+def _opened(link_ids: list[int]) -> dict[int, list[str]]:
+    """Return, per own-page link, when the young person opened their page through it (from the audit log)."""
+    found: dict[int, list[str]] = {i: [] for i in link_ids}
+    if link_ids:
+        rows = db.session.execute(select(AuditEvent.entity_id, AuditEvent.at).where(
+            AuditEvent.entity == YoungPersonLink.__tablename__, AuditEvent.action == "view",
+            AuditEvent.entity_id.in_([str(i) for i in link_ids])).order_by(AuditEvent.id))
+        for entity_id, at in rows:
+            found[int(entity_id)].append(at.isoformat())
+    return found
+
+
+def _attendee(attendee: MeetingAttendee) -> dict:
+    if attendee.user is not None:
+        return {"name": attendee.user.name, "role": attendee.user.role.value}
+    if attendee.mentor is not None:
+        return {"name": attendee.mentor.name, "role": "mentor"}
+    return {"name": attendee.name, "role": attendee.role}
+
+
+def course_data(participant: Participant) -> dict:
+    """Return the young person's own goals (all four steps, state, history and self-assessments), their own-page
+    links (issued, opened, stopped: never the secret's digest), meetings (agenda, minutes, participants, actions)
+    and status notes (text, state, frozen documentation), as plain JSON-ready data."""
+    goals = db.session.scalars(select(LearningGoal).where(LearningGoal.participant_id == participant.id)
+                               .order_by(LearningGoal.id)).all()
+    links = db.session.scalars(select(YoungPersonLink).where(YoungPersonLink.participant_id == participant.id)
+                               .order_by(YoungPersonLink.id)).all()
+    opened = _opened([link.id for link in links])
+    meetings = db.session.scalars(select(Meeting).where(Meeting.participant_id == participant.id)
+                                  .order_by(Meeting.held_on, Meeting.starts_at, Meeting.id)).all()
+    notes = db.session.scalars(select(StatusNote).where(StatusNote.participant_id == participant.id)
+                               .order_by(StatusNote.number)).all()
+    return {
+        "own_goals": [{**_row(g), "history": [_row(e) for e in g.events]} for g in goals],
+        "self_assessments": [_row(a) for a in db.session.scalars(
+            select(SelfAssessment).where(SelfAssessment.participant_id == participant.id)
+            .order_by(SelfAssessment.at, SelfAssessment.id))],
+        "own_page_links": [{**_row(link, skip=("digest",)), "opened": opened[link.id]} for link in links],
+        "meetings": [{**_row(m), "attendees": [_attendee(a) for a in m.attendees],
+                      "actions": [{**_row(a), "owner": a.owner_label} for a in m.actions]} for m in meetings],
+        "status_notes": [_row(n) for n in notes],
+    }
 
 
 def subject_data(participant: Participant) -> dict:
@@ -95,6 +164,7 @@ def subject_data(participant: Participant) -> dict:
                         "mentor": a.mentor.name, "goals": [_row(g) for g in a.goals],
                         "timeline": [_row(e) for e in a.events], "follow_ups": [_row(f) for f in a.follow_ups]}
                        for a in agreements],
+        **course_data(participant),
         "emails": [_row(m) for m in messages],
         "privacy_requests": [_row(r) for r in db.session.scalars(
             select(PrivacyRequest).where(PrivacyRequest.participant_id == participant.id)
@@ -122,12 +192,17 @@ def consent_history(participant: Participant) -> list[ConsentEvent]:
                               .order_by(ConsentEvent.on, ConsentEvent.id)).all()
 
 
-def consent_problem(participant: Participant, state: Consent, on: date) -> str | None:
-    """Say why this consent event cannot be recorded, or None."""
+def consent_problem(participant: Participant | None, state: Consent, on: date) -> str | None:
+    """Say why this consent event cannot be recorded, or None; ``participant`` None: a record being created.
+
+    The rule for every way consent is set: the consent history page, the record's form (pages, API) and the CSV
+    import (``placement.participants.forms.ParticipantForm``).
+    """
     if on > agreement_services.today():
         return _("The date of the consent cannot be in the future.")
     if state is Consent.WITHDRAWN:
-        given = [e for e in consent_history(participant) if e.state is Consent.GIVEN and e.on <= on]
+        history = consent_history(participant) if participant is not None and participant.id is not None else []
+        given = [e for e in history if e.state is Consent.GIVEN and e.on <= on]
         if not given:
             return _("Consent can only be withdrawn after it was given: record when it was given first.")
     return None
@@ -261,7 +336,50 @@ def anonymise(participant: Participant) -> None:
                        .values(comment=""))
     db.session.execute(ConsentEvent.__table__.update().where(ConsentEvent.participant_id == participant.id)
                        .values(note=""))
+    _anonymise_course(participant)
     db.session.flush()
+
+
+#: The keys of a status note's frozen documentation (``placement.course.services.period_facts``) whose values are
+#: free texts about the young person; numbers, dates, states and the internships' places stay.
+NOTE_FACT_TEXTS = frozenset({"text", "note", "next_step", "wording", "goal", "sentence"})
+
+
+def scrub_facts(facts):
+    """Return a status note's frozen documentation without its free texts (``NOTE_FACT_TEXTS`` emptied)."""
+    if isinstance(facts, dict):
+        return {k: "" if k in NOTE_FACT_TEXTS and isinstance(v, str) else scrub_facts(v) for k, v in facts.items()}
+    if isinstance(facts, list):
+        return [scrub_facts(v) for v in facts]
+    return facts
+
+
+def _anonymise_course(participant: Participant) -> None:
+    """Empty the texts of the young person's own goals, self-assessments, meetings, actions and status notes
+    (keeping their states, dates and counts) and stop their own-page link."""
+    for goal in db.session.scalars(select(LearningGoal).where(LearningGoal.participant_id == participant.id)):
+        goal.wording = goal.activities = goal.activity_owner = goal.measure_how = goal.learned = ""
+    goal_ids = select(LearningGoal.id).where(LearningGoal.participant_id == participant.id)
+    db.session.execute(GoalEvent.__table__.update().where(GoalEvent.goal_id.in_(goal_ids)).values(comment=""))
+    for assessment in db.session.scalars(select(SelfAssessment).where(
+            SelfAssessment.participant_id == participant.id, SelfAssessment.sentence != "")):
+        assessment.sentence = ""
+    meeting_ids = select(Meeting.id).where(Meeting.participant_id == participant.id)
+    for meeting in db.session.scalars(select(Meeting).where(Meeting.participant_id == participant.id)):
+        meeting.place = meeting.agenda = meeting.minutes = ""
+    # Others present keep a row (the number present stays) without their name and role.
+    db.session.execute(MeetingAttendee.__table__.update().where(
+        MeetingAttendee.meeting_id.in_(meeting_ids), MeetingAttendee.name != "")
+        .values(name=ANONYMOUS_NAME.format(id=participant.id), role=""))
+    for action in db.session.scalars(select(MeetingAction).where(MeetingAction.meeting_id.in_(meeting_ids))):
+        action.text = ""
+        if action.owner_name:
+            action.owner_name = ANONYMOUS_NAME.format(id=participant.id)
+    for note in db.session.scalars(select(StatusNote).where(StatusNote.participant_id == participant.id)):
+        note.text = ""
+        if note.facts is not None:
+            note.facts = scrub_facts(note.facts)
+    own_links.revoke(participant)
 
 
 # Erasure ------------------------------------------------------------------------------------------------------------
@@ -291,10 +409,26 @@ def erase(participant: Participant) -> None:
         db.session.delete(measurement)
     for model in (ConsentEvent, PrivacyRequest):
         db.session.execute(delete(model).where(model.participant_id == participant.id))
+    _erase_course(participant)
     participant.occupations = []
     db.session.flush()
     db.session.delete(participant)
     db.session.flush()
+
+
+def _erase_course(participant: Participant) -> None:
+    """Delete the young person's own goals with their history and self-assessments, own-page links, meetings with
+    their participants and actions, and status notes: children first, as SQLite enforces no ON DELETE CASCADE."""
+    goal_ids = select(LearningGoal.id).where(LearningGoal.participant_id == participant.id)
+    meeting_ids = select(Meeting.id).where(Meeting.participant_id == participant.id)
+    db.session.execute(delete(SelfAssessment).where(SelfAssessment.participant_id == participant.id))
+    db.session.execute(delete(GoalEvent).where(GoalEvent.goal_id.in_(goal_ids)))
+    db.session.execute(LearningGoal.__table__.update().where(LearningGoal.participant_id == participant.id)
+                       .values(follows_id=None))
+    for model in (MeetingAction, MeetingAttendee):
+        db.session.execute(delete(model).where(model.meeting_id.in_(meeting_ids)))
+    for model in (LearningGoal, YoungPersonLink, Meeting, StatusNote):
+        db.session.execute(delete(model).where(model.participant_id == participant.id))
 
 
 # Retention ----------------------------------------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+"""What every page opened through an e-mailed or shown link (no account) does: the mentor's plan, the young person's
+own page. Such a page acts under the link's name in the audit log and asks search engines to keep away."""
+
+from flask_login import current_user
+
+from placement.audit.services import set_actor
+
+
+def act_through_link(label: str) -> None:
+    """Make ``label`` the audit actor of this request, whoever may be logged in in the same browser."""
+    # Reading current_user runs the user loader, which names a logged-in user as the audit actor; read it first so
+    # the link's actor stands however the page was opened (in development staff open it from the outbox).
+    _loaded = current_user.is_authenticated
+    set_actor(None, label)
+
+
+def private(response):
+    """Mark a link page's response as not for search engines."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
