@@ -48,10 +48,13 @@ def strip_control_characters(text: str) -> str:
 
 def control_character_problem(value) -> str | None:
     """Return why a value (a string or a list of strings) is refused, or None."""
-    values = value if isinstance(value, list | tuple) else (value,)
-    if any(isinstance(v, str) and has_control_characters(v) for v in values):
-        return str(_l("Remove the control characters (such as NUL) from the text."))
-    return None
+    if isinstance(value, str):  # the common case first: every field of every form and CSV line comes here
+        refused = _CONTROL.search(value) is not None
+    elif isinstance(value, list | tuple):
+        refused = any(isinstance(v, str) and has_control_characters(v) for v in value)
+    else:
+        return None
+    return str(_l("Remove the control characters (such as NUL) from the text.")) if refused else None
 
 
 # Integers -------------------------------------------------------------------------------------------------------
@@ -80,8 +83,10 @@ class BoundedIntConverter(IntegerConverter):
 def field_sanity(form, field) -> None:
     """The first validator of every field of ``BaseForm``: no control characters in text, numbers in range."""
     problem = control_character_problem(field.data)
-    if problem is None and not any(isinstance(v, NumberRange) for v in field.validators):
-        problem = int_range_problem(field.data)  # a field's own NumberRange says it more precisely
+    if problem is None:
+        problem = int_range_problem(field.data)
+        if problem and any(isinstance(v, NumberRange) for v in field.validators):
+            problem = None  # a field's own NumberRange says it more precisely
     if problem:
         raise StopValidation(problem)
 
@@ -137,7 +142,14 @@ def date_window(earliest: DateBound, latest: DateBound):
         if problem:
             raise StopValidation(problem)
 
+    validator.window = (earliest, latest)  # the API's OpenAPI document states it
     return validator
+
+
+def window_bounds(validator) -> tuple[date, date] | None:
+    """Return today's first and last day of a ``date_window`` validator, or None for another validator."""
+    window = getattr(validator, "window", None)
+    return None if window is None else (_resolve(window[0]), _resolve(window[1]))
 
 
 def birth_date_window():
@@ -157,7 +169,42 @@ def check_date(value: date | None, earliest: DateBound, latest: DateBound) -> No
         raise ValidationError(problem)
 
 
+# What happened, in its order ------------------------------------------------------------------------------------
+# A history (the import of earlier records) tells what has happened: every date from 2000 to today, and the events
+# in the order they can happen. Plain dates in, a message or None out, so imports, forms and the API can share them.
+
+def past_date_problem(value: date | None, until: date | None = None) -> str | None:
+    """Return why the date of something that has happened lies after today (or ``until``) or before 2000, or None."""
+    if value is None:
+        return None
+    if value > (until or today()):
+        return str(_l("The date cannot be in the future."))
+    if value < EARLIEST:
+        return str(_l("The date cannot be before %(day)s.", day=EARLIEST.isoformat()))
+    return None
+
+
+def internship_course_problem(course_start: date | None, internship_start: date | None) -> str | None:
+    """Return why an internship cannot start on this day of the young person's course, or None."""
+    if course_start is None or internship_start is None or internship_start >= course_start:
+        return None
+    return str(_l("The internship cannot start on %(start)s, before the young person's course started "
+                  "(%(course)s).", start=internship_start.isoformat(), course=course_start.isoformat()))
+
+
+def job_start_problem(internship_start: date | None, job_start: date | None) -> str | None:
+    """Return why a job found through an internship cannot start on ``job_start``, or None."""
+    if internship_start is None or job_start is None or job_start >= internship_start:
+        return None
+    return str(_l("The job cannot start on %(job)s, before the internship started (%(start)s).",
+                  job=job_start.isoformat(), start=internship_start.isoformat()))
+
+
 # Query parameters -----------------------------------------------------------------------------------------------
+
+#: Query parameters that hold words (a search, a purpose in the reader's words), never a number.
+TEXT_PARAMETERS = frozenset({"q", "purpose_note"})
+
 
 def _clean_query() -> None:
     """Strip control characters from every query parameter; refuse a number beyond the integer range (400)."""
@@ -166,6 +213,8 @@ def _clean_query() -> None:
         request.args = ImmutableMultiDict([(strip_control_characters(k), strip_control_characters(v))
                                            for k, v in args.items(multi=True)])
     for name, value in request.args.items(multi=True):  # page, ids (?user=, ?partnership=…)
+        if name in TEXT_PARAMETERS:
+            continue  # words, whatever they look like
         raw = value.strip()
         digits = raw.removeprefix("-").removeprefix("+")
         if digits.isascii() and digits.isdigit() and (len(digits) > 12 or not in_int_range(int(raw))):

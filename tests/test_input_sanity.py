@@ -69,6 +69,19 @@ def test_date_windows_follow_the_service_date():
     assert sanity.date_problem(date(1, 1, 1), sanity.EARLIEST_BIRTH, sanity.birth_latest)
 
 
+def test_history_dates_lie_up_to_the_service_date_and_in_their_order():
+    assert sanity.past_date_problem(TODAY) is None and sanity.past_date_problem(None) is None
+    assert sanity.past_date_problem(date(2026, 12, 5)) == "The date cannot be in the future."
+    assert sanity.past_date_problem(date(1999, 12, 31)) == "The date cannot be before 2000-01-01."
+    assert sanity.past_date_problem(date(2026, 12, 5), date(2026, 12, 5)) is None
+    assert sanity.job_start_problem(date(2025, 4, 7), date(2025, 4, 7)) is None
+    assert sanity.job_start_problem(date(2025, 4, 7), date(2024, 2, 8)) == (
+        "The job cannot start on 2024-02-08, before the internship started (2025-04-07).")
+    assert sanity.internship_course_problem(date(2024, 1, 8), date(2024, 1, 8)) is None
+    assert sanity.internship_course_problem(date(2024, 1, 8), date(2023, 6, 5)) == (
+        "The internship cannot start on 2023-06-05, before the young person's course started (2024-01-08).")
+
+
 # Text -----------------------------------------------------------------------------------------------------------
 
 def test_api_refuses_nul_in_a_company_name_naming_the_field(client, partnership, headers):

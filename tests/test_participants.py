@@ -92,7 +92,9 @@ def test_the_new_form_shows_the_needs_in_the_young_persons_words(client, login, 
 
 def test_an_age_outside_18_to_30_is_saved_with_a_warning(client, login, consultant):
     login(consultant)
-    response = client.post("/participants/new", data=_form(date_of_birth=_born(16)), follow_redirects=True)
+    # The age that counts is the age at the course start (here: today).
+    response = client.post("/participants/new", data=_form(date_of_birth=_born(16), course_start=_today().isoformat()),
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert _only().date_of_birth.isoformat() == _born(16)
@@ -102,8 +104,8 @@ def test_an_age_outside_18_to_30_is_saved_with_a_warning(client, login, consulta
 
 def test_the_form_warns_of_the_age_while_another_field_is_wrong(client, login, consultant):
     login(consultant)
-    page = client.post("/participants/new", data=_form(date_of_birth=_born(34), postcode="0001")).get_data(
-        as_text=True)
+    page = client.post("/participants/new", data=_form(date_of_birth=_born(34), postcode="0001",
+                                                       course_start=_today().isoformat())).get_data(as_text=True)
     assert "Age 34" in page and "The record is saved anyway." in page
     assert db.session.scalar(select(Participant)) is None
 
@@ -391,3 +393,10 @@ def test_course_end_months_and_state():
     assert services.course(participant, date(2024, 1, 1)).state == "not_started"
     ended = services.course(participant, date(2030, 1, 1))
     assert (ended.state, ended.months) == ("ended", 36)
+
+
+def test_an_occupation_id_beyond_the_integer_range_is_unknown_not_a_server_error(client, login, consultant):
+    login(consultant)
+    response = client.post("/participants/new", data=_form(occupation_ids=["99999999999"]))
+    assert response.status_code == 200 and "Unknown occupation: 99999999999." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Participant)) is None

@@ -162,6 +162,10 @@ class EndForm(_IdPrefixed):
         if self.agreement is not None and field.data is not None:
             _check(services.ended_on_problem(self.agreement, field.data))
 
+    def validate_outcome_start(self, field) -> None:
+        if self.agreement is not None and self.outcome.data in HIRES:
+            _check(sanity.job_start_problem(self.agreement.start_date, field.data))
+
     def unusual_end(self) -> str | None:
         """A hire within the internship's first week is most often a typing error: say so, or None."""
         if self.agreement is None or self.agreement.state is not State.ACTIVE or self.ended_on.data is None \

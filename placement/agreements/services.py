@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from placement import sanity
 from placement.agreements.models import (
     HOLDS_PLACE,
     Agreement,
@@ -332,7 +333,8 @@ def record_outcome(agreement: Agreement, actor: Actor, *, outcome: Outcome, ende
         raise AgreementError(_("A hire needs the weekly hours and the start date of the job."))
     if not outcome.is_hire and reason is None:
         raise AgreementError(_("Say why the internship did not end in a hire."))
-    problem = ended_on_problem(agreement, ended_on)
+    problem = ended_on_problem(agreement, ended_on) or (
+        sanity.job_start_problem(agreement.start_date, job_start) if outcome.is_hire else None)
     if problem:
         raise AgreementError(problem)
     agreement.outcome, agreement.ended_on = outcome, ended_on

@@ -32,6 +32,7 @@ from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Disruption, Participant, Transport
 from placement.participants.needs import NEEDS, SUPPORT_HIGH, SUPPORT_LOW
 from placement.participants.services import local_today
+from placement.privacy.services import consent_problem
 
 #: Dates as a date input sends them, and as Danish spreadsheets write them (CSV import).
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"]
@@ -56,7 +57,8 @@ class OccupationsField(MultiCheckboxField):
     def pre_validate(self, form) -> None:
         if self.process_errors or not self.data:
             return
-        known = set(db.session.scalars(select(Occupation.id).where(Occupation.id.in_(self.data))))
+        valid = [ident for ident in self.data if sanity.in_int_range(ident)]  # beyond the column's range: unknown
+        known = set(db.session.scalars(select(Occupation.id).where(Occupation.id.in_(valid)))) if valid else set()
         unknown = [str(ident) for ident in self.data if ident not in known]
         if unknown:
             raise ValidationError(_l("Unknown occupation: %(ids)s.", ids=", ".join(unknown)))
@@ -142,7 +144,8 @@ class ParticipantForm(BaseForm):
     caseworker_id = _person(_l("Coordinating caseworker"))
     active = BooleanField(_l("Active"), default=True, description=_l("Untick when the course has ended."))
 
-    def __init__(self, *args, people: dict | None = None, today: date | None = None, **kwargs):
+    def __init__(self, *args, people: dict | None = None, today: date | None = None,
+                 participant: Participant | None = None, **kwargs):
         obj = kwargs.get("obj")
         if isinstance(obj, Participant):
             kwargs.setdefault("occupation_ids", [o.id for o in obj.occupations])
@@ -151,12 +154,16 @@ class ParticipantForm(BaseForm):
         for name in CASE_PEOPLE_FIELDS:
             self[name].choices = [SelectChoice(0, _l("– none –")),
                                   *(SelectChoice(u.id, u.name) for u in people.get(name, ()))]
-        chosen = [ident for ident in self.occupation_ids.data or () if isinstance(ident, int)]
+        chosen = [ident for ident in self.occupation_ids.data or ()
+                  if isinstance(ident, int) and sanity.in_int_range(ident)]
         occupations = db.session.scalars(select(Occupation).where(Occupation.id.in_(chosen))).all() if chosen \
             else []
         self.occupation_ids.choices = [SelectChoice(o.id, o.label) for o in sorted(occupations,
                                                                                    key=lambda o: o.label)]
         self._today = today or local_today()
+        #: The record being edited (None: a new one); its consent history decides whether consent may be withdrawn.
+        self._participant = participant if participant is not None else obj if isinstance(obj, Participant) \
+            else None
         self._added: list[int] = []
         #: Set by the view: the age is outside 18–30 (saved anyway).
         self.age_warning: str | None = None
@@ -204,7 +211,23 @@ class ParticipantForm(BaseForm):
         if self.consent.data and self.consent_date.data is None and not self.consent_date.errors:
             self.consent_date.errors.append(_l("Give the date the consent was given or declined."))
             valid = False
+        if (problem := self._withdrawal_problem()) is not None:
+            self.consent.errors.append(problem)
+            valid = False
         return valid
+
+    def _withdrawal_problem(self) -> str | None:
+        """Withdrawn consent is recorded only after consent was given: the consent history page's rule."""
+        if self.consent.data != Consent.WITHDRAWN.value or self.consent.errors or self.consent_date.errors \
+                or self.consent_date.data is None:
+            return None
+        record = self._participant
+        if record is None and self.version.data:
+            return None  # an existing record whose caller did not pass it: nothing to compare with
+        if record is not None and (record.consent, record.consent_date) == (Consent.WITHDRAWN,
+                                                                           self.consent_date.data):
+            return None  # recorded already: saving other fields does not record it again
+        return consent_problem(record, Consent.WITHDRAWN, self.consent_date.data)
 
     def values(self) -> dict:
         """Return the validated data; the occupations typed in are added to the chosen ones."""

@@ -92,11 +92,12 @@ def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def age_warning(date_of_birth: date | None, today: date) -> str | None:
-    """Return a warning when the young person is not 18–30 today, else None (the record is saved anyway)."""
+def age_warning(date_of_birth: date | None, course_start: date) -> str | None:
+    """Return a warning when the young person is not 18–30 at the course start, else None (the record is saved
+    anyway): the age that decides whether a resource course fits is the age when it begins."""
     if date_of_birth is None:
         return None
-    age = age_on(date_of_birth, today)
+    age = age_on(date_of_birth, course_start)
     if AGE_MIN <= age <= AGE_MAX:
         return None
     return _("Age %(age)s: resource courses are for young people aged %(low)s to %(high)s. Check the date of "

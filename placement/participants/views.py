@@ -53,12 +53,13 @@ def _form(partnership_id: int, participant: Participant | None = None) -> Partic
 
 def _warn_about_age(form: ParticipantForm) -> None:
     if not form.date_of_birth.errors:
-        form.age_warning = services.age_warning(form.date_of_birth.data, services.local_today())
+        form.age_warning = services.age_warning(form.date_of_birth.data,
+                                                form.course_start.data or services.local_today())
 
 
 def _saved(participant: Participant, message: str):
     flash(message, "success")
-    warning = services.age_warning(participant.date_of_birth, services.local_today())
+    warning = services.age_warning(participant.date_of_birth, participant.course_start or services.local_today())
     if warning:
         flash(warning, "warning")
     if not may_see_participant(participant):
@@ -132,7 +133,8 @@ def participant_detail(participant_id: int):
     return render_template("participants/participant_detail.html", participant=participant, needs=NEEDS,
                            agreements=agreements, standing=standing(agreements),
                            age=participant.age_on(today), disruptions=disruptions,
-                           age_warning=services.age_warning(participant.date_of_birth, today),
+                           age_warning=services.age_warning(participant.date_of_birth,
+                                                            participant.course_start or today),
                            course=services.course(participant, today), support_low=SUPPORT_LOW,
                            support_high=SUPPORT_HIGH, progress=progress_of(participant, today))
 

@@ -11,17 +11,15 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from placement import sanity
 from placement.agreements.models import Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.plans import PLACE_LABELS
 from placement.forms import BaseForm
 from placement.participants.forms import DATE_FORMATS
 from placement.participants.models import Participant
-from placement.participants.services import local_today
 from placement.progress.models import PARAMETERS, SCALE_MAX, SCALE_MIN
 from placement.progress.services import measurement_day_problem
 
-#: No measurement (nor imported internship) lies before this day.
-EARLIEST = date(2000, 1, 1)
 TEXT = 5000
 
 
@@ -33,13 +31,10 @@ def _score(parameter) -> RadioField:
 
 
 def check_day(day: date | None, today: date) -> None:
-    """Refuse a day in the future or before 2000."""
-    if day is None:
-        return
-    if day > today:
-        raise ValidationError(_l("The date cannot be in the future."))
-    if day < EARLIEST:
-        raise ValidationError(_l("The date cannot be before %(day)s.", day=EARLIEST.isoformat()))
+    """Refuse the date of something that has happened when it lies in the future or before 2000."""
+    problem = sanity.past_date_problem(day, today)
+    if problem:
+        raise ValidationError(problem)
 
 
 class MeasurementForm(BaseForm):
@@ -55,7 +50,7 @@ class MeasurementForm(BaseForm):
 
     def __init__(self, *args, today: date | None = None, participant: Participant | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._today = today or local_today()
+        self._today = today or sanity.today()
         #: Whose measurement: the date must also fit their age and course (the history import checks it once it
         #: has found the young person, with the same ``measurement_day_problem``).
         self._participant = participant
@@ -142,13 +137,19 @@ class InternshipHistoryForm(BaseForm):
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self._today = today or local_today()
+        self._today = today or sanity.today()
 
     def validate_start_date(self, field) -> None:
         check_day(field.data, self._today)
 
     def validate_ended_on(self, field) -> None:
         check_day(field.data, self._today)
+
+    def validate_outcome_start(self, field) -> None:
+        check_day(field.data, self._today)
+        problem = sanity.job_start_problem(self.start_date.data, field.data)
+        if problem:
+            raise ValidationError(problem)
 
     def validate_decision_date(self, field) -> None:
         check_day(field.data, self._today)

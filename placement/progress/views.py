@@ -9,7 +9,7 @@ from markupsafe import Markup
 from placement.audit.reads import PROGRESS, audit_read
 from placement.auth.access import CASE_EDITORS, CASE_ROLES, get_participant_or_404, participant_scope, roles_required
 from placement.auth.models import Role
-from placement.csvtools import csv_response
+from placement.csvtools import csv_response, language
 from placement.extensions import db
 from placement.imports import services as import_jobs
 from placement.participants.models import Participant
@@ -136,7 +136,8 @@ def history_import():
         else:
             db.session.rollback()
     return render_template("progress/history_import.html", form=form, report=report, kinds=kinds,
-                           kind_labels=KIND_LABELS, columns={kind: csvio.column_help(kind) for kind in kinds})
+                           kind_labels=KIND_LABELS,
+                           columns={kind: csvio.column_help(kind, language()) for kind in kinds})
 
 
 # One fixed address per kind (rather than ``<kind>.csv``): an unknown kind is simply no route.
@@ -145,4 +146,4 @@ def history_import():
 @roles_required(CASE_EDITORS)
 def history_example(kind: str):
     """Download an example file of a kind."""
-    return csv_response(csvio.example_csv(kind), EXAMPLE_FILES[kind])
+    return csv_response(csvio.example_csv(kind, language()), EXAMPLE_FILES[kind])
