@@ -1,11 +1,17 @@
-"""The CSV machinery every import and export shares (the company network, young people).
+"""The CSV machinery every import and export shares (the company network, young people, history).
 
 No request access and no commit. The format rules, the same for every kind of file:
 
 * UTF-8, with or without a byte-order mark; the delimiter is ``;`` or ``,``, taken from the header line.
 * The first line names the columns; their order is free, unknown columns are refused and required columns
   must be there. An empty cell takes the form's default.
-* Yes/no cells: 1/0, ja/nej, yes/no, true/false.
+* Each kind of file defines its columns once (``Columns``: internal key → Danish and English name); an export
+  names them in the user's language (Danish unless they read English), an import takes either name, in any
+  case and with ``_`` or spaces, so files from before the Danish names still import. Errors name a column as
+  the file names it.
+* Coded values (a company's kind, transport …) are words in the user's language on export (``Choices``); an
+  import takes the Danish word, the English word or the code.
+* Yes/no cells: ja/nej or yes/no on export; an import also takes 1/0 and true/false.
 * A cell starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return is written with a leading ``'``
   (spreadsheet formula injection); the import removes that ``'`` again, so an export re-imports unchanged.
 * An import is all-or-nothing: every row is validated (by the same forms as the pages) before anything is
@@ -21,10 +27,15 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from flask import Response
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from placement import sanity
+
+DANISH, ENGLISH = "da", "en"
+#: A kind of file's columns, in their order in an export: internal key → (Danish name, English name).
+Columns = dict[str, tuple[str, str]]
 
 TRUE_VALUES = frozenset({"1", "ja", "j", "yes", "y", "true", "sand"})
 FALSE_VALUES = frozenset({"0", "nej", "n", "no", "false", "falsk"})
@@ -33,6 +44,59 @@ LIST_SEPARATOR = "|"
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+_YES_NO = {DANISH: ("ja", "nej"), ENGLISH: ("yes", "no")}
+
+
+def language() -> str:
+    """The language of the CSV files a user reads and writes: English for those who read English, else Danish."""
+    locale = get_locale()
+    return ENGLISH if locale is not None and locale.language == ENGLISH else DANISH
+
+
+def column_name(columns: Columns, key: str, language: str) -> str:
+    """A column's name in a language (``DANISH`` or ``ENGLISH``)."""
+    danish, english = columns[key]
+    return english if language == ENGLISH else danish
+
+
+def column_names(columns: Columns, language: str) -> list[str]:
+    """The header line of an export in a language."""
+    return [column_name(columns, key, language) for key in columns]
+
+
+def fold(name: str) -> str:
+    """A column name or value as an import compares it: case, ``_`` and runs of spaces do not matter."""
+    return " ".join(name.replace("_", " ").casefold().split())
+
+
+class Choices:
+    """A column's coded values: each code's Danish and English word, and other spellings an import takes."""
+
+    def __init__(self, words: dict[str, tuple[str, str]], aliases: dict[str, str] | None = None):
+        self.words = words
+        self._lookup = {fold(spelling): code for code, names in words.items() for spelling in (code, *names)}
+        self._lookup.update({fold(alias): code for alias, code in (aliases or {}).items()})
+
+    def read(self, cell: str) -> str | None:
+        """The code a cell names (None if it names none)."""
+        return self._lookup.get(fold(cell))
+
+    def word(self, code, language: str) -> str:
+        """A code's word in a language, as an export writes it."""
+        danish, english = self.words[str(code)]
+        return english if language == ENGLISH else danish
+
+    def listing(self, language: str, codes: Iterable[str] | None = None) -> str:
+        """The words of (some of) the codes, for a message or the page's column table: "a, b or c"."""
+        words = [self.word(code, language) for code in (self.words if codes is None else codes)]
+        return words[0] if len(words) == 1 else _("%(first)s or %(last)s", first=", ".join(words[:-1]),
+                                                     last=words[-1])
+
+
+def yes_no(value: bool, language: str) -> str:
+    """A yes/no cell as an export writes it: ja/nej (yes/no in English)."""
+    yes, no = _YES_NO[ENGLISH if language == ENGLISH else DANISH]
+    return yes if value else no
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +122,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     #: Things worth a look that do not stop the import, e.g. a likely duplicate.
     warnings: list[RowError] = field(default_factory=list)
+    #: Each column's name as the file gives it (a column the file lacks: its name in the file's language).
+    columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -66,24 +132,30 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class ColumnHelp:
+    #: The column's name in the user's language.
     name: str
     required: bool
     label: object
     description: object
 
 
-def column_help(form_class, columns: Iterable[str], required: Iterable[str], *, labels: dict | None = None,
-                descriptions: dict | None = None) -> list[ColumnHelp]:
-    """Describe a file's columns for an import page, from the form's labels unless ``labels`` names one."""
+def column_help(form_class, columns: Columns, required: Iterable[str], language: str, *,
+                labels: dict | None = None, descriptions: dict | None = None) -> list[ColumnHelp]:
+    """Describe a file's columns for an import page, from the form's labels unless ``labels`` names one.
+
+    A description is text, or a function of the language (for one that lists coded values in it).
+    """
     labels, descriptions, required = labels or {}, descriptions or {}, set(required)
     result = []
-    for name in columns:
-        unbound = getattr(form_class, name, None)
-        label = labels.get(name) or (unbound.args[0] if unbound is not None and unbound.args else name)
-        description = descriptions.get(name)
-        if description is None and unbound is not None:
+    for key in columns:
+        unbound = getattr(form_class, key, None)
+        label = labels.get(key) or (unbound.args[0] if unbound is not None and unbound.args else key)
+        description = descriptions.get(key)
+        if callable(description):
+            description = description(language)
+        elif description is None and unbound is not None:
             description = unbound.kwargs.get("description", "")
-        result.append(ColumnHelp(name, name in required, label, description or ""))
+        result.append(ColumnHelp(column_name(columns, key, language), key in required, label, description or ""))
     return result
 
 
@@ -147,51 +219,77 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
         yield start, end - start + 1, cells
 
 
-def header(cells: list[str], known: tuple[str, ...], required: Iterable[str]) -> list[str | None]:
-    """Return the column name of each cell of the header line (None for an unnamed one), or raise."""
-    names = [cell.strip().lower() or None for cell in cells]
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A file's header line: the column key of each cell (None for an unnamed one) and each column's name."""
+
+    keys: list[str | None]
+    #: Column key → its name as the file gives it, or for a column the file lacks, in the file's language.
+    names: dict[str, str]
+
+
+def header(cells: list[str], columns: Columns, required: Iterable[str]) -> Header:
+    """Read the header line: each cell is a column's Danish or English name; raise for a bad header."""
+    lookup = {fold(name): key for key, names in columns.items() for name in names}
+    written = [cell.strip() for cell in cells]
+    keys = [lookup.get(fold(cell)) if cell else None for cell in written]
+    # The file's language: that of most of its names (a tie: the user's), for the columns it does not name.
+    danish = sum(1 for cell, key in zip(written, keys, strict=True) if key and fold(cell) == fold(columns[key][0]))
+    english = sum(1 for cell, key in zip(written, keys, strict=True) if key and fold(cell) == fold(columns[key][1]))
+    file_language = DANISH if danish > english else ENGLISH if english > danish else language()
+    names = {key: column_name(columns, key, file_language) for key in columns}
+    names.update({key: cell for cell, key in zip(written, keys, strict=True) if key is not None})
     errors = []
-    unknown = [n for n in names if n is not None and n not in known]
+    unknown = [cell for cell, key in zip(written, keys, strict=True) if cell and key is None]
     if unknown:
         errors.append(RowError(1, ", ".join(unknown), _(
             "Unknown columns: %(names)s. The columns are: %(allowed)s.", names=", ".join(unknown),
-            allowed=", ".join(known))))
-    doubled = sorted({n for n in names if n is not None and names.count(n) > 1})
+            allowed=", ".join(column_names(columns, file_language)))))
+    doubled = [key for key in columns if keys.count(key) > 1]
     if doubled:
-        errors.append(RowError(1, ", ".join(doubled), _(
-            "These columns appear more than once: %(names)s.", names=", ".join(doubled))))
-    missing = [n for n in required if n not in names]
+        doubled_names = ", ".join(cell for key in doubled for cell, k in zip(written, keys, strict=True) if k == key)
+        errors.append(RowError(1, doubled_names, _(
+            "These columns appear more than once: %(names)s.", names=doubled_names)))
+    missing = [names[key] for key in required if key not in keys]
     if missing:
         errors.append(RowError(1, ", ".join(missing), _(
             "Required columns are missing: %(names)s.", names=", ".join(missing))))
     if errors:
         raise HeaderProblem(errors)
-    return names
+    return Header(keys, names)
 
 
 @dataclass(slots=True)
 class Row:
-    """One data line: its physical line number, its cells by column name, and its problems."""
+    """One data line: its physical line number, its cells by column key, and its problems.
+
+    Problems are given by column key and name the column as the file does (``names``: key → name).
+    """
 
     line: int
     values: dict[str, str]
     errors: list[RowError] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    def problem(self, column: str, message) -> RowError:
+        """A problem with a column of this line (``column``: its key; empty for the whole line)."""
+        return RowError(self.line, self.names.get(column, column), str(message))
 
     def error(self, column: str, message) -> None:
-        self.errors.append(RowError(self.line, column, str(message)))
+        self.errors.append(self.problem(column, message))
 
     def items(self, column: str) -> list[str]:
         """Return the non-empty values of a cell that holds several, separated by ``|``."""
         return [item.strip() for item in self.values.get(column, "").split(LIST_SEPARATOR) if item.strip()]
 
 
-def read_rows(stream_or_text, columns: tuple[str, ...], required: Iterable[str], report: ImportReport,
+def read_rows(stream_or_text, columns: Columns, required: Iterable[str], report: ImportReport,
               check: Callable[[Row], None], progress: Callable[[int], object] | None = None) -> None:
     """Read a file row by row, calling ``check`` on each, and put every error into the report.
 
     ``progress`` is called with the number of physical lines consumed as the rows are read.
     """
-    order = {name: index for index, name in enumerate(columns)}
+    order: dict[str, int] = {}
     try:
         text = decode(stream_or_text)
         names = None
@@ -201,12 +299,14 @@ def read_rows(stream_or_text, columns: tuple[str, ...], required: Iterable[str],
             if names is None:
                 if not any(c.strip() for c in cells):
                     raise FileProblem(RowError(line, "", _("The first line must name the columns.")))
-                names = header(cells, columns, required)
+                found = header(cells, columns, required)
+                names, report.columns = found.keys, found.names
+                order = {found.names[key]: index for index, key in enumerate(columns)}
                 continue
             if not any(c.strip() for c in cells):
                 continue
             report.rows += 1
-            row = Row(line, {})
+            row = Row(line, {}, names=report.columns)
             for index, cell in enumerate(cells):
                 name = names[index] if index < len(names) else None
                 if name is not None:
@@ -243,7 +343,8 @@ def flag(row: Row, formdata: MultiDict, column: str, default: bool) -> None:
     elif value in FALSE_VALUES:
         formdata[column] = "false"
     else:
-        row.error(column, _("Use 1 or 0 (also ja/nej, yes/no, true/false)."))
+        yes, no = _YES_NO[language()]
+        row.error(column, _("Use %(yes)s or %(no)s (also 1 or 0).", yes=yes, no=no))
 
 
 def formdata(row: Row, form_class, fields: Iterable[str], flags: Iterable[str] = ("active",)) -> MultiDict:
@@ -267,12 +368,19 @@ def formdata(row: Row, form_class, fields: Iterable[str], flags: Iterable[str] =
 
 
 def validate(row: Row, form, field_columns: dict[str, str] | None = None) -> dict | None:
-    """Validate a bound form; name each error by its CSV column (``field_columns`` maps field to column)."""
+    """Validate a bound form; name each error by its CSV column (``field_columns`` maps field to column).
+
+    A cell refused already (an unknown word, a control character) is not refused again by the form.
+    """
     field_columns = field_columns or {}
+    refused = {error.column for error in row.errors if error.column}
     if not form.validate():
         for name, messages in form.errors.items():
+            column = field_columns.get(name, name or "")
+            if row.names.get(column, column) in refused:
+                continue
             for message in messages:
-                row.error(field_columns.get(name, name or ""), message)
+                row.error(column, message)
     if row.errors:
         return None
     return form.values()
@@ -294,10 +402,6 @@ def escape_formula(value: str) -> str:
 
 def text(value) -> str:
     return "" if value is None else str(value)
-
-
-def bit(value: bool) -> str:
-    return "1" if value else "0"
 
 
 def write_csv(columns: Iterable[str], rows: Iterable[list]) -> str:

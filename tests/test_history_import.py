@@ -9,6 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from placement.agreements import services as agreement_services
 from placement.agreements.models import Agreement, AgreementEvent, Decision, NotHiredReason, Outcome, State
 from placement.auth.models import Role
 from placement.extensions import db
@@ -22,6 +23,13 @@ from tests import factories
 
 BORN = "2001-05-17"
 REFERENCE = date(2025, 12, 31)
+#: The service's today in these tests: history may reach it, never pass it.
+TODAY = date(2026, 1, 15)
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setattr(agreement_services, "today", lambda: TODAY)
 
 
 @pytest.fixture(autouse=True)
@@ -245,18 +253,70 @@ def test_decisions_import_with_their_date(partnership, ida, workplace):
     ({"state": "draft"}, {"state"}),
     ({"outcome": "promoted"}, {"outcome"}),
     ({"weekly_hours": "41"}, {"weekly_hours"}),
-    ({"start_date": "2099-01-01", "ended_on": "2099-02-01"}, {"start_date", "ended_on"}),
+    ({"start_date": "2099-01-01", "ended_on": "2099-02-01"}, {"start_date", "ended_on", "outcome_start"}),
+    ({"outcome_start": "2024-03-01"}, {"outcome_start"}),
+    ({"outcome_start": "2026-01-16"}, {"outcome_start"}),
+    ({"start_date": "2023-12-04"}, {"start_date"}),
+    ({"ended_on": "1999-12-31"}, {"ended_on"}),
     ({"outcome": "not_hired", "not_hired_reason": "moved", "outcome_hours": "", "outcome_start": "",
       "place_after_hire": "reopened"}, {"place_after_hire"}),
 ])
 def test_outcome_and_decision_combinations_are_checked(partnership, ida, workplace, fields, columns):
     company = workplace[0]
-    text = make_csv([internship(company_cvr=company.cvr, start_date="2023-06-01", ended_on="2023-12-01"),
+    text = make_csv([internship(company_cvr=company.cvr, start_date="2024-01-08", ended_on="2024-02-23",
+                                outcome_start="2024-02-26"),
                      internship(company_cvr=company.cvr, **fields)],
                     columns=[*csvio.COLUMNS[csvio.INTERNSHIPS]])
     report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership)
     assert where(report) == {(3, column) for column in columns}
     assert count(Agreement) == 0 and count(AgreementEvent) == 0
+
+
+def test_the_issues_impossible_histories_are_refused_and_the_dashboard_keeps_its_figures(partnership, ida,
+                                                                                           workplace):
+    """Issue #10: a job before its internship (a median time to hire of -424 days), a job years ahead, an
+    internship before the course (a funnel reading "1 of 0"): each refused on its line and field, nothing imported."""
+    company = workplace[0]
+    assert csvio.import_csv(csvio.INTERNSHIPS, make_csv([internship(company_cvr=company.cvr)]), partnership).ok
+    db.session.commit()
+    year, before_course = (reports.Scope((partnership.id,), date(2024, 1, 1), REFERENCE),
+                           reports.Scope((partnership.id,), date(2023, 1, 1), date(2023, 12, 31)))
+    figures = (reports.median_days_to_hire(year), reports.funnel(year), reports.hire_rates(year))
+    assert figures[0] == 182 and figures[1]["hired"] == 1
+    flex = {"outcome": "flex_job", "decision": "approved"}
+    text = make_csv([
+        internship(company_cvr=company.cvr, start_date="2025-01-06", ended_on="2025-03-28", outcome="not_hired",
+                   not_hired_reason="health", outcome_hours="", outcome_start=""),
+        internship(company_cvr=company.cvr, start_date="2025-04-07", ended_on="2025-06-27",
+                   outcome_start="2024-02-08"),
+        internship(company_cvr=company.cvr, start_date="2025-05-05", ended_on="2025-09-26",
+                   outcome_start="2029-01-01"),
+        internship(company_cvr=company.cvr, start_date="2023-06-05", ended_on="2023-12-01",
+                   outcome_start="2023-12-04"),
+        internship(company_cvr=company.cvr, start_date="2025-10-06", ended_on="2025-09-01",
+                   outcome_start="2025-10-06"),
+        internship(company_cvr=company.cvr, start_date="2025-06-02", ended_on="2025-11-28",
+                   outcome_start="2025-12-01", decision_date="2026-02-01", **flex),
+        internship(company_cvr=company.cvr, start_date="2025-07-07", ended_on="2025-12-19",
+                   outcome_start="2026-01-05", decision_date="2025-07-01", **flex),
+    ])
+    report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership)
+    assert not report.ok and report.imported == 0
+    messages = {(e.line, e.column): e.message for e in report.errors}
+    assert messages == {
+        (3, "outcome_start"): "The job cannot start on 2024-02-08, before the internship started (2025-04-07).",
+        (4, "outcome_start"): "The date cannot be in the future.",
+        (5, "start_date"): "The internship cannot start on 2023-06-05, before the young person's course started "
+                           "(2024-01-08).",
+        (6, "ended_on"): "The internship cannot end before it started.",
+        (7, "decision_date"): "The date cannot be in the future.",
+        (8, "decision_date"): "The decision date 2025-07-01 cannot be before the internship started (2025-07-07).",
+    }
+    db.session.rollback()
+    assert count(Agreement) == 1
+    assert (reports.median_days_to_hire(year), reports.funnel(year), reports.hire_rates(year)) == figures
+    assert reports.left_out(before_course).counted == 0
+    assert set(reports.funnel(before_course).values()) == {0}
 
 
 def test_unknown_workplace_mentor_and_young_person_are_reported(partnership, ida, workplace):
@@ -285,14 +345,44 @@ def test_an_internship_already_registered_is_refused(partnership, ida, workplace
     assert count(Agreement) == 1
 
 
-def test_the_example_files_import_after_the_network_and_young_people_examples(partnership):
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_example_files_import_after_the_network_and_young_people_examples(partnership, language):
     for kind in network_csvio.KINDS:
-        assert network_csvio.import_csv(kind, network_csvio.example_csv(kind), partnership).ok
-    assert participants_csvio.import_csv(participants_csvio.example_csv(), partnership).ok
+        assert network_csvio.import_csv(kind, network_csvio.example_csv(kind, language), partnership).ok
+    assert participants_csvio.import_csv(participants_csvio.example_csv(language), partnership).ok
     for kind in csvio.KINDS:
-        report = csvio.import_csv(kind, csvio.example_csv(kind), partnership)
+        report = csvio.import_csv(kind, csvio.example_csv(kind, language), partnership)
         assert report.ok, report.errors
     assert (count(Measurement), count(Agreement)) == (2, 2)
+    internships = csvio.example_csv(csvio.INTERNSHIPS, language)
+    assert (";afsluttet;" in internships and ";fleksjob;" in internships) == (language == "da")
+
+
+def test_danish_column_names_and_words_import_and_errors_name_the_file_s_column(partnership, ida, workplace):
+    company = workplace[0]
+    header = ["Den unges navn", "Den unges fødselsdato", "Virksomhedens CVR-nummer", "Arbejdsfunktion", "Startdato",
+              "Status", "Sidste praktikdag", "Resultat", "Timer om ugen i jobbet", "Jobbet starter",
+              "Jobcentrets afgørelse", "Dato for afgørelsen", "Hvorfor ikke ansat"]
+    text = make_csv([dict(zip(header, ["Ida Testesen", BORN, company.cvr, "Lagermedarbejder", "2024-03-04",
+                                       "Afsluttet", "2024-08-30", "fleksjob", "20", "2024-09-02", "bevilget",
+                                       "2024-08-20", ""], strict=True)),
+                     dict(zip(header, ["Ida Testesen", BORN, company.cvr, "Lagermedarbejder", "2024-09-09",
+                                       "afsluttet", "2024-12-20", "ikke ansat", "", "", "", "", "anden praktik"],
+                              strict=True))])
+    report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership)
+    assert report.ok, report.errors
+    db.session.commit()
+    flex, other = db.session.scalars(select(Agreement).order_by(Agreement.start_date)).all()
+    assert (flex.outcome, flex.decision, other.outcome, other.not_hired_reason) == (
+        Outcome.FLEX_JOB, Decision.APPROVED, Outcome.NOT_HIRED, NotHiredReason.ANOTHER_INTERNSHIP)
+
+    bad = make_csv([{"Den unges navn": "Ida Testesen", "Den unges fødselsdato": BORN,
+                     "Virksomhedens CVR-nummer": company.cvr, "Arbejdsfunktion": "Lagermedarbejder",
+                     "Startdato": "2025-03-03", "Status": "færdig"}])
+    with force_locale("da"):
+        report = csvio.import_csv(csvio.INTERNSHIPS, bad, partnership)
+    assert [(e.line, e.column) for e in report.errors] == [(2, "Status")]  # once: the form does not refuse it again
+    assert "aktiv" in report.errors[0].message and "afsluttet" in report.errors[0].message
 
 
 # The page ----------------------------------------------------------------------------------------------------
@@ -314,6 +404,14 @@ def test_page_documents_the_columns_and_offers_examples(client, login, coordinat
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.get_data(as_text=True).lstrip("\ufeff").startswith(";".join(csvio.COLUMNS["measurements"]))
     assert client.get("/history/import/example/people.csv").status_code == 404
+
+    client.post("/language", data={"lang": "da"})  # in Danish: Danish column names and words
+    page = client.get("/history/import").get_data(as_text=True)
+    for name in ("Den unges navn", "Dato for målingen", "Arbejdsfunktion", "Resultat"):
+        assert f"<code>{name}</code>" in page
+    assert "<code>participant_name</code>" not in page and "not_hired" not in page and "fleksjob" in page
+    example = client.get("/history/import/example/internships.csv").get_data(as_text=True)
+    assert example.lstrip("\ufeff").startswith("Den unges navn;Den unges fødselsdato;") and ";afsluttet;" in example
 
 
 def test_coordinator_uploads_measurements(client, login, coordinator, ida):

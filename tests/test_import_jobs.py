@@ -3,13 +3,18 @@
 import csv
 import io
 import os
+import subprocess  # nosec B404 - runs this interpreter on fixed code
+import sys
+import threading
 import time
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from placement.auth.models import Role
+from placement.database import utcnow
 from placement.extensions import db
 from placement.imports import services
 from placement.imports.models import ImportJob, JobState
@@ -56,6 +61,9 @@ def wait_for(client, url: str, seconds: float = 30) -> dict:
     while time.monotonic() < deadline:
         status = client.get(url).get_json()
         if status["finished"]:
+            for thread in threading.enumerate():  # its runner lets go of its lock and connections just after
+                if thread.name.startswith("import-job-"):
+                    thread.join(5)
             return status
         time.sleep(0.05)
     pytest.fail("the import job did not finish")
@@ -106,18 +114,20 @@ def test_one_bad_last_line_imports_nothing_and_names_that_line(app, client, logi
         {"line": 251, "column": "postcode", "reason": "9999 is not a Danish postcode."}]
 
 
-def test_stored_errors_hold_no_personal_cell_values(app, client, login, partnership):
+@pytest.mark.parametrize("header", [["company_cvr", "title", "mentor_email"],
+                                    ["Virksomhedens CVR-nummer", "Titel", "Mentorens E-mail"]])
+def test_stored_errors_hold_no_personal_cell_values(app, client, login, partnership, header):
     company = factories.company(partnership)
     login(factories.user(Role.COORDINATOR, partnership))
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["company_cvr", "title", "mentor_email"])
+    writer.writerow(header)  # English or Danish column names: the personal column is known either way
     writer.writerow([company.cvr, "Lager", "karen.olsen@example.dk"])
     response = upload(client, out.getvalue().encode(), kind="job_functions")
     job_id = int(response.headers["Location"].rsplit("/", 1)[1])
     wait_for(client, f"/imports/{job_id}/status.json")
     [error] = db.session.get(ImportJob, job_id).errors
-    assert (error["line"], error["column"]) == (2, "mentor_email")
+    assert (error["line"], error["column"]) == (2, header[2])
     assert "karen" not in error["reason"] and "is not a mentor of this company" in error["reason"]
 
 
@@ -212,3 +222,70 @@ def test_young_people_import_as_a_job_and_their_names_stay_out_of_the_job(app, c
     assert warning["line"] == 3 and "line 2" in warning["reason"]
     assert "Karen" not in warning["reason"] and "2002" not in warning["reason"] and job.filename == "upload.csv"
     assert "2 lines were imported." in client.get(f"/imports/{job_id}").get_data(as_text=True)
+
+
+# A job whose runner is gone --------------------------------------------------------------------------------------
+
+def left_behind(partnership, user, state: JobState = JobState.RUNNING, **fields) -> ImportJob:
+    """A job as a runner that stopped halfway leaves it: running (or queued), its file still stored."""
+    content = company_csv(150)
+    job = ImportJob(partnership_id=partnership.id, user_id=user.id, kind="network:companies", filename="upload.csv",
+                    state=state, lines_total=services.line_count(content), lines_checked=40, lines_imported=0,
+                    errors=[], warnings=[], content=content, started_at=utcnow(), **fields)
+    db.session.add(job)
+    db.session.commit()
+    return job
+
+
+def state_of(client, job: ImportJob) -> str:
+    return client.get(f"/imports/{job.id}/status.json").get_json()["state"]
+
+
+def test_a_job_left_running_by_a_stopped_process_ends_failed_when_it_is_read(app, client, login, partnership):
+    job = left_behind(partnership, login(factories.user(Role.COORDINATOR, partnership)))
+    status = client.get(f"/imports/{job.id}/status.json").get_json()
+    assert (status["state"], status["finished"], status["lines_imported"], status["errors"]) == ("failed", True, 0, 1)
+    page = client.get(f"/imports/{job.id}").get_data(as_text=True)
+    assert "The import was interrupted" in page and "Nothing was imported; upload the file again." in page
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert job.content is None and job.finished_at is not None and job.errors[0]["line"] == 0
+    assert companies(partnership) == 0
+
+
+def test_a_running_job_stays_running_while_its_runner_holds_on(app, client, login, partnership):
+    job = left_behind(partnership, login(factories.user(Role.COORDINATOR, partnership)))
+    with services.running(job.id):
+        assert [state_of(client, job), state_of(client, job)] == ["running", "running"]
+    assert state_of(client, job) == "failed"
+
+
+def test_a_job_whose_runner_process_is_killed_ends_failed(app, client, login, partnership):
+    """The lock a runner holds goes with its process: killed (a restart, a dead RQ work horse), the job fails."""
+    job = left_behind(partnership, login(factories.user(Role.COORDINATOR, partnership)))
+    with subprocess.Popen([sys.executable, "-c", (  # noqa: S603 - our own interpreter and code
+        "import sys, time\n"
+        "from placement import create_app\n"
+        "from placement.imports import services\n"
+        "app = create_app({'TESTING': True, 'SECRET_KEY': 't', 'SQLALCHEMY_DATABASE_URI': sys.argv[1]})\n"
+        "with app.app_context(), services.running(int(sys.argv[2])):\n"
+        "    print('holding', flush=True)\n"
+        "    time.sleep(120)\n"), app.config["SQLALCHEMY_DATABASE_URI"], str(job.id)],
+            stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "holding"
+            assert state_of(client, job) == "running"
+        finally:
+            holder.kill()
+    deadline = time.monotonic() + 10  # the database server notices the closed connection at once, or nearly
+    while state_of(client, job) == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert state_of(client, job) == "failed"
+
+
+def test_a_job_queued_for_a_thread_that_never_started_ends_failed(app, client, login, partnership):
+    user = login(factories.user(Role.COORDINATOR, partnership))
+    waiting = left_behind(partnership, user, JobState.QUEUED)
+    stuck = left_behind(partnership, user, JobState.QUEUED,
+                        created_at=utcnow() - services.QUEUED_LIMIT - timedelta(minutes=1))
+    assert (state_of(client, waiting), state_of(client, stuck)) == ("queued", "failed")

@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from placement.audit.models import AuditEvent
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.network import csvio
@@ -89,6 +90,21 @@ def test_import_companies_fills_town_and_coordinates(partnership):
     assert (third.kind, third.active, third.employees) == (CompanyKind.ORDINARY, True, None)
 
 
+def test_an_import_logs_one_audit_entry_naming_every_company_it_created(runner, partnership):
+    earlier = factories.company(partnership).id  # created on a page: an entry of its own
+    rows = [company_row() for _ in range(3)]
+    assert import_companies(partnership, rows).imported == 3
+    db.session.commit()
+    [entry] = db.session.scalars(select(AuditEvent).where(AuditEvent.entity == "companies",
+                                                          AuditEvent.entity_id == "import")).all()
+    imported = db.session.scalars(select(Company.id).where(Company.cvr.in_([r["cvr"] for r in rows]))).all()
+    assert sorted(entry.records) == sorted(imported) and earlier not in entry.records
+    assert (entry.action, entry.partnership_id, entry.changes) == ("create", partnership.id, {"count": [None, 3]})
+    db.session.remove()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
+
+
 def test_one_bad_cvr_among_a_hundred_lines_imports_nothing(partnership):
     rows = [company_row() for _ in range(99)]
     rows[55]["cvr"] = bad_cvr()  # header is line 1, so rows[55] is line 57
@@ -160,7 +176,42 @@ def test_unknown_columns_are_named(partnership):
     report = csvio.import_csv(COMPANIES, text, partnership)
     assert len(report.errors) == 1
     assert report.errors[0].line == 1
-    assert "fax" in report.errors[0].message and "homepage" in report.errors[0].message
+    assert "fax" in report.errors[0].message and "Homepage" in report.errors[0].message  # as the file names it
+    assert report.errors[0].column == "fax, Homepage"
+
+
+def test_danish_column_names_and_words_import_in_any_case(partnership):
+    cvrs = [factories.cvr() for _ in range(2)]
+    text = make_csv(["CVR-nummer", "navn", "TYPE", "Postnummer", "kontaktpersonens   e-mail", "Aktiv"],
+                    [[cvrs[0], "Værkstedet", "Socialøkonomisk", "8900", "a@example.dk", "Nej"],
+                     [cvrs[1], "Lageret", "almindelig", "8900", "", "ja"]])
+    report = csvio.import_csv(COMPANIES, text, partnership)
+    assert report.ok, report.errors
+    db.session.commit()
+    companies = {c.cvr: c for c in db.session.scalars(select(Company))}
+    assert (companies[cvrs[0]].kind, companies[cvrs[0]].active, companies[cvrs[0]].contact_email) == (
+        CompanyKind.SOCIAL_ECONOMIC, False, "a@example.dk")
+    assert (companies[cvrs[1]].kind, companies[cvrs[1]].active) == (CompanyKind.ORDINARY, True)
+
+
+def test_errors_name_the_column_as_the_file_does(partnership):
+    text = make_csv(["CVR-nummer", "Navn", "Postnummer", "Type", "Aktiv"],
+                    [[bad_cvr(), "Firma", "8900", "offentlig", "måske"]])
+    report = csvio.import_csv(COMPANIES, text, partnership)
+    assert where(report) == {(2, "CVR-nummer"), (2, "Type"), (2, "Aktiv")}
+    [kind] = [e for e in report.errors if e.column == "Type"]
+    assert "ordinary" in kind.message and "social_economic" in kind.message  # the words of the user's language
+    with force_locale("da"):
+        report = csvio.import_csv(COMPANIES, text, partnership)
+    [kind] = [e for e in report.errors if e.column == "Type"]
+    assert "almindelig" in kind.message and "socialøkonomisk" in kind.message
+    # A column the file lacks is named in the file's language; a column given twice (in both languages) is refused.
+    missing = csvio.import_csv(COMPANIES, make_csv(["Navn", "By"], [["Firma", "Randers C"]]), partnership)
+    assert [(e.line, e.column) for e in missing.errors] == [(1, "CVR-nummer, Postnummer")]
+    doubled = csvio.import_csv(COMPANIES, make_csv(["cvr", "navn", "name", "postcode"],
+                                                   [[factories.cvr(), "A", "A", "8900"]]), partnership)
+    assert [(e.line, e.column) for e in doubled.errors] == [(1, "navn, name")]
+    assert count(Company) == 0
 
 
 def test_column_order_is_free_and_optional_columns_may_be_left_out(partnership):
@@ -336,9 +387,10 @@ def test_mentors_in_a_companies_file_are_refused(partnership):
     assert not report.ok and report.errors[0].line == 1
 
 
-def test_example_files_import_in_order(partnership):
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_example_files_import_in_order(partnership, language):
     for kind in csvio.KINDS:
-        report = csvio.import_csv(kind, csvio.example_csv(kind), partnership)
+        report = csvio.import_csv(kind, csvio.example_csv(kind, language), partnership)
         assert report.ok, (kind, report.errors)
         assert report.imported == 1
     db.session.commit()
@@ -355,11 +407,11 @@ def parse(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";"))
 
 
-def export(kind, partnership=None) -> str:
+def export(kind, partnership=None, language="da") -> str:
     stmt = csvio.export_select()
     if partnership is not None:
         stmt = stmt.where(Company.partnership_id == partnership.id)
-    return csvio.export_csv(kind, db.session.scalars(stmt))
+    return csvio.export_csv(kind, db.session.scalars(stmt), language)
 
 
 def test_export_format_and_values(partnership):
@@ -368,25 +420,29 @@ def test_export_format_and_values(partnership):
     mentor = factories.mentor(company, name="Anne", email="anne@example.dk", experience_level=5)
     factories.job_function(company, title="Pakning", mentor=mentor, hours_min=5, hours_max=15, structure=1)
 
-    text = export(COMPANIES)
-    assert text.startswith("\ufeffcvr;name;kind;")
-    assert text.count("\r\n") == 2 and text.endswith(";0\r\n")  # the break inside the quoted notes stays "\n"
+    text = export(COMPANIES)  # Danish: the header on the first line, the words in Danish, no internal ids
+    assert text.startswith("\ufeffCVR-nummer;Navn;Type;Adresse;Postnummer;By;")
+    assert text.count("\r\n") == 2 and text.endswith(";nej\r\n")  # the break inside the quoted notes stays "\n"
     [row] = parse(text)
-    assert row == {"cvr": company.cvr, "name": "Lager A/S", "kind": "social_economic", "address": "",
-                   "postcode": "8900", "town": "Randers C", "industry": "", "employees": "7",
-                   "contact_name": "", "contact_email": "", "contact_phone": "", "notes": "To linjer\nher",
-                   "active": "0"}
-    [row] = parse(export(MENTORS))
+    assert row == {"CVR-nummer": company.cvr, "Navn": "Lager A/S", "Type": "socialøkonomisk", "Adresse": "",
+                   "Postnummer": "8900", "By": "Randers C", "Branche": "", "Ansatte": "7", "Kontaktperson": "",
+                   "Kontaktpersonens e-mail": "", "Kontaktpersonens telefon": "", "Bemærkninger": "To linjer\nher",
+                   "Aktiv": "nej"}
+    [row] = parse(export(COMPANIES, language="en"))
+    assert (list(row)[:3], row["kind"], row["active"]) == (["cvr", "name", "kind"], "social_economic", "no")
+    [row] = parse(export(MENTORS, language="en"))
     assert (row["company_cvr"], row["name"], row["email"], row["experience_level"], row["active"]) == (
-        company.cvr, "Anne", "anne@example.dk", "5", "1")
-    [row] = parse(export(JOB_FUNCTIONS))
+        company.cvr, "Anne", "anne@example.dk", "5", "yes")
+    assert parse(export(MENTORS))[0]["Aktiv"] == "ja"
+    [row] = parse(export(JOB_FUNCTIONS, language="en"))
     assert list(row) == list(csvio.COLUMNS[JOB_FUNCTIONS])
     assert (row["company_cvr"], row["title"], row["mentor_email"], row["hours_min"], row["hours_max"],
             row["structure"], row["pace"], row["location_postcode"], row["occupation_uri"]) == (
         company.cvr, "Pakning", "anne@example.dk", "5", "15", "1", "3", "", "")
 
 
-def test_export_reimports_unchanged(partnership):
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_export_reimports_unchanged(partnership, language):
     db.session.add(Occupation(uri=OCCUPATION_URI, isco_group="9333", label="lagerarbejder"))
     company = factories.company(partnership, name="=Lager A/S", employees=7, notes="To linjer\nher",
                                 contact_phone="+45 12 34 56 78", industry="-Lager-")
@@ -398,7 +454,7 @@ def test_export_reimports_unchanged(partnership):
                            hours_max=15, structure=1, places=0)
     factories.job_function(other, title="Opvask", location_address="Torvet 1", location_postcode="8900",
                            location_town="Randers C", active=False)
-    before = {kind: export(kind) for kind in csvio.KINDS}
+    before = {kind: export(kind, language=language) for kind in csvio.KINDS}
 
     for model in (JobFunction, Mentor, Company):
         for obj in db.session.scalars(select(model)):
@@ -410,13 +466,13 @@ def test_export_reimports_unchanged(partnership):
         report = csvio.import_csv(kind, before[kind], partnership)
         assert report.ok, (kind, report.errors)
         db.session.commit()
-    assert {kind: export(kind) for kind in csvio.KINDS} == before
+    assert {kind: export(kind, language=language) for kind in csvio.KINDS} == before
 
 
 def test_formula_injection_is_escaped(partnership):
     factories.company(partnership, name="=HYPERLINK(\"http://evil\")", contact_phone="+45 12 34 56 78",
                       industry="@SUM(A1)", contact_name="-Hans", notes="-5", address="+4512345678")
-    [row] = parse(export(COMPANIES))
+    [row] = parse(export(COMPANIES, language="en"))
     assert row["name"] == "'=HYPERLINK(\"http://evil\")"
     assert row["contact_phone"] == "'+45 12 34 56 78"
     assert row["industry"] == "'@SUM(A1)"
@@ -446,6 +502,23 @@ def test_import_page_shows_columns_and_links(client, login, partnership):
     for column in (*COMPANY_COLUMNS, *csvio.COLUMNS[JOB_FUNCTIONS]):
         assert f"<code>{column}</code>" in page
     assert " style=" not in page and "<script>" not in page
+
+
+def test_in_danish_the_pages_and_files_name_columns_and_words_in_danish(client, login, partnership):
+    factories.company(partnership, name="Værkstedet", kind=CompanyKind.SOCIAL_ECONOMIC)
+    login(factories.user(Role.COORDINATOR, partnership))
+    client.post("/language", data={"lang": "da"})
+    page = client.get("/network/import").get_data(as_text=True)
+    for name in ("CVR-nummer", "Postnummer", "Virksomhedens CVR-nummer", "Mentorens e-mail"):
+        assert f"<code>{name}</code>" in page
+    assert "<code>cvr</code>" not in page and "<code>postcode</code>" not in page
+    assert "almindelig" in page and "social_economic" not in page
+    example = client.get("/network/import/example/companies.csv").data.decode("utf-8")
+    assert example.startswith("\ufeffCVR-nummer;Navn;Type;") and ";almindelig;" in example
+    [row] = parse(client.get("/network/export/companies.csv").data.decode("utf-8"))
+    assert (row["Navn"], row["Type"], row["Aktiv"]) == ("Værkstedet", "socialøkonomisk", "ja")
+    content = make_csv(["CVR-nummer", "Navn", "Postnummer"], [[bad_cvr(), "Firma", "8900"]], bom=True).encode()
+    assert "<td>2</td><td>CVR-nummer</td>" in upload(client, COMPANIES, content).get_data(as_text=True)
 
 
 def test_upload_with_errors_shows_the_error_table(client, login, partnership):
@@ -564,3 +637,16 @@ def test_cli_unknown_partnership(runner, partnership, tmp_path):
     result = runner.invoke(args=["network", "import", "companies", str(path), "--partnership", "Nowhere"])
     assert result.exit_code == 2
     assert "Randers" in result.output
+
+
+def test_every_column_name_names_one_column_in_its_file():
+    from placement.csvtools import fold
+    from placement.participants import csvio as participants_csvio
+    from placement.progress import csvio as history_csvio
+
+    for columns in (*csvio.COLUMNS.values(), participants_csvio.COLUMNS, *history_csvio.COLUMNS.values()):
+        names = {}
+        for key, spellings in columns.items():
+            for name in {fold(spelling) for spelling in spellings}:
+                assert names.setdefault(name, key) == key, (name, key)
+            assert not {",", ";"} & set("".join(spellings))  # a name must not sway the delimiter found

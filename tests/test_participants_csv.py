@@ -8,15 +8,24 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from placement.agreements import services as agreement_services
 from placement.audit.models import AuditEvent
 from placement.auth.models import Role
 from placement.extensions import db
 from placement.occupations.models import Occupation
 from placement.participants import csvio
 from placement.participants.models import Consent, Participant, Transport
+from placement.reports import services as reports
 from tests import factories
 
 URI = "http://data.europa.eu/esco/occupation/test-dyrepasser"
+#: The service's today in the tests that depend on it.
+TODAY = date(2026, 12, 4)
+
+
+@pytest.fixture
+def pinned_today(monkeypatch):
+    monkeypatch.setattr(agreement_services, "today", lambda: TODAY)
 
 
 @pytest.fixture(autouse=True)
@@ -131,6 +140,48 @@ def test_an_age_outside_18_to_30_and_a_likely_duplicate_only_warn(partnership):
     assert warnings[3, "date_of_birth"].startswith("Age ")
 
 
+def test_the_age_warning_is_about_the_age_at_the_course_start(partnership, pinned_today):
+    text = make_csv([
+        row(name="Sen Start", date_of_birth="1996-05-01", course_start="2024-01-01"),  # 27 then, 30 today
+        row(name="Fyldt Senere", date_of_birth="1993-02-01", course_start="2024-01-01"),  # 30 then, 31 a month on
+        row(name="For Ung", date_of_birth="2006-09-01", course_start="2024-08-01"),  # 17 then, 20 today
+        row(name="For Gammel", date_of_birth="1993-06-01", course_start="2024-08-01"),  # 31 then, 33 today
+    ])
+    report = csvio.import_csv(text, partnership)
+    assert report.ok and report.imported == 4
+    warnings = {(w.line, w.column): w.message for w in report.warnings}
+    assert set(warnings) == {(4, "date_of_birth"), (5, "date_of_birth")}
+    assert warnings[4, "date_of_birth"].startswith("Age 17:") and warnings[5, "date_of_birth"].startswith("Age 31:")
+
+
+@pytest.mark.parametrize("app_config", [{"SMALL_CELL_THRESHOLD": 1}])
+def test_an_empty_course_length_stays_unknown_on_the_record_and_in_the_cohort(client, login, partnership,
+                                                                             pinned_today):
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    given = {"consent": "given", "consent_date": "2025-01-06"}
+    text = make_csv([row(name="Ukendt Længde", course_years="", **given), row(name="Tre År", course_years="3", **given),
+                     row(name="Uden Kolonne", **given)])
+    report = csvio.import_csv(text, partnership, creator=coordinator)
+    assert report.ok, report.errors
+    db.session.commit()
+    years = dict(db.session.execute(select(Participant.name, Participant.course_years)).all())
+    assert years == {"Ukendt Længde": None, "Tre År": 3, "Uden Kolonne": None}
+    scope = reports.Scope((partnership.id,), date(2025, 1, 1), date(2025, 12, 31))
+    assert reports.cohort(scope).course_years == {None: 2, 3: 1}
+    assert [row["name"] for row in parse(export(partnership, "en")) if row["course_years"] == ""] == [
+        "Uden Kolonne", "Ukendt Længde"]
+
+    login(coordinator)
+    client.post("/language", data={"lang": "da"})
+    unknown = db.session.scalar(select(Participant.id).where(Participant.name == "Ukendt Længde"))
+    record = client.get(f"/participants/{unknown}").get_data(as_text=True)
+    assert "<dt>Varighed</dt><dd>ukendt</dd>" in record
+    dashboard = client.get("/reports?from=2025-01-01&to=2025-12-31").get_data(as_text=True)
+    cohort = dashboard[dashboard.index('id="cohort-years"'):]
+    assert '<th scope="row">ukendt</th><td class="num">2 af 3' in cohort
+    assert '<th scope="row">3 år</th><td class="num">1 af 3' in cohort
+
+
 def test_the_duplicate_warning_never_reveals_a_young_person_the_importer_does_not_work_on(partnership):
     factories.participant(partnership, name="Ida Testesen", date_of_birth=date(2002, 5, 17))
     stranger = factories.user(Role.CONSULTANT, partnership)
@@ -157,19 +208,44 @@ def test_a_comma_file_without_optional_columns_and_an_empty_file(partnership):
     assert not csvio.import_csv(make_csv([], columns=list(row())), partnership).ok
 
 
-def test_the_example_file_imports(partnership):
-    report = csvio.import_csv(csvio.example_csv(), partnership)
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_example_file_imports(partnership, language):
+    report = csvio.import_csv(csvio.example_csv(language), partnership)
     assert report.ok, report.errors
+    assert report.imported == 1
 
 
-def export(partnership=None) -> str:
+def test_danish_column_names_and_words_import_and_errors_name_the_file_s_column(partnership):
+    text = make_csv([{"Navn": "Ida Testesen", "Fødselsdato": "17-05-2002", "Hjemkommune": "Randers Kommune",
+                      "Postnummer": "8900", "Forløbets start": "2025-01-06", "Kognitiv funktionsnedsættelse": "ja",
+                      "Funktionsforstyrrelser": "Angst|socialfobi", "Kommer på arbejde": "kører selv",
+                      "Samtykke": "givet", "Dato for samtykke": "2025-01-06", "Aktiv": "nej"}])
+    report = csvio.import_csv(text, partnership)
+    assert report.ok, report.errors
+    db.session.commit()
+    person = db.session.scalar(select(Participant))
+    assert (person.cognitive, person.disruptions, person.transport, person.consent, person.active) == (
+        True, ["anxiety", "social_phobia"], Transport.DRIVES, Consent.GIVEN, False)
+
+    bad = make_csv([{"Navn": "Bo", "Fødselsdato": "2002-05-17", "Hjemkommune": "Randers Kommune",
+                     "Postnummer": "0001", "Forløbets start": "2025-01-06", "Kommer på arbejde": "fly",
+                     "Psykisk funktionsnedsættelse": "måske"}])
+    with force_locale("da"):
+        report = csvio.import_csv(bad, partnership)
+    assert where(report) == {(2, "Postnummer"), (2, "Kommer på arbejde"), (2, "Psykisk funktionsnedsættelse")}
+    [transport] = [e for e in report.errors if e.column == "Kommer på arbejde"]
+    assert "cykler" in transport.message and "bikes" not in transport.message
+
+
+def export(partnership=None, language="da") -> str:
     stmt = csvio.export_select()
     if partnership is not None:
         stmt = stmt.where(Participant.partnership_id == partnership.id)
-    return csvio.export_csv(db.session.scalars(stmt))
+    return csvio.export_csv(db.session.scalars(stmt), language)
 
 
-def test_export_reimports_unchanged(partnership, people):
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_export_reimports_unchanged(partnership, people, language):
     db.session.add(Occupation(uri=URI, isco_group="5164", label="dyrepasser"))
     db.session.commit()
     occupation = db.session.scalar(select(Occupation))
@@ -181,12 +257,15 @@ def test_export_reimports_unchanged(partnership, people):
                           consent_date=date(2025, 2, 3), consultant_id=people[Role.CONSULTANT].id,
                           caseworker_id=people[Role.CASEWORKER].id, active=False)
     factories.participant(partnership, name="Anden Ung", postcode="8000")
-    before = export()
+    before = export(language=language)
     rows = parse(before)
-    assert list(rows[0]) == list(csvio.COLUMNS)
-    assert [r["name"] for r in rows] == ["'=Formel Ung", "Anden Ung"]  # by name: "=" sorts first
-    assert (rows[0]["disruptions"], rows[0]["occupation_uris"], rows[0]["interests"], rows[0]["active"]) == (
-        "depression|other", URI, "'-heste", "0")
+    names = {key: csvio.COLUMNS[key][language == "en"] for key in csvio.COLUMNS}
+    assert list(rows[0]) == list(names.values())
+    assert [r[names["name"]] for r in rows] == ["'=Formel Ung", "Anden Ung"]  # by name: "=" sorts first
+    assert [rows[0][names[key]] for key in ("disruptions", "occupation_uris", "interests", "transport", "consent",
+                                            "cognitive", "active")] == (
+        ["depression|andet", URI, "'-heste", "går", "afvist", "ja", "nej"] if language == "da" else
+        ["depression|other", URI, "'-heste", "walks", "declined", "yes", "no"])
 
     for participant in db.session.scalars(select(Participant)):
         db.session.delete(participant)
@@ -194,7 +273,7 @@ def test_export_reimports_unchanged(partnership, people):
     report = csvio.import_csv(before, partnership)
     assert report.ok, report.errors
     db.session.commit()
-    assert export() == before
+    assert export(language=language) == before
 
 
 def test_export_logs_one_read_naming_every_young_person(client, login, partnership):
@@ -221,6 +300,12 @@ def test_import_page_lists_the_columns(client, login, partnership):
     for column in csvio.COLUMNS:
         assert f"<code>{column}</code>" in page
     assert "/participants/import/example.csv" in page and "/participants/export.csv" in page
+    client.post("/language", data={"lang": "da"})  # in Danish: Danish names, and words in the notes
+    page = client.get("/participants/import").get_data(as_text=True)
+    assert "<code>Fødselsdato</code>" in page and "<code>date_of_birth</code>" not in page
+    assert "socialfobi" in page and "social_phobia" not in page and "cykler" in page
+    example = client.get("/participants/import/example.csv").data.decode("utf-8")
+    assert example.startswith("\ufeffNavn;Fødselsdato;") and ";cykler;" in example and ";givet;" in example
 
 
 def test_upload_with_errors_shows_the_table_and_commits_nothing(client, login, partnership):

@@ -14,22 +14,33 @@ records and its own state ``done`` in one transaction, or nothing but ``failed``
 
 The job keeps the file only until it has run; its errors and warnings name the line and the column and never
 hold the value of a personal cell (``_redact``).
+
+A job whose runner is gone (the web process restarted under a thread, an RQ work horse was killed) would stay
+*running* for ever. The runner holds a lock while it runs (``running``): on PostgreSQL a session-level advisory
+lock on a connection of its own, on SQLite an ``flock`` on a file beside the database; the operating system or
+the database server lets go of either when the process dies. Reading the job's page tries that lock
+(``fail_if_interrupted``): got it, the runner is gone, and the job is marked failed (nothing of it was
+committed: the records and the job's outcome are committed together). A thread-mode job still *queued* after
+``QUEUED_LIMIT`` never got its thread.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import Flask, current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from placement.audit.services import set_actor
 from placement.auth.models import Partnership, Role, User
@@ -50,6 +61,12 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _DANISH_DATE = re.compile(r"([0-9]{2})[-./]([0-9]{2})[-./]([0-9]{4})")
 #: The process that imported this module: an RQ work horse forked from it must open connections of its own.
 _PID = os.getpid()
+#: First key of the PostgreSQL advisory lock a job's runner holds ("impt"; the second key is the job's id).
+LOCK_CLASS = 0x696D7074
+#: A job still queued this long after its upload in ``thread`` mode never got its thread (the process stopped).
+QUEUED_LIMIT = timedelta(minutes=5)
+INTERRUPTED = _l("The import was interrupted: the server restarted or its worker stopped before it had finished. "
+                 "Nothing was imported; upload the file again.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +75,7 @@ class Kind:
     #: The import page this kind comes from, for the way back.
     endpoint: str
     endpoint_values: dict
-    #: Columns whose cells are personal data: their values never go into a stored error or warning.
+    #: Columns (keys) whose cells are personal data: their values never go into a stored error or warning.
     personal: frozenset[str]
     run: Callable[[bytes, Partnership, User | None, Callable[[int], object]], ImportReport]
 
@@ -212,6 +229,12 @@ def run(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     if job is None or job.state != JobState.QUEUED:
         return
+    with running(job_id):
+        _run(job)
+
+
+def _run(job: ImportJob) -> None:
+    job_id = job.id
     job.state, job.started_at = JobState.RUNNING, utcnow()
     db.session.commit()
     content = job.content or b""
@@ -237,11 +260,90 @@ def run(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     job.lines_checked = max(progress.lines, job.lines_total)
     job.lines_imported = report.imported if report.ok else 0
-    job.errors = _redact(content, report.errors, kind.personal)
-    job.warnings = _redact(content, report.warnings, kind.personal)
+    # The personal columns as this file names them (Danish or English), as _personal_cells reads the header.
+    personal = frozenset(report.columns.get(key, key).lower() for key in kind.personal)
+    job.errors = _redact(content, report.errors, personal)
+    job.warnings = _redact(content, report.warnings, personal)
     job.state = JobState.DONE if report.ok else JobState.FAILED
     job.finished_at, job.content = utcnow(), None
     db.session.commit()  # the records and the job's outcome together
+
+
+def _lock_path(job_id: int) -> str | None:
+    """The lock file of a job's runner on SQLite: beside the database file (None for an in-memory database)."""
+    database = db.engine.url.database
+    if db.engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    return f"{database}.import-job-{job_id}.lock"
+
+
+@contextmanager
+def running(job_id: int) -> Iterator[None]:
+    """Hold the lock that tells readers this job's runner is alive, for as long as the block runs."""
+    if db.engine.dialect.name == "postgresql":
+        connection = db.engine.connect()  # its own session: the import's transactions come and go
+        try:
+            connection.execute(select(func.pg_advisory_lock(LOCK_CLASS, job_id)))
+            connection.commit()
+            yield
+        finally:
+            try:
+                connection.execute(select(func.pg_advisory_unlock(LOCK_CLASS, job_id)))
+                connection.commit()
+            finally:
+                connection.close()
+        return
+    path = _lock_path(job_id)
+    if path is None:  # nothing outlives the process anyway
+        yield
+        return
+    with open(path, "a") as handle:  # a lock file, held open while the job runs
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(path)  # before closing lets go of the lock
+
+
+def _runner_alive(job_id: int) -> bool:
+    """Whether the process running a job still holds its lock (on PostgreSQL: taken until this transaction ends)."""
+    if db.engine.dialect.name == "postgresql":
+        return not db.session.scalar(select(func.pg_try_advisory_xact_lock(LOCK_CLASS, job_id)))
+    path = _lock_path(job_id)
+    if path is None:
+        return True  # no way to tell
+    try:
+        handle = open(path)  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        handle.close()
+    with suppress(FileNotFoundError):  # the runner died holding it (or has just finished and removed it)
+        os.unlink(path)
+    return False
+
+
+def fail_if_interrupted(job: ImportJob) -> None:
+    """Mark a job failed if its runner is gone, so that it does not stay running (or queued) for ever."""
+    if job.state == JobState.RUNNING:
+        gone = not _runner_alive(job.id)
+    elif job.state == JobState.QUEUED and mode() == "thread":
+        gone = utcnow() - job.created_at > QUEUED_LIMIT
+    else:
+        return
+    if gone:
+        # Only if it has not finished meanwhile: a runner that ends commits its outcome before it lets go.
+        db.session.execute(update(ImportJob).where(ImportJob.id == job.id, ImportJob.state == job.state).values(
+            state=JobState.FAILED, finished_at=utcnow(), content=None, lines_imported=0,
+            errors=[{"line": 0, "column": "", "reason": str(INTERRUPTED)}]))
+        log.warning("import job %s: its runner is gone; marked failed", job.id)
+        db.session.commit()  # also ends the transaction that holds the advisory lock just taken
+        db.session.refresh(job)
 
 
 def _redact(content: bytes, problems: list[RowError], personal: frozenset[str]) -> list[dict]:

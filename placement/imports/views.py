@@ -16,6 +16,8 @@ def _job_or_404(job_id: int) -> ImportJob:
     job = db.session.get(ImportJob, job_id) if 0 < job_id < 2**31 else None
     if job is None or not services.visible_to(job, current_user):
         abort(404)
+    if not job.finished:
+        services.fail_if_interrupted(job)
     return job
 
 

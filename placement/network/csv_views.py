@@ -11,7 +11,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_required
-from placement.csvtools import csv_response
+from placement.csvtools import csv_response, language
 from placement.extensions import db
 from placement.forms import BaseForm
 from placement.imports import services as import_jobs
@@ -52,14 +52,14 @@ def import_csv():
             db.session.rollback()
     return render_template("network/import.html", form=form, report=report, kinds=csvio.KINDS,
                            kind_labels=csvio.KIND_LABELS,
-                           columns={k: csvio.column_help(k) for k in csvio.KINDS})
+                           columns={k: csvio.column_help(k, language()) for k in csvio.KINDS})
 
 
 @bp.get(f"/network/import/example/{_KIND_PATH}.csv")
 @roles_required(NETWORK_EDITORS)
 def import_example(kind: str):
     """Download an example file with one valid row."""
-    return csv_response(csvio.example_csv(kind), f"eksempel-{FILE_NAMES[kind]}.csv")
+    return csv_response(csvio.example_csv(kind, language()), f"eksempel-{FILE_NAMES[kind]}.csv")
 
 
 @bp.get(f"/network/export/{_KIND_PATH}.csv")
@@ -67,6 +67,6 @@ def import_example(kind: str):
 def export_csv(kind: str):
     """Download the partnership's companies, mentors or job functions (an admin gets all partnerships')."""
     companies = db.session.scalars(in_partnership(csvio.export_select(), Company.partnership_id))
-    text = csvio.export_csv(kind, companies)
+    text = csvio.export_csv(kind, companies, language())
     today = datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     return csv_response(text, f"{FILE_NAMES[kind]}-{today.isoformat()}.csv")

@@ -5,9 +5,9 @@ No request access and no commit: the page and the CLI call this and commit on su
 The format, the same for import and export (one file holds one kind), follows ``placement.csvtools`` (UTF-8,
 ``;`` or ``,``, columns by name, formula escaping, all-or-nothing with line numbers); here:
 
-* ``COLUMNS`` per kind, of which ``REQUIRED`` must be there.
-* ``kind``: ``ordinary`` / ``social_economic`` (or ``almindelig`` / ``socialøkonomisk``).
-  ``active``: 1/0, ja/nej, yes/no, true/false; empty means yes.
+* ``COLUMNS`` per kind (key → Danish and English name), of which ``REQUIRED`` must be there.
+* ``kind``: ``COMPANY_KINDS`` (almindelig / socialøkonomisk, ordinary / social_economic).
+  ``active``: ja/nej, yes/no, 1/0, true/false; empty means yes.
 * Mentors and job functions name their company by ``company_cvr``: a company of the importing partnership,
   so import the companies first. A job function's ``mentor_email`` must be a mentor of that company and
   ``occupation_uri`` an ESCO occupation URI known to the service.
@@ -29,18 +29,23 @@ from sqlalchemy.orm import selectinload
 from placement.audit.services import record_bulk_create
 from placement.auth.models import Partnership
 from placement.csvtools import (
+    DANISH,
+    Choices,
     ColumnHelp,
+    Columns,
     ImportReport,
     RowError,
-    bit,
     bound_form,
+    column_names,
     escape_formula,
     read_rows,
     validate,
+    yes_no,
 )
 from placement.csvtools import Row as _Row
 from placement.csvtools import column_help as _column_help
 from placement.csvtools import formdata as row_formdata
+from placement.csvtools import language as csv_language
 from placement.csvtools import write_csv as _write_csv
 from placement.extensions import db
 from placement.imports.bulk import insert_many
@@ -58,14 +63,45 @@ KINDS: tuple[str, ...] = (COMPANIES, MENTORS, JOB_FUNCTIONS)
 
 KIND_LABELS = {COMPANIES: _l("Companies"), MENTORS: _l("Mentors"), JOB_FUNCTIONS: _l("Job functions")}
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    COMPANIES: ("cvr", "name", "kind", "address", "postcode", "town", "industry", "employees", "contact_name",
-                "contact_email", "contact_phone", "notes", "active"),
-    MENTORS: ("company_cvr", "name", "email", "phone", "experience_level", "experience_notes", "max_interns",
-              "active"),
-    JOB_FUNCTIONS: ("company_cvr", "title", "tasks", "occupation_uri", "hours_min", "hours_max", "places",
-                    "mentor_email", "location_address", "location_postcode", "active", *DIMENSION_KEYS),
+#: A job function's profile columns: what the workplace offers (the young people's file names their needs).
+_DIMENSION_NAMES = {"structure": "Struktur og rutiner", "predictability": "Forudsigelighed", "pace": "Tempo og krav",
+                    "social_contact": "Social kontakt", "physical_load": "Fysisk belastning",
+                    "sensory_load": "Sansemæssig belastning", "independence": "Forventet selvstændighed"}
+_COMPANY_CVR = ("Virksomhedens CVR-nummer", "company_cvr")
+_ACTIVE = ("Aktiv", "active")
+#: Each kind's columns in export order: key → (Danish name, English name); an import takes either.
+COLUMNS: dict[str, Columns] = {
+    COMPANIES: {
+        "cvr": ("CVR-nummer", "cvr"), "name": ("Navn", "name"), "kind": ("Type", "kind"),
+        "address": ("Adresse", "address"), "postcode": ("Postnummer", "postcode"), "town": ("By", "town"),
+        "industry": ("Branche", "industry"), "employees": ("Ansatte", "employees"),
+        "contact_name": ("Kontaktperson", "contact_name"),
+        "contact_email": ("Kontaktpersonens e-mail", "contact_email"),
+        "contact_phone": ("Kontaktpersonens telefon", "contact_phone"), "notes": ("Bemærkninger", "notes"),
+        "active": _ACTIVE,
+    },
+    MENTORS: {
+        "company_cvr": _COMPANY_CVR, "name": ("Navn", "name"), "email": ("E-mail", "email"),
+        "phone": ("Telefon", "phone"), "experience_level": ("Erfaring med målgruppen", "experience_level"),
+        "experience_notes": ("Om erfaringen", "experience_notes"),
+        "max_interns": ("Praktikanter ad gangen", "max_interns"), "active": _ACTIVE,
+    },
+    JOB_FUNCTIONS: {
+        "company_cvr": _COMPANY_CVR, "title": ("Titel", "title"), "tasks": ("Opgaver", "tasks"),
+        "occupation_uri": ("Stillingsbetegnelse (ESCO-URI)", "occupation_uri"),
+        "hours_min": ("Timer om ugen fra", "hours_min"), "hours_max": ("Timer om ugen til", "hours_max"),
+        "places": ("Praktikpladser", "places"), "mentor_email": ("Mentorens e-mail", "mentor_email"),
+        "location_address": ("Arbejdsstedets adresse", "location_address"),
+        "location_postcode": ("Arbejdsstedets postnummer", "location_postcode"), "active": _ACTIVE,
+        **{key: (_DIMENSION_NAMES[key], key) for key in DIMENSION_KEYS},
+    },
 }
+#: A company's kind: almindelig / socialøkonomisk (ordinary / social_economic).
+COMPANY_KINDS = Choices({CompanyKind.ORDINARY.value: ("almindelig", "ordinary"),
+                         CompanyKind.SOCIAL_ECONOMIC.value: ("socialøkonomisk", "social_economic")},
+                        {"social-economic": CompanyKind.SOCIAL_ECONOMIC.value,
+                         "socialoekonomisk": CompanyKind.SOCIAL_ECONOMIC.value,
+                         "social-økonomisk": CompanyKind.SOCIAL_ECONOMIC.value})
 REQUIRED: dict[str, tuple[str, ...]] = {
     COMPANIES: ("cvr", "name", "postcode"),
     MENTORS: ("company_cvr", "name"),
@@ -76,19 +112,19 @@ _FORMS = {COMPANIES: CompanyForm, MENTORS: MentorForm, JOB_FUNCTIONS: JobFunctio
 #: Form fields that a CSV column of another name feeds.
 _FIELD_COLUMNS = {"occupation_id": "occupation_uri", "mentor_id": "mentor_email"}
 
-_KIND_VALUES = {
-    "ordinary": CompanyKind.ORDINARY, "almindelig": CompanyKind.ORDINARY,
-    "social_economic": CompanyKind.SOCIAL_ECONOMIC, "social-economic": CompanyKind.SOCIAL_ECONOMIC,
-    "socialøkonomisk": CompanyKind.SOCIAL_ECONOMIC, "socialoekonomisk": CompanyKind.SOCIAL_ECONOMIC,
-}
+
+def _yes_no_help(language: str) -> str:
+    return _("%(yes)s or %(no)s. Empty: %(yes)s.", yes=yes_no(True, language), no=yes_no(False, language))
+
 
 _EXTRA_HELP = {
     "cvr": _l("8 digits passing the modulus-11 check; unique in the service."),
     "company_cvr": _l("The CVR number of a company already in the partnership's network."),
-    "kind": _l("ordinary or social_economic (also almindelig / socialøkonomisk). Empty: ordinary."),
+    "kind": lambda language: _("%(kinds)s. Empty: %(default)s.", kinds=COMPANY_KINDS.listing(language),
+                               default=COMPANY_KINDS.word(CompanyKind.ORDINARY, language)),
     "postcode": _l("A Danish postcode; the town and the coordinates follow from it."),
     "town": _l("May be empty; if given it must match the postcode."),
-    "active": _l("1 or 0 (also ja/nej, yes/no, true/false). Empty: yes."),
+    "active": _yes_no_help,
     "occupation_uri": _l("The ESCO URI of an occupation known to the service, or empty."),
     "mentor_email": _l("The e-mail address of one of the company's mentors, or empty."),
     "experience_level": _l("1: none yet … 5: long and broad experience. Empty: 3."),
@@ -97,23 +133,30 @@ _LABELS = {"company_cvr": _l("Company (CVR number)"), "occupation_uri": _l("Occu
            "mentor_email": _l("Mentor's e-mail")}
 
 
-__all__ = ["COLUMNS", "COMPANIES", "JOB_FUNCTIONS", "KINDS", "KIND_LABELS", "MENTORS", "REQUIRED", "ColumnHelp",
+__all__ = ["COLUMNS", "COMPANIES", "COMPANY_KINDS", "JOB_FUNCTIONS", "KINDS", "KIND_LABELS", "MENTORS", "REQUIRED",
+           "ColumnHelp",
            "ImportReport", "RowError", "column_help", "escape_formula", "example_csv", "export_csv", "export_select",
            "import_csv", "write_csv"]
 
 
-def column_help(kind: str) -> list[ColumnHelp]:
-    """Describe a kind's columns for the import page, from the forms' labels."""
-    return _column_help(_FORMS[kind], COLUMNS[kind], REQUIRED[kind], labels=_LABELS, descriptions=_EXTRA_HELP)
+def column_help(kind: str, language: str) -> list[ColumnHelp]:
+    """Describe a kind's columns for the import page in a language, from the forms' labels."""
+    return _column_help(_FORMS[kind], COLUMNS[kind], REQUIRED[kind], language, labels=_LABELS,
+                        descriptions=_EXTRA_HELP)
 
 
 _COMPANY_FORM_FIELDS = tuple(c for c in COLUMNS[COMPANIES] if c not in ("kind", "active"))
-#: Companies are added to the session and flushed (inserted, with their audit entries) this many at a time.
-_CHUNK = 2000
 
 
 class _ImportCompanyForm(CompanyForm):
-    """The company form with the registered CVR numbers read once per import instead of once per line."""
+    """The company form with the registered CVR numbers read once per import instead of once per line.
+
+    Without the fields a file has no column for (a new record has no version, and a likely duplicate is a
+    warning here): every line would process and validate them for nothing.
+    """
+
+    version = None
+    confirm_not_duplicate = None
 
     def __init__(self, *args, taken: set[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,9 +166,21 @@ class _ImportCompanyForm(CompanyForm):
         field.data = normalise_cvr(field.data or "")
         if cvr_error(field.data) or field.data in self._taken:
             super().validate_cvr(field)  # the page's own check and message
+
+
 _MENTOR_FORM_FIELDS = tuple(c for c in COLUMNS[MENTORS] if c not in ("company_cvr", "active"))
 _JOB_FORM_FIELDS = tuple(c for c in COLUMNS[JOB_FUNCTIONS]
                          if c not in ("company_cvr", "occupation_uri", "mentor_email", "active"))
+
+
+def _sorted_words(name: str) -> str:
+    """A name as the duplicate check compares it: normalised, its words sorted.
+
+    ``fuzz.token_sort_ratio`` (``services.likely_duplicate``) is ``fuzz.ratio`` of the sorted words: sorting each
+    name once, not at every comparison, gives the same scores several times faster (a postcode of a large file
+    holds a hundred names).
+    """
+    return " ".join(sorted(normalise(name).split()))
 
 
 class _Importer:
@@ -141,7 +196,7 @@ class _Importer:
         self._companies: dict[str, Company] | None = None
         self._seen_cvrs: dict[str, int] = {}
         self._seen_names: dict[tuple, int] = {}
-        #: The companies of the file so far, by postcode: (lines, names) and their normalised names.
+        #: The companies of the file so far, by postcode: (lines, names) and their names as compared (`_sorted_words`).
         self._seen_companies: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
         #: The registered CVR numbers (service-wide) and the partnership's companies by postcode, read once.
         self._taken_cvrs: set[str] | None = None
@@ -165,19 +220,18 @@ class _Importer:
         return company
 
     def _warn(self, row: _Row, column: str, message: str) -> None:
-        self.report.warnings.append(RowError(row.line, column, message))
+        self.report.warnings.append(row.problem(column, message))
 
     # One row per kind ------------------------------------------------------------------------------------
 
     def companies(self, row: _Row) -> None:
         formdata = row_formdata(row, CompanyForm, _COMPANY_FORM_FIELDS)
-        kind = row.values.get("kind", "").casefold()
-        if kind == "":
-            formdata["kind"] = CompanyKind.ORDINARY.value
-        elif kind in _KIND_VALUES:
-            formdata["kind"] = _KIND_VALUES[kind].value
+        kind = row.values.get("kind", "")
+        code = COMPANY_KINDS.read(kind) if kind else CompanyKind.ORDINARY.value
+        if code is None:
+            row.error("kind", _("Use %(kinds)s.", kinds=COMPANY_KINDS.listing(csv_language())))
         else:
-            row.error("kind", _("Use ordinary or social_economic (or almindelig / socialøkonomisk)."))
+            formdata["kind"] = code
         if self._taken_cvrs is None:
             self._taken_cvrs = set(db.session.scalars(select(Company.cvr)))
         if self._company_form is None:
@@ -193,9 +247,9 @@ class _Importer:
                 row.error("cvr", _("The CVR number %(cvr)s is also on line %(line)s.", cvr=cvr, line=first))
         if data is None:
             return
-        postcode, wanted = data["postcode"], normalise(data["name"])
+        postcode, wanted = data["postcode"], _sorted_words(data["name"])
         registered, registered_names = self._registered_in(postcode)
-        matches = process.extract(wanted, registered_names, scorer=fuzz.token_sort_ratio,
+        matches = process.extract(wanted, registered_names, scorer=fuzz.ratio,
                                   score_cutoff=services.DUPLICATE_THRESHOLD, limit=None)
         if matches:  # the most similar, as services.likely_duplicate chooses
             best = max(matches, key=lambda match: (match[1], match[2]))
@@ -204,7 +258,7 @@ class _Importer:
                 "%(name)s looks like %(other)s (CVR %(cvr)s), already registered in postcode %(code)s.",
                 name=data["name"], other=other, cvr=cvr, code=postcode))
         seen, seen_names = self._seen_companies.setdefault(postcode, ([], []))
-        matches = process.extract(wanted, seen_names, scorer=fuzz.token_sort_ratio,
+        matches = process.extract(wanted, seen_names, scorer=fuzz.ratio,
                                   score_cutoff=services.DUPLICATE_THRESHOLD, limit=None)
         if matches:  # the first such line of the file
             line, name = seen[min(match[2] for match in matches)]
@@ -215,7 +269,7 @@ class _Importer:
         self.valid.append((row.line, data, None))
 
     def _registered_in(self, postcode: str) -> tuple[list[tuple[str, str]], list[str]]:
-        """The partnership's companies in a postcode: (name, CVR) and normalised names; all read at once."""
+        """The partnership's companies in a postcode: (name, CVR) and their names as compared; all read at once."""
         if self._registered is None:
             self._registered = {}
             stmt = select(Company.postcode, Company.name, Company.cvr).where(
@@ -223,7 +277,7 @@ class _Importer:
             for code, name, cvr in db.session.execute(stmt):
                 companies, names = self._registered.setdefault(code, ([], []))
                 companies.append((name, cvr))
-                names.append(normalise(name))
+                names.append(_sorted_words(name))
         return self._registered.get(postcode, ([], []))
 
     def mentors(self, row: _Row) -> None:
@@ -282,13 +336,12 @@ class _Importer:
     # Creating --------------------------------------------------------------------------------------------
 
     def create(self) -> int:
-        if self.kind == COMPANIES:  # in bulk, with the audit log's entries as the ORM would write them
+        if self.kind == COMPANIES:  # in bulk, with one audit entry naming every new company
             connection = db.session.connection()
-            for start in range(0, len(self.valid), _CHUNK):
-                rows = [services.company_values(self.partnership, data)
-                        for _line, data, _company in self.valid[start:start + _CHUNK]]
-                record_bulk_create(connection, Company, insert_many(connection, Company.__table__, rows))
-            return len(self.valid)
+            rows = [services.company_values(self.partnership, data) for _line, data, _company in self.valid]
+            ids = insert_many(connection, Company.__table__, rows)
+            record_bulk_create(connection, Company, ids, self.partnership.id)
+            return len(ids)
         for _line, data, company in self.valid:
             if self.kind == MENTORS:
                 services.create_mentor(company, data)
@@ -318,42 +371,46 @@ def import_csv(kind: str, stream_or_text, partnership: Partnership,
 
 # Writing -----------------------------------------------------------------------------------------------------
 
-def _company_row(c: Company) -> list:
-    return [c.cvr, c.name, c.kind.value, c.address, c.postcode, c.town, c.industry, c.employees, c.contact_name,
-            c.contact_email, c.contact_phone, c.notes, bit(c.active)]
+def _company_row(c: Company, language: str) -> list:
+    return [c.cvr, c.name, COMPANY_KINDS.word(c.kind, language), c.address, c.postcode, c.town, c.industry,
+            c.employees, c.contact_name, c.contact_email, c.contact_phone, c.notes, yes_no(c.active, language)]
 
 
-def _mentor_row(m: Mentor) -> list:
+def _mentor_row(m: Mentor, language: str) -> list:
     return [m.company.cvr, m.name, m.email, m.phone, m.experience_level, m.experience_notes, m.max_interns,
-            bit(m.active)]
+            yes_no(m.active, language)]
 
 
-def _job_function_row(j: JobFunction) -> list:
+def _job_function_row(j: JobFunction, language: str) -> list:
     return [j.company.cvr, j.title, j.tasks, j.occupation.uri if j.occupation else "", j.hours_min, j.hours_max,
             j.places, j.mentor.email if j.mentor else "", j.location_address, j.location_postcode,
-            bit(j.active), *(getattr(j, key) for key in DIMENSION_KEYS)]
+            yes_no(j.active, language), *(getattr(j, key) for key in DIMENSION_KEYS)]
 
 
-def _rows(kind: str, companies: Iterable[Company]) -> Iterator[list]:
+def _rows(kind: str, companies: Iterable[Company], language: str) -> Iterator[list]:
     for company in companies:
         if kind == COMPANIES:
-            yield _company_row(company)
+            yield _company_row(company, language)
         elif kind == MENTORS:
-            yield from (_mentor_row(m) for m in company.mentors)
+            yield from (_mentor_row(m, language) for m in company.mentors)
         else:
-            yield from (_job_function_row(j) for j in company.job_functions)
+            yield from (_job_function_row(j, language) for j in company.job_functions)
 
 
-def write_csv(kind: str, rows: Iterable[list]) -> str:
-    """Write rows of one kind in the import format: ``;``, UTF-8 byte-order mark, CRLF, formulas escaped."""
-    return _write_csv(COLUMNS[kind], rows)
+def write_csv(kind: str, rows: Iterable[list], language: str = DANISH) -> str:
+    """Write rows of one kind in the import format, the header in a language: ``;``, UTF-8 with byte-order mark,
+    CRLF, formulas escaped."""
+    return _write_csv(column_names(COLUMNS[kind], language), rows)
 
 
-def export_csv(kind: str, companies: Iterable[Company]) -> str:
-    """Return these companies (or their mentors or job functions) as CSV text that Danish Excel opens."""
+def export_csv(kind: str, companies: Iterable[Company], language: str = DANISH) -> str:
+    """Return these companies (or their mentors or job functions) as CSV text that Danish Excel opens.
+
+    The column names and the words (a company's kind, ja/nej) are in ``language``; no internal ids: a
+    company is named by its CVR number, a mentor by e-mail, as the import reads them."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    return write_csv(kind, _rows(kind, companies))
+    return write_csv(kind, _rows(kind, companies, language), language)
 
 
 def export_select() -> Select:
@@ -366,18 +423,23 @@ def export_select() -> Select:
 
 
 EXAMPLE_CVR = "12345674"
-_EXAMPLES = {
-    COMPANIES: [EXAMPLE_CVR, "Eksempel Lager ApS", "ordinary", "Eksempelvej 1", "8900", "Randers C",
-                "Lager og logistik", 25, "Anne Jensen", "anne@example.dk", "12345678",
-                "Har haft praktikanter før.", "1"],
-    MENTORS: [EXAMPLE_CVR, "Anne Jensen", "anne@example.dk", "12345678", 3, "Har været mentor for to unge.", 2,
-              "1"],
-    JOB_FUNCTIONS: [EXAMPLE_CVR, "Lagermedarbejder", "Pakning af varer, opfyldning af hylder", "", 10, 25, 1,
-                    "anne@example.dk", "", "", "1",
-                    *({"structure": 4, "predictability": 4, "pace": 2}.get(key, 3) for key in DIMENSION_KEYS)],
-}
 
 
-def example_csv(kind: str) -> str:
-    """Return an example file with one valid row (import companies, then mentors, then job functions)."""
-    return write_csv(kind, [_EXAMPLES[kind]])
+def _example(kind: str, language: str) -> list:
+    yes = yes_no(True, language)
+    if kind == COMPANIES:
+        return [EXAMPLE_CVR, "Eksempel Lager ApS", COMPANY_KINDS.word(CompanyKind.ORDINARY, language),
+                "Eksempelvej 1", "8900", "Randers C", "Lager og logistik", 25, "Anne Jensen", "anne@example.dk",
+                "12345678", "Har haft praktikanter før.", yes]
+    if kind == MENTORS:
+        return [EXAMPLE_CVR, "Anne Jensen", "anne@example.dk", "12345678", 3, "Har været mentor for to unge.", 2,
+                yes]
+    return [EXAMPLE_CVR, "Lagermedarbejder", "Pakning af varer, opfyldning af hylder", "", 10, 25, 1,
+            "anne@example.dk", "", "", yes,
+            *({"structure": 4, "predictability": 4, "pace": 2}.get(key, 3) for key in DIMENSION_KEYS)]
+
+
+def example_csv(kind: str, language: str = DANISH) -> str:
+    """Return an example file with one valid row in a language (import companies, then mentors, then job
+    functions)."""
+    return write_csv(kind, [_example(kind, language)], language)

@@ -7,7 +7,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 
 from placement.audit.reads import BASE, HEALTH, audit_read
 from placement.auth.access import CASE_EDITORS, participant_scope, roles_required
-from placement.csvtools import csv_response
+from placement.csvtools import csv_response, language
 from placement.extensions import db
 from placement.forms import BaseForm
 from placement.imports import services as import_jobs
@@ -43,14 +43,14 @@ def import_csv():
             db.session.commit()
         else:
             db.session.rollback()
-    return render_template("participants/import.html", form=form, report=report, columns=csvio.column_help())
+    return render_template("participants/import.html", form=form, report=report, columns=csvio.column_help(language()))
 
 
 @bp.get("/import/example.csv")
 @roles_required(CASE_EDITORS)
 def import_example():
     """Download an example file with one valid row."""
-    return csv_response(csvio.example_csv(), f"eksempel-{FILE_NAME}.csv")
+    return csv_response(csvio.example_csv(language()), f"eksempel-{FILE_NAME}.csv")
 
 
 @bp.get("/export.csv")
@@ -60,6 +60,6 @@ def export_csv():
     participants = db.session.scalars(participant_scope(csvio.export_select(), Participant)).all()
     if (ask := audit_read(participants, (BASE, HEALTH), bulk=True)) is not None:
         return ask
-    text = csvio.export_csv(participants)
+    text = csvio.export_csv(participants, language())
     db.session.commit()  # the audit log's read
     return csv_response(text, f"{FILE_NAME}-{local_today().isoformat()}.csv")

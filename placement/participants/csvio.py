@@ -1,12 +1,14 @@
 """CSV import and export of young people. No request access and no commit: the page and the CLI commit.
 
 The format follows ``placement.csvtools`` (UTF-8, ``;`` or ``,``, columns by name, formula escaping,
-all-or-nothing with line numbers); the columns are ``COLUMNS``, of which ``REQUIRED`` must be there:
+all-or-nothing with line numbers); the columns are ``COLUMNS`` (key → Danish and English name), of which
+``REQUIRED`` must be there:
 
-* dates as ``YYYY-MM-DD`` (also ``DD-MM-YYYY``); yes/no columns as 1/0, ja/nej, yes/no, true/false;
-* ``disruptions``: codes separated by ``|`` (``anxiety|social_phobia``), ``occupation_uris``: ESCO URIs known
-  to the service separated by ``|``;
-* ``transport``: walks, bikes, public or drives; ``consent``: given, declined or empty;
+* dates as ``YYYY-MM-DD`` (also ``DD-MM-YYYY``); yes/no columns as ja/nej, yes/no, 1/0, true/false;
+* ``disruptions``: ``DISRUPTIONS`` words separated by ``|`` (``angst|socialfobi``), ``occupation_uris``: ESCO URIs
+  known to the service separated by ``|``;
+* ``transport`` and ``consent``: ``TRANSPORT`` and ``CONSENT`` words (Danish, English or the code); consent may be
+  empty;
 * the case people by e-mail (``consultant_email`` …): active users of the partnership with that role.
 
 Every row is validated by ``ParticipantForm``, the same form as the page's. The file holds health data
@@ -22,21 +24,27 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from placement import sanity
 from placement.auth.access import participant_scope_for
 from placement.auth.models import Partnership, User
 from placement.csvtools import (
+    DANISH,
+    LIST_SEPARATOR,
+    Choices,
     ColumnHelp,
+    Columns,
     ImportReport,
     Row,
-    RowError,
-    bit,
     bound_form,
+    column_names,
     read_rows,
     validate,
     write_csv,
+    yes_no,
 )
 from placement.csvtools import column_help as _column_help
 from placement.csvtools import formdata as row_formdata
+from placement.csvtools import language as csv_language
 from placement.extensions import db
 from placement.network.search import normalise
 from placement.occupations.models import Occupation
@@ -50,11 +58,30 @@ KIND = "participants"
 #: The case people's columns → the form field they fill.
 PEOPLE_COLUMNS = {"consultant_email": "consultant_id", "coordinator_email": "coordinator_id",
                   "caseworker_email": "caseworker_id"}
-COLUMNS: tuple[str, ...] = (
-    "name", "date_of_birth", "home_municipality", "postcode", "cognitive", "psychological", "physical",
-    "disruptions", "health_notes", "interests", "occupation_uris", *DIMENSION_KEYS, "support_need",
-    "support_notes", "hours_min", "hours_max", "max_km", "transport", "course_start", "course_years", "consent",
-    "consent_date", *PEOPLE_COLUMNS, "active")
+#: The profile columns: the young person's needs and tolerances (a job function's file names its offer).
+_NEED_NAMES = {"structure": "Behov for struktur og rutiner", "predictability": "Behov for forudsigelighed",
+               "pace": "Kan klare tempo og krav", "social_contact": "Kan klare social kontakt",
+               "physical_load": "Kan klare fysisk belastning", "sensory_load": "Kan klare sansemæssig belastning",
+               "independence": "Selvstændighed"}
+#: The columns in export order: key → (Danish name, English name); an import takes either.
+COLUMNS: Columns = {
+    "name": ("Navn", "name"), "date_of_birth": ("Fødselsdato", "date_of_birth"),
+    "home_municipality": ("Hjemkommune", "home_municipality"), "postcode": ("Postnummer", "postcode"),
+    "cognitive": ("Kognitiv funktionsnedsættelse", "cognitive"),
+    "psychological": ("Psykisk funktionsnedsættelse", "psychological"),
+    "physical": ("Fysisk funktionsnedsættelse", "physical"), "disruptions": ("Funktionsforstyrrelser", "disruptions"),
+    "health_notes": ("Noter om helbred", "health_notes"), "interests": ("Interesser", "interests"),
+    "occupation_uris": ("Valgte stillingsbetegnelser (ESCO-URI)", "occupation_uris"),
+    **{key: (_NEED_NAMES[key], key) for key in DIMENSION_KEYS},
+    "support_need": ("Støttebehov", "support_need"), "support_notes": ("Om støtten", "support_notes"),
+    "hours_min": ("Timer om ugen fra", "hours_min"), "hours_max": ("Timer om ugen til", "hours_max"),
+    "max_km": ("Længste vej til arbejdet (km)", "max_km"), "transport": ("Kommer på arbejde", "transport"),
+    "course_start": ("Forløbets start", "course_start"), "course_years": ("Forløbets længde (år)", "course_years"),
+    "consent": ("Samtykke", "consent"), "consent_date": ("Dato for samtykke", "consent_date"),
+    "consultant_email": ("Jobkonsulentens e-mail", "consultant_email"),
+    "coordinator_email": ("Ungekoordinatorens e-mail", "coordinator_email"),
+    "caseworker_email": ("Sagsbehandlerens e-mail", "caseworker_email"), "active": ("Aktiv", "active"),
+}
 REQUIRED: tuple[str, ...] = ("name", "date_of_birth", "home_municipality", "postcode", "course_start")
 
 _FLAGS = ("cognitive", "psychological", "physical", "active")
@@ -63,28 +90,40 @@ _FORM_FIELDS = tuple(c for c in COLUMNS if c not in _SPECIAL)
 #: Form fields that a CSV column of another name feeds.
 _FIELD_COLUMNS = {"occupation_ids": "occupation_uris", **{f: c for c, f in PEOPLE_COLUMNS.items()}}
 
-_DISRUPTIONS = {**{d.value: d for d in Disruption}, "angst": Disruption.ANXIETY,
-                "social_fobi": Disruption.SOCIAL_PHOBIA, "social fobi": Disruption.SOCIAL_PHOBIA,
-                "socialfobi": Disruption.SOCIAL_PHOBIA, "social phobia": Disruption.SOCIAL_PHOBIA,
-                "isolering": Disruption.ISOLATION, "andet": Disruption.OTHER}
-_TRANSPORT = {**{t.value: t for t in Transport}, "går": Transport.WALKS, "cykler": Transport.BIKES,
-              "cykel": Transport.BIKES, "offentlig": Transport.PUBLIC, "bil": Transport.DRIVES}
-_CONSENT = {**{c.value: c for c in Consent}, "givet": Consent.GIVEN, "ja": Consent.GIVEN,
-            "afvist": Consent.DECLINED, "nej": Consent.DECLINED}
+DISRUPTIONS = Choices({Disruption.ANXIETY.value: ("angst", "anxiety"),
+                       Disruption.DEPRESSION.value: ("depression", "depression"),
+                       Disruption.SOCIAL_PHOBIA.value: ("socialfobi", "social_phobia"),
+                       Disruption.RESIGNATION.value: ("resignation", "resignation"),
+                       Disruption.ISOLATION.value: ("isolation", "isolation"),
+                       Disruption.OTHER.value: ("andet", "other")},
+                      {"social fobi": Disruption.SOCIAL_PHOBIA.value, "isolering": Disruption.ISOLATION.value})
+TRANSPORT = Choices({Transport.WALKS.value: ("går", "walks"), Transport.BIKES.value: ("cykler", "bikes"),
+                     Transport.PUBLIC.value: ("offentlig transport", "public"),
+                     Transport.DRIVES.value: ("kører selv", "drives")},
+                    {"cykel": Transport.BIKES.value, "offentlig": Transport.PUBLIC.value,
+                     "bil": Transport.DRIVES.value})
+CONSENT = Choices({Consent.GIVEN.value: ("givet", "given"), Consent.DECLINED.value: ("afvist", "declined"),
+                   Consent.WITHDRAWN.value: ("trukket tilbage", "withdrawn")},
+                  {"ja": Consent.GIVEN.value, "nej": Consent.DECLINED.value})
+#: The consent a file gives when it records one (withdrawn is recorded on the consent history page).
+_CONSENT_CODES = (Consent.GIVEN.value, Consent.DECLINED.value)
 
 _HELP = {
-    "date_of_birth": _l("YYYY-MM-DD (also DD-MM-YYYY). An age outside 18–30 is imported with a warning."),
+    "date_of_birth": _l("YYYY-MM-DD (also DD-MM-YYYY). An age outside 18–30 at the course start is imported "
+                        "with a warning."),
     "course_start": _l("YYYY-MM-DD (also DD-MM-YYYY)."),
     "consent_date": _l("YYYY-MM-DD; required when consent is given or declined."),
     "postcode": _l("A Danish postcode; the town and the coordinates follow from it."),
-    "cognitive": _l("1 or 0 (also ja/nej, yes/no, true/false). Empty: no."),
-    "psychological": _l("1 or 0. Empty: no."),
-    "physical": _l("1 or 0. Empty: no."),
-    "active": _l("1 or 0 (also ja/nej, yes/no, true/false). Empty: yes."),
-    "disruptions": _l("Codes separated by |: anxiety, depression, social_phobia, resignation, isolation, other."),
+    "cognitive": lambda language: _yes_no_help(language, False),
+    "psychological": lambda language: _yes_no_help(language, False),
+    "physical": lambda language: _yes_no_help(language, False),
+    "active": lambda language: _yes_no_help(language, True),
+    "disruptions": lambda language: _("Separated by |: %(words)s.", words=DISRUPTIONS.listing(language)),
     "occupation_uris": _l("ESCO URIs of occupations known to the service, separated by |; may be empty."),
-    "transport": _l("walks, bikes, public or drives. Empty: public."),
-    "consent": _l("given, declined or empty (not recorded)."),
+    "transport": lambda language: _("%(words)s. Empty: %(default)s.", words=TRANSPORT.listing(language),
+                                    default=TRANSPORT.word(Transport.PUBLIC, language)),
+    "consent": lambda language: _("%(words)s, or empty (not recorded).",
+                                  words=CONSENT.listing(language, _CONSENT_CODES)),
     "consultant_email": _l("The e-mail of an active job consultant of the partnership, or empty."),
     "coordinator_email": _l("The e-mail of an active youth coordinator of the partnership, or empty."),
     "caseworker_email": _l("The e-mail of an active coordinating caseworker of the partnership, or empty."),
@@ -97,9 +136,14 @@ _ROLE_NAMES = {"consultant_id": _l("an active job consultant"), "coordinator_id"
                "caseworker_id": _l("an active coordinating caseworker")}
 
 
-def column_help() -> list[ColumnHelp]:
-    """Describe the columns for the import page, from the form's labels."""
-    return _column_help(ParticipantForm, COLUMNS, REQUIRED, labels=_LABELS, descriptions=_HELP)
+def _yes_no_help(language: str, default: bool) -> str:
+    return _("%(yes)s or %(no)s. Empty: %(default)s.", yes=yes_no(True, language), no=yes_no(False, language),
+             default=yes_no(default, language))
+
+
+def column_help(language: str) -> list[ColumnHelp]:
+    """Describe the columns for the import page in a language, from the form's labels."""
+    return _column_help(ParticipantForm, COLUMNS, REQUIRED, language, labels=_LABELS, descriptions=_HELP)
 
 
 class _Importer:
@@ -115,33 +159,35 @@ class _Importer:
         self._existing: set[tuple[str, object]] | None = None
         self._seen: dict[tuple[str, object], int] = {}
         self.valid: list[tuple[int, dict]] = []
-        self.today = services.local_today()
+        self.today = sanity.today()
 
-    def _choice(self, row: Row, column: str, table: dict, message) -> str | None:
+    def _choice(self, row: Row, column: str, choices: Choices, message) -> str | None:
         value = row.values.get(column, "")
         if not value:
             return None
-        found = table.get(value.casefold())
-        if found is None:
+        code = choices.read(value)
+        if code is None:
             row.error(column, message)
-            return None
-        return found.value
+        return code
 
     def check(self, row: Row) -> None:
         formdata = row_formdata(row, ParticipantForm, _FORM_FIELDS, flags=_FLAGS)
         formdata["course_years"] = row.values.get("course_years", "")  # an empty cell: length unknown, not 3
-        transport = self._choice(row, "transport", _TRANSPORT, _("Use walks, bikes, public or drives."))
+        language = csv_language()
+        transport = self._choice(row, "transport", TRANSPORT, _("Use %(words)s.",
+                                                                words=TRANSPORT.listing(language)))
         if transport:
             formdata["transport"] = transport
-        consent = self._choice(row, "consent", _CONSENT, _("Use given or declined, or leave the cell empty."))
+        consent = self._choice(row, "consent", CONSENT, _(
+            "Use %(words)s, or leave the cell empty.", words=CONSENT.listing(language, _CONSENT_CODES)))
         formdata["consent"] = consent or ""
         for item in row.items("disruptions"):
-            found = _DISRUPTIONS.get(item.casefold())
-            if found is None:
+            code = DISRUPTIONS.read(item)
+            if code is None:
                 row.error("disruptions", _("Unknown disruption %(code)s. Use %(codes)s.", code=item,
-                                           codes=", ".join(d.value for d in Disruption)))
+                                           codes=DISRUPTIONS.listing(language)))
             else:
-                formdata.add("disruptions", found.value)
+                formdata.add("disruptions", code)
         uris = row.items("occupation_uris")
         if uris and self._occupation_ids is None:  # one query per import, not one per row
             self._occupation_ids = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
@@ -166,14 +212,15 @@ class _Importer:
         data = validate(row, form, _FIELD_COLUMNS)
         if data is None:
             return
-        warning = services.age_warning(data["date_of_birth"], self.today)
+        # The age that matters is the age when the course started (as in the report's cohort), not today's.
+        warning = services.age_warning(data["date_of_birth"], data["course_start"])
         if warning:
             self._warn(row, "date_of_birth", warning)
         self._duplicate_warnings(row, data)
         self.valid.append((row.line, data))
 
     def _warn(self, row: Row, column: str, message: str) -> None:
-        self.report.warnings.append(RowError(row.line, column, str(message)))
+        self.report.warnings.append(row.problem(column, message))
 
     def _duplicate_warnings(self, row: Row, data: dict) -> None:
         if self._existing is None:
@@ -228,13 +275,15 @@ def _email(user: User | None) -> str:
     return user.email if user is not None else ""
 
 
-def _row(p: Participant) -> list:
-    return [p.name, _date(p.date_of_birth), p.home_municipality, p.postcode, bit(p.cognitive),
-            bit(p.psychological), bit(p.physical), "|".join(p.disruptions or ()), p.health_notes, p.interests,
-            "|".join(o.uri for o in p.occupations), *(getattr(p, key) for key in DIMENSION_KEYS), p.support_need,
-            p.support_notes, p.hours_min, p.hours_max, p.max_km, p.transport.value, _date(p.course_start),
-            p.course_years, p.consent.value if p.consent else "", _date(p.consent_date), _email(p.consultant),
-            _email(p.coordinator), _email(p.caseworker), bit(p.active)]
+def _row(p: Participant, language: str) -> list:
+    return [p.name, _date(p.date_of_birth), p.home_municipality, p.postcode, yes_no(p.cognitive, language),
+            yes_no(p.psychological, language), yes_no(p.physical, language),
+            LIST_SEPARATOR.join(DISRUPTIONS.word(code, language) for code in p.disruptions or ()), p.health_notes,
+            p.interests, LIST_SEPARATOR.join(o.uri for o in p.occupations),
+            *(getattr(p, key) for key in DIMENSION_KEYS), p.support_need, p.support_notes, p.hours_min,
+            p.hours_max, p.max_km, TRANSPORT.word(p.transport, language), _date(p.course_start), p.course_years,
+            CONSENT.word(p.consent, language) if p.consent else "", _date(p.consent_date), _email(p.consultant),
+            _email(p.coordinator), _email(p.caseworker), yes_no(p.active, language)]
 
 
 def export_select() -> Select:
@@ -245,23 +294,30 @@ def export_select() -> Select:
     ).order_by(Participant.name, Participant.id)
 
 
-def export_csv(participants: Iterable[Participant]) -> str:
-    """Return these young people as CSV text that Danish Excel opens (the caller writes the audit entry)."""
-    return write_csv(COLUMNS, (_row(p) for p in participants))
+def export_csv(participants: Iterable[Participant], language: str = DANISH) -> str:
+    """Return these young people as CSV text that Danish Excel opens (the caller writes the audit entry).
+
+    The column names and the words (ja/nej, transport, consent, disruptions) are in ``language``; no internal
+    ids: the case people are named by e-mail, occupations by ESCO URI, as the import reads them."""
+    return write_csv(column_names(COLUMNS, language), (_row(p, language) for p in participants))
 
 
-EXAMPLE = {
-    "name": "Eksempel Jensen", "date_of_birth": "2001-05-17", "home_municipality": "Randers Kommune",
-    "postcode": "8900", "cognitive": "1", "psychological": "1", "physical": "0", "disruptions": "anxiety",
-    "health_notes": "", "interests": "dyr, have, udendørs arbejde", "structure": 4, "predictability": 4,
-    "pace": 2, "social_contact": 2, "sensory_load": 2, "support_need": 4,
-    "support_notes": "Fast mentor og en kort snak hver morgen.", "hours_min": 10, "hours_max": 20, "max_km": 15,
-    "transport": "bikes", "course_start": "2024-08-01", "course_years": 3, "consent": "given",
-    "consent_date": "2024-08-01", "active": "1",
-}
+def _example(language: str) -> dict:
+    yes, no = yes_no(True, language), yes_no(False, language)
+    return {
+        "name": "Eksempel Jensen", "date_of_birth": "2001-05-17", "home_municipality": "Randers Kommune",
+        "postcode": "8900", "cognitive": yes, "psychological": yes, "physical": no,
+        "disruptions": DISRUPTIONS.word(Disruption.ANXIETY, language), "health_notes": "",
+        "interests": "dyr, have, udendørs arbejde", "structure": 4, "predictability": 4, "pace": 2,
+        "social_contact": 2, "sensory_load": 2, "support_need": 4,
+        "support_notes": "Fast mentor og en kort snak hver morgen.", "hours_min": 10, "hours_max": 20, "max_km": 15,
+        "transport": TRANSPORT.word(Transport.BIKES, language), "course_start": "2024-08-01", "course_years": 3,
+        "consent": CONSENT.word(Consent.GIVEN, language), "consent_date": "2024-08-01", "active": yes,
+    }
 
 
-def example_csv() -> str:
-    """Return an example file with one valid row (its case people are left empty)."""
-    return write_csv(COLUMNS, [[EXAMPLE.get(column, 3 if column in DIMENSION_KEYS else "")
-                                for column in COLUMNS]])
+def example_csv(language: str = DANISH) -> str:
+    """Return an example file with one valid row in a language (its case people are left empty)."""
+    example = _example(language)
+    return write_csv(column_names(COLUMNS, language),
+                     [[example.get(key, 3 if key in DIMENSION_KEYS else "") for key in COLUMNS]])

@@ -2,7 +2,8 @@
 
 No request access and no commit: the page and the CLI commit. The format follows ``placement.csvtools``
 (UTF-8, ``;`` or ``,``, columns by name, all-or-nothing, every error with its line and column). Import the
-company network and the young people first: these files refer to them.
+company network and the young people first: these files refer to them. The columns are ``COLUMNS`` (key → Danish
+and English name; an import takes either), the coded values ``CHOICES`` (Danish word, English word or the code).
 
 * Young people have no external id: a line names one by ``participant_name`` and ``participant_birth_date``
   (both required; the name compared without regard to case, accents or æ/ae, ø/oe, å/aa). No match, or more
@@ -13,6 +14,9 @@ company network and the young people first: these files refer to them.
   the mentor by ``mentor_email`` or ``mentor_name`` (empty: the job function's mentor); created directly as
   ``active`` or ``ended`` with the outcome by ``placement.agreements.history``, whose rules are those of
   recording an outcome and a decision.
+* History is what has happened: every date lies from 2000 to the service's today (``placement.sanity``), an
+  internship starts on or after the young person's course start and ends on or after its start, a job on or
+  after the internship's start, a decision on or after the internship's start.
 * A line that repeats one already registered (the same young person measured on the same day; the same young
   person in the same job function from the same start date) is an error, so importing a file twice adds nothing.
 """
@@ -26,20 +30,34 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from placement import sanity
 from placement.agreements import history
 from placement.agreements.models import Agreement, Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.services import Actor, AgreementError
 from placement.auth.access import participant_scope_for
 from placement.auth.models import Partnership, User
-from placement.csvtools import ColumnHelp, ImportReport, Row, RowError, bound_form, read_rows, validate, write_csv
+from placement.csvtools import (
+    DANISH,
+    Choices,
+    ColumnHelp,
+    Columns,
+    ImportReport,
+    Row,
+    RowError,
+    bound_form,
+    column_names,
+    read_rows,
+    validate,
+    write_csv,
+)
 from placement.csvtools import column_help as _column_help
 from placement.csvtools import formdata as row_formdata
+from placement.csvtools import language as csv_language
 from placement.extensions import db
 from placement.network.cvr import normalise_cvr
 from placement.network.models import Company, JobFunction, Mentor
 from placement.network.search import normalise
 from placement.participants.models import Participant
-from placement.participants.services import local_today
 from placement.progress import services
 from placement.progress.forms import (
     INTERNSHIPS,
@@ -55,11 +73,28 @@ __all__ = ["COLUMNS", "INTERNSHIPS", "KINDS", "MEASUREMENTS", "REQUIRED", "colum
            "import_csv"]
 
 _REF = ("participant_name", "participant_birth_date")
-COLUMNS: dict[str, tuple[str, ...]] = {
-    MEASUREMENTS: (*_REF, "measured_on", *PARAMETER_KEYS, "comment"),
-    INTERNSHIPS: (*_REF, "company_cvr", "job_function_title", "mentor_email", "mentor_name", "start_date",
-                  "planned_weeks", "weekly_hours", "state", "ended_on", "outcome", "outcome_hours", "outcome_start",
-                  "not_hired_reason", "decision", "decision_date", "place_after_hire"),
+_REF_COLUMNS: Columns = {"participant_name": ("Den unges navn", "participant_name"),
+                         "participant_birth_date": ("Den unges fødselsdato", "participant_birth_date")}
+_PARAMETER_NAMES = {"motivation": "Motivation", "work_identity": "Arbejdsidentitet", "clarification": "Afklaring",
+                    "knowledge": "Viden"}
+#: Each kind's columns in the example's order: key → (Danish name, English name); an import takes either.
+COLUMNS: dict[str, Columns] = {
+    MEASUREMENTS: {**_REF_COLUMNS, "measured_on": ("Dato for målingen", "measured_on"),
+                   **{key: (_PARAMETER_NAMES[key], key) for key in PARAMETER_KEYS},
+                   "comment": ("Kommentar", "comment")},
+    INTERNSHIPS: {
+        **_REF_COLUMNS, "company_cvr": ("Virksomhedens CVR-nummer", "company_cvr"),
+        "job_function_title": ("Arbejdsfunktion", "job_function_title"),
+        "mentor_email": ("Mentorens e-mail", "mentor_email"), "mentor_name": ("Mentorens navn", "mentor_name"),
+        "start_date": ("Startdato", "start_date"), "planned_weeks": ("Planlagt varighed (uger)", "planned_weeks"),
+        "weekly_hours": ("Timer om ugen", "weekly_hours"), "state": ("Status", "state"),
+        "ended_on": ("Sidste praktikdag", "ended_on"), "outcome": ("Resultat", "outcome"),
+        "outcome_hours": ("Timer om ugen i jobbet", "outcome_hours"),
+        "outcome_start": ("Jobbet starter", "outcome_start"),
+        "not_hired_reason": ("Hvorfor ikke ansat", "not_hired_reason"),
+        "decision": ("Jobcentrets afgørelse", "decision"), "decision_date": ("Dato for afgørelsen", "decision_date"),
+        "place_after_hire": ("Praktikpladsen efter ansættelsen", "place_after_hire"),
+    },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     MEASUREMENTS: (*_REF, "measured_on", *PARAMETER_KEYS),
@@ -68,12 +103,33 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 _FORMS = {MEASUREMENTS: MeasurementForm, INTERNSHIPS: InternshipHistoryForm}
 _WORKPLACE = ("company_cvr", "job_function_title", "mentor_email", "mentor_name")
 _FORM_FIELDS = {kind: tuple(c for c in COLUMNS[kind] if c not in (*_REF, *_WORKPLACE)) for kind in KINDS}
-#: Columns whose codes are read without regard to case.
-_CODES = ("state", "outcome", "not_hired_reason", "decision", "place_after_hire")
+#: The coded columns of an internship: each code's Danish and English word.
+CHOICES: dict[str, Choices] = {
+    "state": Choices({"active": ("aktiv", "active"), "ended": ("afsluttet", "ended")}),
+    "outcome": Choices({Outcome.ORDINARY_JOB.value: ("ordinært job", "ordinary_job"),
+                        Outcome.FLEX_JOB.value: ("fleksjob", "flex_job"),
+                        Outcome.WAGE_SUBSIDY.value: ("løntilskud", "wage_subsidy"),
+                        Outcome.PROTECTED.value: ("beskyttet beskæftigelse", "protected"),
+                        Outcome.NOT_HIRED.value: ("ikke ansat", "not_hired")},
+                       {"ordinaert job": Outcome.ORDINARY_JOB.value, "loentilskud": Outcome.WAGE_SUBSIDY.value}),
+    "not_hired_reason": Choices({NotHiredReason.ANOTHER_INTERNSHIP.value: ("anden praktik", "another_internship"),
+                                 NotHiredReason.ANOTHER_COURSE.value: ("andet forløb", "another_course"),
+                                 NotHiredReason.HEALTH.value: ("helbred", "health"),
+                                 NotHiredReason.MOVED.value: ("fraflyttet", "moved"),
+                                 NotHiredReason.STOPPED.value: ("stoppet", "stopped"),
+                                 NotHiredReason.OTHER.value: ("andet", "other")}),
+    "decision": Choices({Decision.PENDING.value: ("afventer", "pending"),
+                         Decision.APPROVED.value: ("bevilget", "approved"),
+                         Decision.REJECTED.value: ("afslået", "rejected")}),
+    "place_after_hire": Choices({PlaceAfterHire.REOPENED.value: ("genåbnet", "reopened"),
+                                 PlaceAfterHire.DECLINED.value: ("nedlagt", "declined")}),
+}
+_NEEDS_DECISION = tuple(o.value for o in Outcome if o.needs_decision)
 
 
-def _codes(enum_class) -> str:
-    return ", ".join(m.value for m in enum_class)
+def _words(column: str, codes=None):
+    """A coded column's words, as the column table shows them in its language."""
+    return lambda language: CHOICES[column].listing(language, codes)
 
 
 _LABELS = {
@@ -94,27 +150,35 @@ _HELP = {
     "comment": _l("Free text; may be empty."),
     "company_cvr": _l("The CVR number of a company already in the partnership's network."),
     "job_function_title": _l("The title of one of the company's job functions."),
-    "mentor_email": _l("The e-mail address of one of the company's mentors. Empty: mentor_name, or else the "
-                       "job function's mentor."),
+    "mentor_email": _l("The e-mail address of one of the company's mentors. Empty: the mentor's name, or else "
+                       "the job function's mentor."),
     "mentor_name": _l("The name of one of the company's mentors, when there is no e-mail."),
-    "start_date": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future."),
+    "start_date": _l("YYYY-MM-DD (also DD-MM-YYYY); not in the future, not before the young person's course "
+                     "started."),
     "planned_weeks": _l("1 to 260. Empty: 26."),
     "weekly_hours": _l("1 to 40. Empty: 15."),
-    "state": _l("active or ended."),
-    "ended_on": _l("For an ended internship: its last day."),
-    "outcome": _l("For an ended internship: %(codes)s.", codes=_codes(Outcome)),
+    "state": lambda language: _("The internship's state: %(words)s.", words=_words("state")(language)),
+    "ended_on": _l("For an ended internship: its last day; not before the start date, not in the future."),
+    "outcome": lambda language: _("For an ended internship: %(words)s.", words=_words("outcome")(language)),
     "outcome_hours": _l("For a hire: the job's hours per week, 1 to 40."),
-    "outcome_start": _l("For a hire: the day the job starts."),
-    "not_hired_reason": _l("For not_hired: %(codes)s.", codes=_codes(NotHiredReason)),
-    "decision": _l("For flex_job, wage_subsidy and protected: %(codes)s. Empty: pending.", codes=_codes(Decision)),
-    "decision_date": _l("For an approved or rejected decision: its date."),
-    "place_after_hire": _l("For a hire: %(codes)s, or empty (not recorded yet).", codes=_codes(PlaceAfterHire)),
+    "outcome_start": _l("For a hire: the day the job started; not before the start date, not in the future."),
+    "not_hired_reason": lambda language: _("For %(outcome)s: %(words)s.", words=_words("not_hired_reason")(language),
+                                           outcome=CHOICES["outcome"].word(Outcome.NOT_HIRED, language)),
+    "decision": lambda language: _("For %(outcomes)s: %(words)s. Empty: %(default)s.",
+                                   outcomes=_words("outcome", _NEEDS_DECISION)(language),
+                                   words=_words("decision")(language),
+                                   default=CHOICES["decision"].word(Decision.PENDING, language)),
+    "decision_date": _l("For an approved or rejected decision: its date; not before the start date, not in the "
+                        "future."),
+    "place_after_hire": lambda language: _("For a hire: %(words)s, or empty (not recorded yet).",
+                                           words=_words("place_after_hire")(language)),
 }
 
 
-def column_help(kind: str) -> list[ColumnHelp]:
-    """Describe a kind's columns for the import page."""
-    return _column_help(_FORMS[kind], COLUMNS[kind], REQUIRED[kind], labels=_LABELS, descriptions=_HELP)
+def column_help(kind: str, language: str) -> list[ColumnHelp]:
+    """Describe a kind's columns for the import page in a language."""
+    return _column_help(_FORMS[kind], COLUMNS[kind], REQUIRED[kind], language, labels=_LABELS,
+                        descriptions=_HELP)
 
 
 class _Importer:
@@ -125,7 +189,7 @@ class _Importer:
         self.partnership = partnership
         self.report = report
         self.user = user
-        self.today = local_today()
+        self.today = sanity.today()  # the service's Danish date: history ends there
         self._people: dict[tuple[str, object], list[Participant]] | None = None
         self._companies: dict[str, Company] | None = None
         self._existing: set[tuple] | None = None
@@ -251,9 +315,13 @@ class _Importer:
 
     def internships(self, row: Row) -> None:
         formdata = row_formdata(row, InternshipHistoryForm, _FORM_FIELDS[INTERNSHIPS], flags=())
-        for name in _CODES:
-            if name in formdata:
-                formdata[name] = formdata[name].casefold()
+        for name, choices in CHOICES.items():
+            if formdata.get(name):
+                code = choices.read(formdata[name])
+                if code is None:  # refused here, in words the file may use; the form does not refuse it again
+                    row.error(name, _("Use %(words)s.", words=choices.listing(csv_language())))
+                else:
+                    formdata[name] = code
         form = bound_form(InternshipHistoryForm, formdata, today=self.today)
         data = validate(row, form)
         participant = self._participant(row)
@@ -262,6 +330,9 @@ class _Importer:
             return
         for name, message in history.problems(data):
             row.error(name, message)
+        if participant is not None and (problem := sanity.internship_course_problem(participant.course_start,
+                                                                                    data["start_date"])):
+            row.error("start_date", problem)
         if participant is None or job is None or mentor is None or row.errors:
             return
         if self._existing is None:
@@ -311,7 +382,8 @@ def import_csv(kind: str, stream_or_text, partnership: Partnership, *, user: Use
     return report
 
 
-#: Examples that import after the network's and the young people's example files (the same names and CVR).
+#: Examples that import after the network's and the young people's example files (the same names and CVR); coded
+#: values are given by code and written in the file's language.
 _EXAMPLE_PERSON = {"participant_name": "Eksempel Jensen", "participant_birth_date": "2001-05-17"}
 _EXAMPLES = {
     MEASUREMENTS: [
@@ -333,6 +405,11 @@ _EXAMPLES = {
 }
 
 
-def example_csv(kind: str) -> str:
-    """Return an example file of a kind (``;``, UTF-8 with byte-order mark)."""
-    return write_csv(COLUMNS[kind], [[row.get(column, "") for column in COLUMNS[kind]] for row in _EXAMPLES[kind]])
+def _cell(key: str, value, language: str) -> object:
+    return CHOICES[key].word(value, language) if key in CHOICES and value != "" else value
+
+
+def example_csv(kind: str, language: str = DANISH) -> str:
+    """Return an example file of a kind in a language (``;``, UTF-8 with byte-order mark)."""
+    return write_csv(column_names(COLUMNS[kind], language),
+                     [[_cell(key, row.get(key, ""), language) for key in COLUMNS[kind]] for row in _EXAMPLES[kind]])
