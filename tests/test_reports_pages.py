@@ -210,26 +210,28 @@ def test_every_table_downloads_as_csv_with_the_consent_note(client, login, world
     login(coordinator)
     for table in tables.TABLES:
         rows = _csv(client, f"/reports/{table}.csv?from=2018-01-01&to=2019-06-30")
-        comment, header = rows[0], rows[1]
-        assert comment[0].startswith("# Randers · period 2018-01-01 – 2019-06-30"), table
-        assert comment[0].endswith("6 enrolled, 1 declined consent: the figures cover 5"), table
-        assert len(header) >= 2, table
-        assert all(len(row) == len(header) for row in rows[2:]), table
+        # The header comes first (Danish Excel reads row 1 as the header); the note after the table and a blank line.
+        header, table_rows, blank, note = rows[0], rows[1:-2], rows[-2], rows[-1]
+        assert not header[0].startswith("#") and "Id" not in header and len(header) >= 2, table
+        assert all(len(row) == len(header) for row in table_rows), table
+        assert blank == [] and note[0].startswith("Randers · period 1/1/18 – 6/30/19"), table
+        assert note[0].endswith("6 enrolled, 1 declined consent: the figures cover 5"), table
     rates = _csv(client, "/reports/rates.csv?from=2018-01-01&to=2019-06-30")
-    assert rates[2][:3] == ["4", "3", "75.0"]
+    assert rates[1][:3] == ["4", "3", "75.0"]
     companies = _csv(client, "/reports/rates_company.csv?from=2018-01-01&to=2019-06-30")
-    assert {row[1]: row[2:] for row in companies[2:]} == {"Gården": ["3", "2", "66.7"], "Butikken": ["1", "1", "100.0"]}
+    assert {row[0]: row[1:] for row in companies[1:-2]} == {"Gården": ["3", "2", "66.7"],
+                                                            "Butikken": ["1", "1", "100.0"]}
     cohort = _csv(client, "/reports/cohort_disabilities.csv?from=2018-01-01&to=2019-06-30")
     assert ["1", "1", "0", "cognitive + psychological", "3", "60.0"] in cohort
     raw = client.get("/reports/success.csv?from=2018-01-01&to=2019-06-30").get_data(as_text=True)
-    assert raw.splitlines()[1].count(";") == 5 and "\r\n" in raw
+    assert raw.splitlines()[0].count(";") == 5 and "\r\n" in raw
 
 
 def test_the_csv_uses_the_danish_decimal_comma(client, login, world, coordinator):
     login(coordinator)
     client.post("/language", data={"lang": "da"})
     rates = _csv(client, "/reports/rates.csv?from=2018-01-01&to=2019-06-30")
-    assert rates[2][:3] == ["4", "3", "75,0"]
+    assert rates[1][:3] == ["4", "3", "75,0"]
 
 
 def test_an_unknown_table_is_404(client, login, coordinator):
@@ -352,7 +354,7 @@ def test_the_targets_form_validates_and_changes_the_success_table(client, login,
     html = _page(client, "/reports?from=2018-01-01&to=2019-06-30")
     assert ">12 ·" in html and "76 %" in html and "the goal is 70 %" in html
     success = _csv(client, "/reports/success.csv?from=2018-01-01&to=2019-06-30")
-    assert success[2][4] == "12" and success[6][5] == "75.5"
+    assert success[1][4] == "12" and success[5][5] == "75.5"
 
 
 def test_targets_per_partnership(client, login, partnership, other_partnership, coordinator, admin):

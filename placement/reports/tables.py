@@ -8,14 +8,14 @@ separate columns, with the decimal separator of the user's language (Danish Exce
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import format_decimal, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from placement import revisions
 from placement.agreements.models import Outcome
-from placement.csvtools import escape_formula, write_csv
+from placement.csvtools import write_csv
 from placement.participants.services import local_today
 from placement.reports import charts, disclosure, services
 from placement.reports.disclosure import Hidden, csv_value, is_hidden
@@ -351,9 +351,9 @@ def _rates_rows(result: Figures) -> tuple[list, list[list]]:
 
 def _grouping_rows(grouping: str):
     def rows(result: Figures) -> tuple[list, list[list]]:
-        columns = [_("Id"), grouping_label(grouping), _("Internships ended"), _("Hired"), _("Rate (%)")]
-        return columns, [["" if rate.key is None else rate.key, rate_label(rate), csv_value(rate.ended),
-                          csv_value(rate.hired), csv_percent(rate.rate)] for rate in result.rates[grouping]]
+        columns = [grouping_label(grouping), _("Internships ended"), _("Hired"), _("Rate (%)")]
+        return columns, [[rate_label(rate), csv_value(rate.ended), csv_value(rate.hired), csv_percent(rate.rate)]
+                         for rate in result.rates[grouping]]
 
     return rows
 
@@ -407,19 +407,20 @@ _CSV_ROWS = {
 
 
 def table_csv(table: str, scope: Scope, scope_label: str, threshold: int | None = None) -> str:
-    """Write one table as CSV: a comment line with the scope, the period and who is left out, then the table.
+    """Write one table as CSV: the header on the first line (Danish Excel reads it as the header), the rows, then,
+    after an empty line, a note with the scope, the period and who is left out.
 
     The table is cut from all of the dashboard's figures, suppressed together for ``threshold`` (None: exact),
     so a file shows what the page shows."""
     result = shown(scope, threshold)
     columns, rows = _CSV_ROWS[table](result)
-    comment = "# " + " · ".join((
-        scope_label, _("period %(start)s – %(end)s", start=scope.start.isoformat(), end=scope.end.isoformat()),
+    note = " · ".join((
+        scope_label, _("period %(start)s – %(end)s", start=format_date(scope.start, "short"),
+                       end=format_date(scope.end, "short")),
         consent_note(result.left_out)))
     if threshold is not None:
-        comment += " · " + small_cell_note(threshold)
-    # The comment goes where write_csv puts the header, so it is escaped here; the header follows as a row.
-    return write_csv([escape_formula(comment)], [[str(c) for c in columns], *rows])
+        note += " · " + small_cell_note(threshold)
+    return write_csv([str(c) for c in columns], [*rows, [], [note]])
 
 
 def small_cell_note(threshold: int) -> str:
