@@ -53,7 +53,7 @@ def _suggestion_list(participant_id: int, result: services.ParticipantMatches, m
         html = _suggestion_lists.get(result, {}).get(may_agree)
     if html is None:
         # An autoescaped template's output: safe to insert as it is.
-        html = Markup(render_template("matches/_suggestions.html",  # noqa: S704
+        html = Markup(render_template("matches/_suggestions.html",  # noqa: S704  # nosec B704
                                       participant_id=participant_id, result=result, may_agree=may_agree))
         with _suggestion_lists_lock:
             _suggestion_lists.setdefault(result, {})[may_agree] = html
