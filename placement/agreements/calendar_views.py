@@ -38,13 +38,22 @@ class FeedForm(BaseForm):
                                  SelectChoice("remove", _l("Turn the feed off"))])
 
 
-def _ics(agreements, filename: str) -> Response:
-    text = calendar(agreements, host=external_host() or urlsplit(request.host_url).hostname or "localhost",
-                    start_label=_("Internship start"), follow_up_label=_("Follow-up"),
-                    description=_("Internship agreement"))
+def ics_download(text: str, filename: str) -> Response:
+    """Answer an iCalendar document as a file to download (``filename`` holds no personal data)."""
     response = Response(text, content_type=ICS)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def calendar_host() -> str:
+    """The host that makes the events' UIDs unique: the service's own (``PLACEMENT_BASE_URL``)."""
+    return external_host() or urlsplit(request.host_url).hostname or "localhost"
+
+
+def ics_response(agreements, filename: str) -> Response:
+    """The start and follow-up meetings of these internships as a calendar file."""
+    return ics_download(calendar(agreements, host=calendar_host(), start_label=_("Internship start"),
+                                 follow_up_label=_("Follow-up"), description=_("Internship agreement")), filename)
 
 
 @bp.get("/agreements/<int:agreement_id>/calendar.ics")
@@ -57,7 +66,7 @@ def agreement(agreement_id: int):
     if (ask := audit_read(found.participant, (AGREEMENTS,), record=found)) is not None:
         return ask
     db.session.commit()
-    return _ics([found], f"internship-{found.id}.ics")
+    return ics_response([found], f"internship-{found.id}.ics")
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])
@@ -93,4 +102,4 @@ def feed(key: str):
     audit_read([a.participant for a in agreements], (AGREEMENTS,), feed=True)
     db.session.commit()
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return _ics(agreements, "internships.ics")
+        return ics_response(agreements, "internships.ics")

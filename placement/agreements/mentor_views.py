@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from placement.agreements import copies, links, services
-from placement.agreements.calendar_views import _ics as ics_response
+from placement.agreements.calendar_views import ics_response
 from placement.agreements.mentor_forms import MentorAnswerForm
 from placement.agreements.models import Agreement, State
 from placement.agreements.services import Actor, StaleAgreement

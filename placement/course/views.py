@@ -7,9 +7,8 @@ case the user does not work on, answers 404. Every page showing a young person's
 """
 
 from datetime import date
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from placement import locking
 from placement.agreements import services as agreement_services
 from placement.agreements.calendar import document, timed_event
-from placement.agreements.calendar_views import ICS
+from placement.agreements.calendar_views import calendar_host, ics_download
 from placement.agreements.copies import pdf
 from placement.agreements.models import Decision, NotHiredReason, Outcome, State
 from placement.audit.reads import AGREEMENTS, BASE, PROGRESS, audit_read
@@ -32,7 +31,7 @@ from placement.goals.models import GoalState
 from placement.mail.services import enqueue
 from placement.participants.models import Participant
 from placement.progress.services import Progress
-from placement.urls import external_host, external_url
+from placement.urls import external_url
 from placement.workdays import is_workday, next_workday
 
 bp = Blueprint("course", __name__)
@@ -236,12 +235,9 @@ def meeting_ics(meeting_id: int):
         return ask
     db.session.commit()
     start, end = services.meeting_times(meeting)
-    host = external_host() or urlsplit(request.host_url).hostname or "localhost"
-    text = document([timed_event(f"meeting-{meeting.id}@{host}", start, end, str(meeting.kind.label),
+    text = document([timed_event(f"meeting-{meeting.id}@{calendar_host()}", start, end, str(meeting.kind.label),
                                  _("Meeting #%(id)d", id=meeting.id), utcnow(), meeting.place)], "meetings")
-    response = Response(text, content_type=ICS)
-    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
-    return response
+    return ics_download(text, f"meeting-{meeting.id}.ics")
 
 
 # Status notes ---------------------------------------------------------------------------------------------------
