@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Flask, abort, request
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import NotFound
@@ -130,8 +131,8 @@ def date_problem(value: date | None, earliest: DateBound, latest: DateBound) -> 
     low, high = _resolve(earliest), _resolve(latest)
     if low <= value <= high:
         return None
-    return str(_l("Give a date from %(earliest)s to %(latest)s.", earliest=low.isoformat(),
-                  latest=high.isoformat()))
+    return str(_l("Give a date from %(earliest)s to %(latest)s.", earliest=day_text(low),
+                  latest=day_text(high)))
 
 
 def date_window(earliest: DateBound, latest: DateBound):
@@ -169,6 +170,11 @@ def check_date(value: date | None, earliest: DateBound, latest: DateBound) -> No
         raise ValidationError(problem)
 
 
+def day_text(day: date) -> str:
+    """A date as messages give it to users: "3. juni 2027" in Danish, "June 3, 2027" in English."""
+    return format_date(day, "long")
+
+
 # What happened, in its order ------------------------------------------------------------------------------------
 # A history (the import of earlier records) tells what has happened: every date from 2000 to today, and the events
 # in the order they can happen. Plain dates in, a message or None out, so imports, forms and the API can share them.
@@ -180,7 +186,7 @@ def past_date_problem(value: date | None, until: date | None = None) -> str | No
     if value > (until or today()):
         return str(_l("The date cannot be in the future."))
     if value < EARLIEST:
-        return str(_l("The date cannot be before %(day)s.", day=EARLIEST.isoformat()))
+        return str(_l("The date cannot be before %(day)s.", day=day_text(EARLIEST)))
     return None
 
 
@@ -189,7 +195,7 @@ def internship_course_problem(course_start: date | None, internship_start: date 
     if course_start is None or internship_start is None or internship_start >= course_start:
         return None
     return str(_l("The internship cannot start on %(start)s, before the young person's course started "
-                  "(%(course)s).", start=internship_start.isoformat(), course=course_start.isoformat()))
+                  "(%(course)s).", start=day_text(internship_start), course=day_text(course_start)))
 
 
 def job_start_problem(internship_start: date | None, job_start: date | None) -> str | None:
@@ -197,7 +203,7 @@ def job_start_problem(internship_start: date | None, job_start: date | None) -> 
     if internship_start is None or job_start is None or job_start >= internship_start:
         return None
     return str(_l("The job cannot start on %(job)s, before the internship started (%(start)s).",
-                  job=job_start.isoformat(), start=internship_start.isoformat()))
+                  job=day_text(job_start), start=day_text(internship_start)))
 
 
 # Query parameters -----------------------------------------------------------------------------------------------

@@ -257,7 +257,7 @@ def test_a_decision_is_dated_between_the_start_and_today(setting, partnership):
 
 def test_a_job_cannot_start_before_its_internship(setting, partnership):
     agreement = _active(setting, partnership)
-    with pytest.raises(AgreementError, match="cannot start on 2026-08-01, before the internship started"):
+    with pytest.raises(AgreementError, match="cannot start on August 1, 2026, before the internship started"):
         services.record_outcome(agreement, setting["staff"], outcome=Outcome.ORDINARY_JOB, ended_on=date(2027, 2, 1),
                                 hours=30, job_start=date(2026, 8, 1))
     assert agreement.state is State.ACTIVE and agreement.outcome is None

@@ -138,9 +138,9 @@ def test_a_date_before_15_or_long_before_the_course_is_reported_with_line_and_co
     assert not report.ok and report.imported == 0
     assert where(report) == {(3, "measured_on"), (4, "measured_on"), (5, "measured_on")}
     messages = {e.line: e.message for e in report.errors}
-    assert messages[3] == "The date cannot be before 2016-05-17: the young person turned 15 that day."
-    assert messages[4].startswith("The date cannot be before 2023-10-08, three months before the course started "
-                                  "on 2024-01-08")
+    assert messages[3] == "The date cannot be before May 17, 2016: the young person turned 15 that day."
+    assert messages[4].startswith("The date cannot be before October 8, 2023, three months before the course started "
+                                  "on January 8, 2024")
     assert messages[5] == "The date cannot be in the future."
     assert count(Measurement) == 0
 
@@ -155,8 +155,8 @@ def test_unknown_and_ambiguous_young_people_are_reported(partnership, ida):
     assert where(report) == {(3, "participant_name"), (4, "participant_name"), (5, "participant_name"),
                              (5, "participant_birth_date")}
     messages = {e.line: e.message for e in report.errors if e.column == "participant_name"}
-    assert "No young person named Ida Testesen and born 2001-05-18" in messages[3]
-    assert messages[4].startswith("2 young people are named Søren Ærø and born 2000-01-01")
+    assert "No young person named Ida Testesen and born May 18, 2001" in messages[3]
+    assert messages[4].startswith("2 young people are named Søren Ærø and born January 1, 2000")
     assert count(Measurement) == 0
 
 
@@ -304,13 +304,14 @@ def test_the_issues_impossible_histories_are_refused_and_the_dashboard_keeps_its
     assert not report.ok and report.imported == 0
     messages = {(e.line, e.column): e.message for e in report.errors}
     assert messages == {
-        (3, "outcome_start"): "The job cannot start on 2024-02-08, before the internship started (2025-04-07).",
+        (3, "outcome_start"): "The job cannot start on February 8, 2024, before the internship started "
+                              "(April 7, 2025).",
         (4, "outcome_start"): "The date cannot be in the future.",
-        (5, "start_date"): "The internship cannot start on 2023-06-05, before the young person's course started "
-                           "(2024-01-08).",
+        (5, "start_date"): "The internship cannot start on June 5, 2023, before the young person's course started "
+                           "(January 8, 2024).",
         (6, "ended_on"): "The internship cannot end before it started.",
         (7, "decision_date"): "The date cannot be in the future.",
-        (8, "decision_date"): "The decision date 2025-07-01 cannot be before the internship started (2025-07-07).",
+        (8, "decision_date"): "The decision date July 1, 2025 cannot be before the internship started (July 7, 2025).",
     }
     db.session.rollback()
     assert count(Agreement) == 1

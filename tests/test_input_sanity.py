@@ -60,7 +60,7 @@ def test_control_characters_are_found_and_stripped_but_tabs_and_line_breaks_stay
     assert sanity.strip_control_characters("a\x00b\tc\x08") == "ab\tc"
 
 
-def test_date_windows_follow_the_service_date():
+def test_date_windows_follow_the_service_date(app):
     assert sanity.date_problem(date(2028, 12, 4), sanity.EARLIEST, sanity.ahead_latest) is None
     assert sanity.date_problem(date(2028, 12, 5), sanity.EARLIEST, sanity.ahead_latest)
     assert sanity.date_problem(date(1999, 12, 31), sanity.EARLIEST, sanity.ahead_latest)
@@ -69,17 +69,17 @@ def test_date_windows_follow_the_service_date():
     assert sanity.date_problem(date(1, 1, 1), sanity.EARLIEST_BIRTH, sanity.birth_latest)
 
 
-def test_history_dates_lie_up_to_the_service_date_and_in_their_order():
+def test_history_dates_lie_up_to_the_service_date_and_in_their_order(app):
     assert sanity.past_date_problem(TODAY) is None and sanity.past_date_problem(None) is None
     assert sanity.past_date_problem(date(2026, 12, 5)) == "The date cannot be in the future."
-    assert sanity.past_date_problem(date(1999, 12, 31)) == "The date cannot be before 2000-01-01."
+    assert sanity.past_date_problem(date(1999, 12, 31)) == "The date cannot be before January 1, 2000."
     assert sanity.past_date_problem(date(2026, 12, 5), date(2026, 12, 5)) is None
     assert sanity.job_start_problem(date(2025, 4, 7), date(2025, 4, 7)) is None
     assert sanity.job_start_problem(date(2025, 4, 7), date(2024, 2, 8)) == (
-        "The job cannot start on 2024-02-08, before the internship started (2025-04-07).")
+        "The job cannot start on February 8, 2024, before the internship started (April 7, 2025).")
     assert sanity.internship_course_problem(date(2024, 1, 8), date(2024, 1, 8)) is None
     assert sanity.internship_course_problem(date(2024, 1, 8), date(2023, 6, 5)) == (
-        "The internship cannot start on 2023-06-05, before the young person's course started (2024-01-08).")
+        "The internship cannot start on June 5, 2023, before the young person's course started (January 8, 2024).")
 
 
 # Text -----------------------------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_page_refuses_a_course_start_far_ahead(client, partnership, consultant, 
             "transport": young.transport.value, "support_need": 3, "version": getattr(young, "version", "") or ""}
     response = client.post(f"/participants/{young.id}/edit", data=data)
     assert response.status_code == 200
-    assert "Give a date from 2000-01-01 to 2028-12-04" in response.get_data(as_text=True)
+    assert "Give a date from January 1, 2000 to December 4, 2028" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Participant, young.id).course_start == start
 
@@ -320,7 +320,7 @@ def test_agreement_page_refuses_a_start_far_ahead(client, login, consultant, set
     response = client.post(url, data={**plan, "start_date": "9999-12-01"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert 'id="start_date-error"' in page and "Give a date from 2000-01-01 to 2028-12-04" in page
+    assert 'id="start_date-error"' in page and "Give a date from January 1, 2000 to December 4, 2028" in page
     assert _count(Agreement) == 0
     response = client.post(url, data={**plan, "schedule": "Man\x00tor", "start_date": "2027-01-04"})
     assert 'id="schedule-error"' in response.get_data(as_text=True)

@@ -104,7 +104,7 @@ def test_admin_records_a_measurement(client, login, partnership, young):
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("measured_on", "2099-01-01", "The date cannot be in the future."),
-    ("measured_on", "1999-12-31", "The date cannot be before 2000-01-01."),
+    ("measured_on", "1999-12-31", "The date cannot be before January 1, 2000."),
     ("measured_on", "", "This field is required."),
     ("motivation", "11", "Choose a whole number from 1 to 10."),
     ("knowledge", "0", "Choose a whole number from 1 to 10."),
@@ -120,9 +120,10 @@ def test_bad_values_are_refused(client, login, coordinator, young, field, value,
 
 @pytest.mark.parametrize(("day", "message"), [
     # Born 2002-05-17, course from 2025-01-06 (the factory's defaults).
-    ("2001-01-01", "The date cannot be before 2017-05-17: the young person turned 15 that day."),
-    ("2017-05-16", "The date cannot be before 2017-05-17: the young person turned 15 that day."),
-    ("2024-10-05", "The date cannot be before 2024-10-06, three months before the course started on 2025-01-06"),
+    ("2001-01-01", "The date cannot be before May 17, 2017: the young person turned 15 that day."),
+    ("2017-05-16", "The date cannot be before May 17, 2017: the young person turned 15 that day."),
+    ("2024-10-05",
+     "The date cannot be before October 6, 2024, three months before the course started on January 6, 2025"),
     ("tomorrow", "The date cannot be in the future."),
 ])
 def test_a_date_before_15_before_the_course_or_in_the_future_is_refused(client, login, coordinator, young, day,

@@ -184,8 +184,8 @@ def test_roles(client, login, world, partnership, other_partnership):
     ("from=2019-13-01", "from: Not a valid date value."),
     ("from=1.1.2019&to=2019-06-30", "from: Not a valid date value."),
     ("to=yesterday", "to: Not a valid date value."),
-    ("from=2019-07-01&to=2019-06-30", "to: The period must end on or after its first day (2019-07-01)."),
-    ("from=0001-01-01", "from: Choose a date from 2000-01-01 to 2100-12-31."),
+    ("from=2019-07-01&to=2019-06-30", "to: The period must end on or after its first day (July 1, 2019)."),
+    ("from=0001-01-01", "from: Choose a date from January 1, 2000 to December 31, 2100."),
 ])
 def test_bad_dates_answer_400_with_the_reason(client, login, world, coordinator, query, message):
     login(coordinator)

@@ -15,6 +15,7 @@ from placement.agreements.services import Actor, AgreementError
 from placement.extensions import db
 from placement.network.models import JobFunction, Mentor
 from placement.participants.models import Participant
+from placement.sanity import day_text
 
 #: The states an internship can be imported in: what happened before the service knew of it.
 IMPORT_STATES = (State.ACTIVE, State.ENDED)
@@ -71,8 +72,8 @@ def problems(values: Mapping) -> list[tuple[str, str]]:
         found.append(("decision", _("A decision with a date is approved or rejected.")))
     elif decided_on is not None and values.get("start_date") is not None and decided_on < values["start_date"]:
         found.append(("decision_date", _("The decision date %(date)s cannot be before the internship started "
-                                         "(%(start)s).", date=decided_on.isoformat(),
-                                         start=values["start_date"].isoformat())))
+                                         "(%(start)s).", date=day_text(decided_on),
+                                         start=day_text(values["start_date"]))))
     return found
 
 

@@ -68,6 +68,7 @@ from placement.progress.forms import (
     ParticipantRefForm,
 )
 from placement.progress.models import PARAMETER_KEYS, Measurement
+from placement.sanity import day_text
 
 __all__ = ["COLUMNS", "INTERNSHIPS", "KINDS", "MEASUREMENTS", "REQUIRED", "column_help", "example_csv",
            "import_csv"]
@@ -218,13 +219,13 @@ class _Importer:
         if not found:
             where = _("among the young people you work on") if self.user is not None else _("in the partnership")
             row.error("participant_name", _("No young person named %(name)s and born %(born)s was found %(where)s.",
-                                            name=name, born=born.isoformat(), where=where))
+                                            name=name, born=day_text(born), where=where))
             return None
         if len(found) > 1:
             row.error("participant_name", _(
                 "%(count)s young people are named %(name)s and born %(born)s, so the line cannot say which one is "
                 "meant. Tell them apart in the service first (for example by a middle name).", count=len(found),
-                name=name, born=born.isoformat()))
+                name=name, born=day_text(born)))
             return None
         return found[0]
 
@@ -307,9 +308,9 @@ class _Importer:
                 .where(Participant.partnership_id == self.partnership.id))}
         day = data["measured_on"]
         self._once(row, (participant.id, day), "measured_on",
-                   _("%(name)s already has a measurement on %(day)s.", name=participant.name, day=day.isoformat()),
+                   _("%(name)s already has a measurement on %(day)s.", name=participant.name, day=day_text(day)),
                    lambda line: _("%(name)s is measured on %(day)s on line %(line)s too.", name=participant.name,
-                                  day=day.isoformat(), line=line))
+                                  day=day_text(day), line=line))
         if not row.errors:
             self.valid.append((row.line, participant, data, None, None))
 
@@ -342,7 +343,7 @@ class _Importer:
         start = data["start_date"]
         self._once(row, (participant.id, job.id, start), "start_date",
                    _("This internship is registered already: %(name)s as %(title)s from %(day)s.",
-                     name=participant.name, title=job.title, day=start.isoformat()),
+                     name=participant.name, title=job.title, day=day_text(start)),
                    lambda line: _("The same internship is on line %(line)s too.", line=line))
         if not row.errors:
             self.valid.append((row.line, participant, data, job, mentor))

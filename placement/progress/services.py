@@ -16,6 +16,7 @@ from placement.auth.models import User
 from placement.extensions import db
 from placement.participants.models import Participant
 from placement.progress.models import PARAMETER_KEYS, Measurement
+from placement.sanity import day_text
 
 #: At the start and at least every six months (report section 7.5).
 INTERVAL_MONTHS = 6
@@ -54,11 +55,11 @@ def measurement_day_problem(participant: Participant, day: date, today: date):
     fifteen, before_start = earliest_measurement_day(participant)
     if day < fifteen:
         return _l("The date cannot be before %(day)s: the young person turned 15 that day.",
-                  day=fifteen.isoformat())
+                  day=day_text(fifteen))
     if day < before_start:
         return _l("The date cannot be before %(day)s, three months before the course started on %(start)s: "
-                  "the first measurement is taken at the start.", day=before_start.isoformat(),
-                  start=participant.course_start.isoformat())
+                  "the first measurement is taken at the start.", day=day_text(before_start),
+                  start=day_text(participant.course_start))
     return None
 
 

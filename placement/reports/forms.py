@@ -9,6 +9,7 @@ from wtforms.widgets import TextInput
 
 from placement.forms import BaseForm
 from placement.locking import version_field
+from placement.sanity import day_text
 
 #: The dates a period may use: resource courses began in 2013; far-future dates are typing errors.
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
@@ -27,8 +28,8 @@ class PeriodForm(BaseForm):
 
     def _in_range(self, field) -> None:
         if field.data is not None and not EARLIEST <= field.data <= LATEST:
-            raise ValidationError(_l("Choose a date from %(first)s to %(last)s.", first=EARLIEST.isoformat(),
-                                     last=LATEST.isoformat()))
+            raise ValidationError(_l("Choose a date from %(first)s to %(last)s.", first=day_text(EARLIEST),
+                                     last=day_text(LATEST)))
 
     def validate_start(self, field) -> None:
         self._in_range(field)
@@ -38,7 +39,7 @@ class PeriodForm(BaseForm):
         start = self.start.data
         if field.data is not None and start is not None and start > field.data:
             raise ValidationError(_l("The period must end on or after its first day (%(start)s).",
-                                     start=start.isoformat()))
+                                     start=day_text(start)))
 
 
 class PercentField(FloatField):
