@@ -125,7 +125,7 @@ def test_calm_animal_job_ranks_first_and_the_hectic_kitchen_low_with_its_reason(
     assert kitchen.component("demands").sentence == "Kræver mere tempo end ønsket"
     assert "flere sanseindtryk" in kitchen.component("social").sentence
     assert kitchen.component("structure").sentence == "Mindre struktur og forudsigelighed end der er brug for"
-    assert kitchen.component("distance").sentence == "0 km – tæt på"
+    assert kitchen.component("distance").sentence == "samme postnummer – tæt på"
     assert first.component("distance").sentence == "8,8 km – inden for din grænse på 15 km"
     # Every component has its value, its (normalised) weight and a line of the engine's explanation.
     assert [c.weight for c in first.components] == list(Weights().normalised().as_tuple())
@@ -576,7 +576,7 @@ def test_the_page_has_unique_ids_and_each_explanation_in_a_disclosure(client, lo
     assert all(summary == label for _open, summary, _title, label in disclosures)
     # Every component of every suggestion keeps its score, weight and reason.
     assert html.count('<th scope="row">Interests</th>') == 3
-    assert '<th scope="row">Distance</th><td>100 %</td><td>10 %</td><td lang="da">0 km – tæt på</td>' in html
+    assert '<th scope="row">Distance</th><td>100 %</td><td>10 %</td><td lang="da">samme postnummer – tæt på</td>' in html
 
 
 def test_a_kept_result_is_reused_until_something_it_depends_on_changes(world, monkeypatch):

@@ -85,7 +85,7 @@ from placement.matching import (
     score_job,
     score_person,
 )
-from placement.matching.explain import explain, sentences
+from placement.matching.explain import SAME_PLACE_KM, explain, sentences
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.services import coordinates
 from placement.occupations import services as occupation_services
@@ -581,7 +581,9 @@ def component_captions(weights: Weights) -> list[tuple[str, str]]:
 
 def distance_text(km: float | None) -> str:
     """Return a distance as the pages show it, in the current locale: "8,8 km", or "unknown"."""
-    return _("unknown") if km is None else f"{format_decimal(round(km, 1))} km"
+    if km is None:
+        return _("unknown")
+    return _("same postcode") if km < SAME_PLACE_KM else f"{format_decimal(round(km, 1))} km"
 
 
 def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, captions: list[tuple[str, str]],

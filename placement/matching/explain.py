@@ -172,9 +172,16 @@ def _hours(person: Person, job: Job) -> str:
     return f"Timer passer delvist: {common} af ønskede {wanted} t/uge"
 
 
+#: Closer than this, two places share their postcode's centre (coordinates are postcode centres unless a company
+#: has its own).
+SAME_PLACE_KM = 0.05
+
+
 def _distance(person: Person, km: float) -> str:
     if math.isnan(km):
         return "Afstand ukendt (mangler adresse)"
+    if km < SAME_PLACE_KM:  # both at one postcode's centre (or at one address): "0 km" would read as a mistake
+        return "samme postnummer – tæt på"
     shown = number(round(km, 1)) if km < 10 else str(round(km))
     if km <= NEAR_KM:
         return f"{shown} km – tæt på"
