@@ -136,6 +136,8 @@ def test_calm_animal_job_ranks_first_and_the_hectic_kitchen_low_with_its_reason(
     far = result.excluded[0]
     assert [(r.code, r.label) for r in far.reasons] == [("too_far", Exclusion.TOO_FAR.label)]
     assert far.rank is None and far.distance_km > 15
+    # The reason carries its figures: how far, against the young person's limit.
+    assert far.reasons[0].detail == f"{far.distance_km:.1f} km, limit 15 km"
 
 
 def test_page_shows_ranked_suggestions_and_the_excluded_farm_only_on_request(client, login, world):
@@ -548,6 +550,7 @@ def test_the_excluded_are_counted_always_and_listed_and_explained_only_on_reques
     assert "1 job function is excluded by a hard filter" in html
     html = _page(client, url + "?excluded=1")
     assert f'id="excluded-{world["far"].id}"' in html
+    assert re.search(r'data-reason="too_far"><span lang="da">[^<]+</span> \([\d.]+ km, limit 15 km\)</li>', html)
     assert f'<li data-reason="too_far">{Exclusion.TOO_FAR.label}: 1</li>' in html
 
 

@@ -53,7 +53,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from flask_babel import format_decimal, get_locale
@@ -420,6 +420,8 @@ class Reason:
 
     code: str
     label: str
+    #: The figures behind it on the pages ("38,2 km, limit 15 km"); "" when there are none to give.
+    detail: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,8 +557,26 @@ def _reason(exclusion: Exclusion, has_mentor: bool) -> Reason:
     return Reason(exclusion.name.lower(), exclusion.label)
 
 
-def _reasons(mask: int, has_mentor: bool) -> list[Reason]:
-    return [_reason(exclusion, has_mentor) for exclusion in Exclusion.reasons(mask)]
+def _reasons(mask: int, has_mentor: bool, person=None, job=None, km: float = math.nan) -> list[Reason]:
+    """The reasons set in ``mask``; with the pair (``person``, ``job``) each carries its figures where it has any."""
+    reasons = [_reason(exclusion, has_mentor) for exclusion in Exclusion.reasons(mask)]
+    if person is None or job is None:
+        return reasons
+    return [replace(reason, detail=_reason_detail(reason.code, person, job, km)) for reason in reasons]
+
+
+def _hours(low: float, high: float) -> str:
+    return f"{format_decimal(low)}–{format_decimal(high)}"
+
+
+def _reason_detail(code: str, person, job, km: float) -> str:
+    """The figures of one exclusion reason: how far against the limit, the hours offered against those wished."""
+    if code == "too_far" and not math.isnan(km):
+        return _("%(km)s km, limit %(limit)s km", km=format_decimal(round(km, 1)), limit=format_decimal(person.max_km))
+    if code == "hours_dont_fit":
+        return _("offers %(offer)s hours a week, wished %(wish)s", offer=_hours(job.hours_min, job.hours_max),
+                 wish=_hours(person.hours_min, person.hours_max))
+    return ""
 
 
 def exclusion_counts(exclusions: np.ndarray, has_mentor: np.ndarray) -> list[tuple[Reason, int]]:
@@ -613,7 +633,7 @@ def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, captions: list[
         components=[ComponentScore(name, values[k], weights[k], texts[name], *captions[k])
                     for k, name in enumerate(COMPONENTS)],
         explanations=lines,
-        reasons=_reasons(int(ranking.exclusions[i]), has_mentor),
+        reasons=_reasons(int(ranking.exclusions[i]), has_mentor, person, job, km),
         rank=rank,
         match=match,
     )
