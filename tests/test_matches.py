@@ -579,7 +579,8 @@ def test_the_page_has_unique_ids_and_each_explanation_in_a_disclosure(client, lo
     assert all(summary == label for _open, summary, _title, label in disclosures)
     # Every component of every suggestion keeps its score, weight and reason.
     assert html.count('<th scope="row">Interests</th>') == 3
-    assert '<th scope="row">Distance</th><td>100 %</td><td>10 %</td><td lang="da">samme postnummer – tæt på</td>' in html
+    assert ('<th scope="row">Distance</th><td>100 %</td><td>10 %</td><td lang="da">samme postnummer – tæt på</td>'
+            in html)
 
 
 def test_a_kept_result_is_reused_until_something_it_depends_on_changes(world, monkeypatch):
