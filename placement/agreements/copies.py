@@ -4,7 +4,6 @@ The e-mailed link works once, so the page that thanks the mentor (and a mentor a
 copy through its own signed, expiring token. The copy holds exactly what the mentor's page shows.
 """
 
-import weasyprint
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -45,5 +44,11 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def pdf(html: str) -> bytes:
-    """Render the copy's HTML (self-contained: inline styles, no images) as an A4 PDF."""
+    """Render self-contained HTML (inline styles, no images) as an A4 PDF.
+
+    WeasyPrint is imported here, not with the module: it loads Pango from the system, and the service starts
+    (``make run``) where Pango is missing; only the PDF downloads then fail.
+    """
+    import weasyprint
+
     return weasyprint.HTML(string=html, url_fetcher=_no_fetching).write_pdf()
