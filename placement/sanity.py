@@ -198,6 +198,17 @@ def internship_course_problem(course_start: date | None, internship_start: date 
                   "(%(course)s).", start=day_text(internship_start), course=day_text(course_start)))
 
 
+def decision_start_problem(internship_start: date | None, decided_on: date | None) -> str | None:
+    """Return why the job centre cannot have decided on ``decided_on``, before the internship even started, or None.
+
+    The job centre may decide before the internship's last day, so the job can start right after it; a decision
+    before the internship started is a typing error."""
+    if internship_start is None or decided_on is None or decided_on >= internship_start:
+        return None
+    return str(_l("The decision date %(date)s cannot be before the internship started (%(start)s).",
+                  date=day_text(decided_on), start=day_text(internship_start)))
+
+
 def job_start_problem(internship_start: date | None, job_start: date | None) -> str | None:
     """Return why a job found through an internship cannot start on ``job_start``, or None."""
     if internship_start is None or job_start is None or job_start >= internship_start:

@@ -10,12 +10,12 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
+from placement import sanity
 from placement.agreements.models import Agreement, AgreementEvent, Decision, State
 from placement.agreements.services import Actor, AgreementError
 from placement.extensions import db
 from placement.network.models import JobFunction, Mentor
 from placement.participants.models import Participant
-from placement.sanity import day_text
 
 #: The states an internship can be imported in: what happened before the service knew of it.
 IMPORT_STATES = (State.ACTIVE, State.ENDED)
@@ -70,10 +70,8 @@ def problems(values: Mapping) -> list[tuple[str, str]]:
         found.append(("decision_date", _("Give the date of the job centre's decision.")))
     elif decision in (None, Decision.PENDING) and decided_on is not None:
         found.append(("decision", _("A decision with a date is approved or rejected.")))
-    elif decided_on is not None and values.get("start_date") is not None and decided_on < values["start_date"]:
-        found.append(("decision_date", _("The decision date %(date)s cannot be before the internship started "
-                                         "(%(start)s).", date=day_text(decided_on),
-                                         start=day_text(values["start_date"]))))
+    elif problem := sanity.decision_start_problem(values.get("start_date"), decided_on):
+        found.append(("decision_date", problem))
     return found
 
 

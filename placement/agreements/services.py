@@ -127,12 +127,7 @@ def decided_on_problem(agreement: Agreement, decided_on: date) -> str | None:
     """Say why the job centre cannot have decided on ``decided_on``, or None."""
     if decided_on > today():
         return _("The decision date %(date)s cannot be in the future.", date=format_date(decided_on, "long"))
-    # The job centre may decide before the internship's last day, so the job can start right after it;
-    # a decision before the internship even started is a typing error.
-    if decided_on < agreement.start_date:
-        return _("The decision date %(date)s cannot be before the internship started (%(start)s).",
-                 date=format_date(decided_on, "long"), start=format_date(agreement.start_date, "long"))
-    return None
+    return sanity.decision_start_problem(agreement.start_date, decided_on)
 
 
 def extension_problem(agreement: Agreement, until: date) -> str | None:
