@@ -231,12 +231,15 @@ class FollowUp(db.Model):
 
 
 class MentorLink(db.Model):
-    """A signed, expiring, single-use link that lets a mentor without an account confirm a plan."""
+    """A signed, expiring, single-use link that lets a mentor without an account confirm a plan (or answer a job
+    check)."""
 
     __tablename__ = "mentor_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"), index=True)
+    #: Set on a link that asks the mentor whether a hire is still employed (placement/retention), not for the plan.
+    job_check_id: Mapped[int | None] = mapped_column(ForeignKey("job_checks.id", ondelete="CASCADE"), index=True)
     #: SHA-256 of the random part of the link; the link itself is never stored.
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -30,6 +30,7 @@ from placement.auth.models import User
 from placement.extensions import db
 from placement.network.models import Company, JobFunction, Mentor
 from placement.participants.services import local_today
+from placement.retention import services as retention
 from placement.workdays import next_workday
 
 
@@ -336,7 +337,10 @@ def record_outcome(agreement: Agreement, actor: Actor, *, outcome: Outcome, ende
     agreement.outcome_hours, agreement.outcome_start = (hours, job_start) if outcome.is_hire else (None, None)
     agreement.not_hired_reason = None if outcome.is_hire else reason
     agreement.decision = Decision.PENDING if outcome.needs_decision else None
-    return transition(agreement, "end", actor, comment=comment)
+    event = transition(agreement, "end", actor, comment=comment)
+    if outcome.is_hire:
+        retention.schedule(agreement)
+    return event
 
 
 def record_decision(agreement: Agreement, actor: Actor, decision: Decision, decided_on: date, comment: str = "",
