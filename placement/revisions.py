@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
-from flask import has_app_context
+from flask import has_app_context, has_request_context
 from sqlalchemy import Connection, Table, event, func, inspect, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import UnmappedColumnError
@@ -86,7 +86,8 @@ def _counts(session: Session, obj, table: Table, action: str) -> bool:
         return False
     if action != "update":
         return True
-    if not session.is_modified(obj, include_collections=False):
+    # A changed collection counts (a young person's chosen occupations live in an association table).
+    if not session.is_modified(obj):
         return False
     columns = COUNTED_COLUMNS.get(table.name)
     if columns is None:
@@ -219,15 +220,22 @@ def key(partnership_ids: Iterable[int] | None, *, network: bool = False) -> tupl
     """Return a cache key part for the partnerships' records (None: every partnership's): it changes whenever any
     of their records changes (``network``: whenever their company network does).
 
-    A partnership already in the session is read as loaded: the session loader loads the user's own partnership
-    with its counters at the start of each request, so its key costs no query. Each partnership counts with its
-    creation time too, so a database emptied and refilled (the tests) or a restored id never meets a key computed
-    before; the database URL keeps several apps in one process (the tests) apart.
+    In a request, a partnership already in the session is read as loaded: the request's session is new and the
+    session loader loads the user's own partnership with its counters at its start, so its key costs no query. Each
+    partnership counts with its creation time too, so a database emptied and refilled (the tests) or a restored id
+    never meets a key computed before; the database URL keeps several apps in one process (the tests) apart.
     """
+    table = Partnership.__table__
+    column = table.c.network_revision if network else table.c.data_revision
     if partnership_ids is None:
-        table = Partnership.__table__
-        column = table.c.network_revision if network else table.c.data_revision
         rows = db.session.execute(select(table.c.id, table.c.created_at, column).order_by(table.c.id)).all()
+    elif not has_request_context():
+        # Outside a request (a command, a job, a test) the session may be long-lived and hold a partnership loaded
+        # before a change: read the counters afresh.
+        ids = list(partnership_ids)
+        found = {row[0]: tuple(row) for row in db.session.execute(
+            select(table.c.id, table.c.created_at, column).where(table.c.id.in_(ids))).all()}
+        rows = [found.get(ident, (ident, None, None)) for ident in ids]
     else:
         rows = []
         for ident in partnership_ids:

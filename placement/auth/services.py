@@ -26,6 +26,8 @@ from placement.auth.models import (
 from placement.database import utcnow
 from placement.extensions import db
 
+#: How exactly a token's last use is kept (its owner sees the minute, not every request).
+LAST_USED_PRECISION = timedelta(minutes=1)
 #: Verified against when the e-mail is unknown, so a failed login takes as long either way.
 _DUMMY_HASH = PasswordHasher().hash("not a password")
 
@@ -209,7 +211,11 @@ def issue_api_token(user: User, name: str, *, days: int = DEFAULT_TOKEN_LIFETIME
 def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
     """Return ``(token, None)`` for a live token of an active user (its use is recorded), or ``(None, reason)``
     with reason ``unknown``, ``revoked``, ``expired`` or ``deactivated``."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.digest == ApiToken.digest_of(plain)))
+    # One query for the token, its user and the user's partnership (with its revisions, as a session's login).
+    token = db.session.scalar(select(ApiToken).join(ApiToken.user).join(User.partnership)
+                              .where(ApiToken.digest == ApiToken.digest_of(plain))
+                              .options(contains_eager(ApiToken.user).contains_eager(User.partnership)
+                                       .undefer_group("revisions")))
     if token is None:
         return None, "unknown"
     if token.revoked_at is not None:
@@ -219,9 +225,11 @@ def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
     now = utcnow()
     if token.is_expired(now):
         return None, "expired"
-    # Core update: a token's use is not a change for the audit log.
-    db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
-                       .values(last_used_at=now))
+    # Core update: a token's use is not a change for the audit log. Written at most once a minute: the owner reads
+    # when it was last used, not every request.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
+                           .values(last_used_at=now))
     return token, None
 
 

@@ -22,29 +22,24 @@ excluded with its reason):
 * coordinates: the job function's own location, else its company's (``placement.network.services.coordinates``).
 * the interest document: title, tasks, the occupation's label and synonyms, and its 4-digit ISCO group.
 
-**Cache.** Building the arrays and the TF-IDF model takes milliseconds for a partnership (hundreds of job
-functions), but not nothing, so each worker process keeps the last build per partnership in memory. Before
-every use it asks the database for a cheap *network version*: one statement of scalar sub-queries giving the
-count and latest ``updated_at`` of the partnership's companies, mentors, job functions and internship
-agreements (a confirmation takes a place at once; an ended internship changes the track record), and the count,
-highest id and summed label length of the occupations. Every change through the ORM moves one of them
-(``updated_at`` is set on every update, a deletion lowers a count, an insertion adds a newer timestamp), and the
-database is shared by all worker processes, so a change made through *any* worker is seen by every other one
-on its next request, without a restart and without Redis or messages between processes. When the version
-differs the partnership's arrays are rebuilt from scratch; the old ones are dropped (fine at this scale).
-The version is read *before* the rows, so a change racing with a rebuild at worst causes one more rebuild,
-never a stale cache. Limits: a change made with raw SQL that does not touch ``updated_at`` is not noticed, and
-workers on different hosts need synchronised clocks (NTP), as for every timestamp in the service.
+**Cache.** Each worker process keeps the last builds per partnership in memory, keyed by the partnership's
+revision counters (``placement.revisions``: they move in the very transaction that changes a record, so every
+worker, on any host, sees a change on its next request, without a restart or messages between processes).
+The network itself (arrays and interest model: seconds at 50,000 job functions) is built again only when the
+*network revision* moves (a company, mentor, job function or occupation changed). What the internships make of it
+(places taken, mentors' interns, companies' track records: three grouped queries, ``occupancy``) is read again
+when the *data revision* moves (an agreement confirmed, ended …); the interest model is shared between the two.
+Both revisions come with the partnership row the session loader reads at the start of every request, so checking
+them costs no query.
 
-**Ranked and explained results** are kept too (``MAX_CACHED_MATCHES`` per worker, least recently used first
-out), keyed by everything they depend on: the network version, the young person's id, row version
-(``version_id_col``: any change to their record moves it) and chosen occupations (a change to those alone does not
-move the version), the partnership's weights, the service's today, the locale (the component labels and numbers
-are formatted once, when the result is built) and the filters, the limit and whether the excluded job functions
-were asked for. A result holds no ORM object (``JobView`` instead of a ``JobFunction``), so requests in other
-sessions may share it. What a request shows is checked and audited by the view every time; only the ranking is
-reused. The excluded job functions are counted, with a count per reason, from the engine's bitmask; they are
-loaded and explained only when asked for (``excluded=True``).
+**Ranked and explained results** are kept too (``MAX_CACHED_MATCHES`` per worker, least recently used first out),
+keyed by everything they depend on: the partnership's data revision (it moves with the network, the internships, the
+weights and every young person's record, chosen occupations included), the young person's id and row version, the
+service's today, the locale (the component labels and numbers are formatted once, when the result is built) and the
+filters, the limit and whether the excluded job functions were asked for. A result holds no ORM object (``JobView``
+instead of a ``JobFunction``), so requests in other sessions may share it. What a request shows is checked and
+audited by the view every time; only the ranking is reused. The excluded job functions are counted, with a count per
+reason, from the engine's bitmask; they are loaded and explained only when asked for (``excluded=True``).
 """
 
 from __future__ import annotations
@@ -60,12 +55,12 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import String, bindparam, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from placement import revisions
 from placement.agreements import services as agreement_services
-from placement.agreements.models import Agreement
-from placement.agreements.services import interns_of, places_taken, track_record
+from placement.agreements.models import HOLDS_PLACE, Agreement, Outcome, State
 from placement.auth.access import participant_scope
 from placement.auth.models import Partnership
 from placement.extensions import db
@@ -89,8 +84,7 @@ from placement.matching.explain import SAME_PLACE_KM, explain, sentences
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.services import coordinates
 from placement.occupations import services as occupation_services
-from placement.occupations.models import Occupation
-from placement.participants.models import Participant, participant_occupations
+from placement.participants.models import Participant
 from placement.profile import DIMENSION_KEYS
 
 #: How many suggestions the pages show.
@@ -154,60 +148,55 @@ class NetworkIndex:
     #: False where the job function has no active mentor.
     has_mentor: np.ndarray
     row_of: dict[int, int] = field(repr=False)
+    #: What the places and the mentors' room are computed from (see ``with_occupancy``): the job function's
+    #: places, its active mentor's id (-1: none) and that mentor's ``max_interns`` (0: none), its company's id.
+    places: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
+    mentor_ids: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
+    max_interns: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
+    company_ids: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self.job_ids)
 
-
-def _network_version_columns() -> list:
-    """The scalar sub-queries of the network version (see the module docstring), for ``:partnership_id``."""
-    partnership_id = bindparam("partnership_id")
-    own = select(Company.id).where(Company.partnership_id == partnership_id)
-    in_partnership = Company.partnership_id == partnership_id
-    mentors = Mentor.company_id.in_(own)
-    job_functions = JobFunction.company_id.in_(own)
-    agreements = Agreement.partnership_id == partnership_id
-    return [
-        select(func.count(Company.id)).where(in_partnership).scalar_subquery(),
-        select(func.max(Company.updated_at)).where(in_partnership).scalar_subquery(),
-        select(func.count(Mentor.id)).where(mentors).scalar_subquery(),
-        select(func.max(Mentor.updated_at)).where(mentors).scalar_subquery(),
-        select(func.count(JobFunction.id)).where(job_functions).scalar_subquery(),
-        select(func.max(JobFunction.updated_at)).where(job_functions).scalar_subquery(),
-        select(func.count(Agreement.id)).where(agreements).scalar_subquery(),
-        select(func.max(Agreement.updated_at)).where(agreements).scalar_subquery(),
-        select(func.count(Occupation.id)).scalar_subquery(),
-        select(func.max(Occupation.id)).scalar_subquery(),
-        select(func.coalesce(func.sum(func.length(Occupation.label) + func.length(Occupation.alt_labels)), 0))
-        .scalar_subquery(),
-    ]
+    def with_occupancy(self, occupancy: Occupancy) -> NetworkIndex:
+        """The same network with the places taken, the mentors' interns and the companies' track records of
+        ``occupancy``: only these four columns are computed again (vectorised), the interest model is shared."""
+        if not len(self):
+            return self
+        taken = np.array([occupancy.taken.get(int(i), 0) for i in self.job_ids], dtype=np.int64)
+        interns = np.array([occupancy.interns.get(int(m), 0) for m in self.mentor_ids], dtype=np.int64)
+        record = [occupancy.record.get(int(c), (0, 0)) for c in self.company_ids]
+        jobs = replace(self.jobs, free_places=np.maximum(self.places - taken, 0),
+                       mentor_free_capacity=np.maximum(self.max_interns - interns, 0).astype(np.float64),
+                       hires=np.array([hires for hires, _ended in record], dtype=np.int64),
+                       ended=np.array([ended for _hires, ended in record], dtype=np.int64))
+        return replace(self, jobs=jobs)
 
 
-#: How many columns of ``_INPUTS`` the network version takes.
-_VERSION_WIDTH = len(_network_version_columns())
-#: The network version alone, and with the inputs of a young person's matches (see ``_inputs``); built once, as
-#: building the statement would cost more than running it.
-_NETWORK_VERSION = select(*_network_version_columns())
-_INPUTS = select(
-    *_network_version_columns(),
-    *(select(getattr(MatchingWeights, name)).where(MatchingWeights.partnership_id == bindparam("partnership_id"))
-      .scalar_subquery() for name in COMPONENTS),
-    select(func.aggregate_strings(cast(participant_occupations.c.occupation_id, String), ","))
-    .where(participant_occupations.c.participant_id == bindparam("participant_id")).scalar_subquery(),
-)
+@dataclass(frozen=True, slots=True)
+class Occupancy:
+    """What the partnership's internships make of its network: places taken per job function, interns per
+    mentor (confirmed and active agreements), and (hires, ended) per company."""
+
+    taken: dict[int, int]
+    interns: dict[int, int]
+    record: dict[int, tuple[int, int]]
 
 
-def _version(values: Sequence) -> tuple:
-    return tuple(str(value) for value in values)
-
-
-def network_version(partnership_id: int) -> tuple:
-    """Return the partnership's network version: changes whenever a company, mentor, job function, internship
-    agreement or occupation does.
-
-    One round trip of scalar sub-queries (see the module docstring).
-    """
-    return _version(db.session.execute(_NETWORK_VERSION, {"partnership_id": partnership_id}).one())
+def occupancy(partnership_id: int) -> Occupancy:
+    """Read the partnership's occupancy: three grouped queries over its internships, whatever the network's size."""
+    own = Agreement.partnership_id == partnership_id
+    holding = own & Agreement.state.in_(HOLDS_PLACE)
+    taken = db.session.execute(select(Agreement.job_function_id, func.count(Agreement.id)).where(holding)
+                               .group_by(Agreement.job_function_id)).all()
+    interns = db.session.execute(select(Agreement.mentor_id, func.count(Agreement.id)).where(holding)
+                                 .group_by(Agreement.mentor_id)).all()
+    record = db.session.execute(
+        select(JobFunction.company_id, func.count(Agreement.id).filter(Agreement.outcome != Outcome.NOT_HIRED),
+               func.count(Agreement.id))
+        .join(Agreement.job_function).where(own, Agreement.state == State.ENDED)
+        .group_by(JobFunction.company_id)).all()
+    return Occupancy(dict(taken), dict(interns), {company: (hires, ended) for company, hires, ended in record})
 
 
 def _active_mentor(job_function: JobFunction) -> Mentor | None:
@@ -251,66 +240,59 @@ def document_for(job_function: JobFunction) -> JobDocument:
 
 
 def build_network(partnership_id: int) -> NetworkIndex:
-    """Build the engine input for a partnership's offered job functions from the database."""
+    """Build the engine input for a partnership's offered job functions from the database (its occupancy
+    included)."""
+    return _network_structure(partnership_id).with_occupancy(occupancy(partnership_id))
+
+
+def _network_structure(partnership_id: int) -> NetworkIndex:
+    """Build the network as its companies, mentors, job functions and occupations make it, with every place free
+    (``with_occupancy`` adds what the internships take)."""
     stmt = (select(JobFunction).join(JobFunction.company)
             .where(Company.partnership_id == partnership_id, Company.active, JobFunction.active)
             .options(contains_eager(JobFunction.company), selectinload(JobFunction.mentor),
                      selectinload(JobFunction.occupation))
             .order_by(JobFunction.id))
     rows = list(db.session.scalars(stmt).unique())
-    ids = [job.id for job in rows]
-    taken = places_taken(ids)
-    interns = interns_of({job.mentor_id for job in rows if job.mentor_id is not None})
-    record = track_record(ids)
-    jobs = [job_for(job, taken=taken.get(job.id, 0), interns=interns.get(job.mentor_id, 0),
-                    hires=record[job.id][0], ended=record[job.id][1]) for job in rows]
+    jobs = [job_for(job) for job in rows]
     documents = [document_for(job) for job in rows]
     model = InterestModel(documents, catalogue=occupation_services.matching_catalogue()) if rows else None
+    mentors = [_active_mentor(job) for job in rows]
     return NetworkIndex(
         partnership_id=partnership_id,
-        job_ids=np.array(ids, dtype=np.int64),
+        job_ids=np.array([job.id for job in rows], dtype=np.int64),
         jobs=JobArrays.from_jobs(jobs),
         model=model,
         kinds=np.array([job.company.kind.value for job in rows], dtype=object),
         areas=np.array([(job.occupation.isco_group or "")[:1] if job.occupation else "" for job in rows],
                        dtype=object),
-        has_mentor=np.array([_active_mentor(job) is not None for job in rows], dtype=bool),
-        row_of={ident: i for i, ident in enumerate(ids)},
+        has_mentor=np.array([mentor is not None for mentor in mentors], dtype=bool),
+        row_of={job.id: i for i, job in enumerate(rows)},
+        places=np.array([job.places for job in rows], dtype=np.int64),
+        mentor_ids=np.array([mentor.id if mentor else -1 for mentor in mentors], dtype=np.int64),
+        max_interns=np.array([mentor.max_interns if mentor else 0 for mentor in mentors], dtype=np.int64),
+        company_ids=np.array([job.company_id for job in rows], dtype=np.int64),
     )
 
 
-_networks: OrderedDict[tuple[str, int], tuple[tuple, NetworkIndex]] = OrderedDict()
-_networks_lock = threading.Lock()
+#: The networks as built (per network revision) and with their occupancy (per data revision), per worker.
+_structures: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
+_networks: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
 
 
-def network(partnership_id: int, version: tuple | None = None) -> NetworkIndex:
-    """Return the partnership's network index, rebuilt when its network version changed (see module docstring).
-
-    ``version``: the network version when the caller has just read it.
-    """
-    # The database URL tells apart several apps in one process (tests); ids repeat between databases.
-    key = (str(db.engine.url), partnership_id)
-    if version is None:
-        version = network_version(partnership_id)
-    cached = _networks.get(key)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    with _networks_lock:
-        cached = _networks.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        index = build_network(partnership_id)
-        _networks[key] = (version, index)
-        _networks.move_to_end(key)
-        while len(_networks) > MAX_CACHED_NETWORKS:
-            _networks.popitem(last=False)
-        return index
+def network(partnership_id: int) -> NetworkIndex:
+    """Return the partnership's network index as of now: rebuilt when its network revision moved, its occupancy
+    read again when its data revision moved (see the module docstring)."""
+    structure_key = revisions.key((partnership_id,), network=True)
+    data_key = revisions.key((partnership_id,))
+    return _networks.get((structure_key, data_key), lambda: _structures.get(
+        structure_key, lambda: _network_structure(partnership_id)).with_occupancy(occupancy(partnership_id)))
 
 
 def forget_networks() -> None:
     """Drop every cached network and result (they also rebuild by themselves when the network changes)."""
-    with _networks_lock:
-        _networks.clear()
+    _structures.clear()
+    _networks.clear()
     with _results_lock:
         _results.clear()
 
@@ -721,17 +703,6 @@ def _keep(key: tuple, result: ParticipantMatches) -> None:
             _results.popitem(last=False)
 
 
-def _inputs(participant: Participant) -> tuple[tuple, Weights, bool, tuple[int, ...]]:
-    """Read in one round trip what a young person's matches depend on besides their own record: the network
-    version, the partnership's weights (and whether it has its own) and the young person's chosen occupations'
-    ids (sorted)."""
-    row = db.session.execute(_INPUTS, {"partnership_id": participant.partnership_id,
-                                       "participant_id": participant.id}).one()
-    version, values, ids = row[:_VERSION_WIDTH], row[_VERSION_WIDTH:-1], row[-1]
-    return (_version(version), *_weights_of(None if values[0] is None else values),
-            tuple(sorted(int(ident) for ident in ids.split(","))) if ids else ())
-
-
 def matches_for_participant(participant: Participant, filters: MatchFilters | None = None,
                             limit: int | None = TOP, *, excluded: bool = True) -> ParticipantMatches:
     """Rank the partnership's job functions for a young person: the best ``limit`` (all when None), and, when
@@ -744,13 +715,15 @@ def matches_for_participant(participant: Participant, filters: MatchFilters | No
     if filters.max_km is not None and filters.max_km > participant.max_km:
         filters = MatchFilters(max(participant.max_km, MIN_TRAVEL_KM), filters.kind, filters.area)
     partnership_id = participant.partnership_id
-    version, weights, own_weights, chosen = _inputs(participant)
-    key = (str(db.engine.url), partnership_id, version, participant.id, participant.version, chosen, weights,
-           own_weights, agreement_services.today(), str(get_locale()), filters, limit, excluded)
+    # The partnership's data revision moves with every change to its network, internships, weights and young
+    # people (their chosen occupations included): with the young person's row version, the whole key.
+    key = (revisions.key((partnership_id,)), participant.id, participant.version, agreement_services.today(),
+           str(get_locale()), filters, limit, excluded)
     result = _kept(key)
     if result is None:
-        result = _explained_matches(participant, network(partnership_id, version), weights, own_weights, filters,
-                                    limit, excluded)
+        weights, own_weights = _partnership_weights(partnership_id)
+        result = _explained_matches(participant, network(partnership_id), weights, own_weights, filters, limit,
+                                    excluded)
         _keep(key, result)
     return result
 
