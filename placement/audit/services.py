@@ -1,6 +1,7 @@
 """Write the audit log from the session, so that no service can forget it."""
 
 import enum
+import threading
 from datetime import date, datetime
 
 from flask import g, has_app_context
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from placement import revisions
 from placement.audit import chain
 from placement.audit.models import Audited, AuditEvent, AuditSubject
+from placement.auth.models import Partnership
 from placement.database import utcnow
 
 _SKIPPED = frozenset({"created_at", "updated_at"})
@@ -36,8 +38,9 @@ def append(connection: Connection, rows: list[dict]) -> list[int]:
 
 def _last_hash(connection: Connection) -> str:
     """Take the chain's lock (PostgreSQL; held until commit) and return the last entry's hash."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain.ADVISORY_LOCK_KEY})
+    if connection.dialect.name == "postgresql":  # lock, then read, in one round trip (migration 0020)
+        return connection.scalar(text("SELECT audit_chain_tip(:key)"), {"key": chain.ADVISORY_LOCK_KEY}) \
+            or chain.GENESIS
     table = AuditEvent.__table__
     return connection.scalar(select(table.c.hash).order_by(table.c.id.desc()).limit(1)) or chain.GENESIS
 
@@ -110,6 +113,25 @@ def record_event(session: Session, obj: Audited, action: str, changes: dict) -> 
         changes={key: [_plain(old), _plain(new)] for key, (old, new) in changes.items()})])
 
 
+#: The young people whose "suggestions shown" entry this worker has seen committed, for one UTC day.
+_suggested: dict[date, set] = {}
+_suggested_lock = threading.Lock()
+
+
+def _suggested_today(day: date, known: tuple, *, remember: bool = False) -> bool:
+    """Tell whether this worker knows of today's entry (``remember``: note that it exists); yesterday's are
+    forgotten."""
+    with _suggested_lock:
+        if day not in _suggested:
+            _suggested.clear()
+            _suggested[day] = set()
+        if remember:
+            if len(_suggested[day]) >= 100_000:  # a bound, far above a day's young people
+                _suggested[day].clear()
+            _suggested[day].add(known)
+        return known in _suggested[day]
+
+
 def record_suggestions(session: Session, participant) -> bool:
     """Record that a young person's internship suggestions were shown, at most once a day (UTC).
 
@@ -118,10 +140,17 @@ def record_suggestions(session: Session, participant) -> bool:
     now = utcnow()
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     entity_id = str(participant.id)
+    # The partnership's creation time tells apart databases emptied and refilled under one address (the tests).
+    partnership = session.get(Partnership, participant.partnership_id)
+    known = (str(session.get_bind().url), participant.partnership_id, partnership and partnership.created_at,
+             participant.id)
+    if _suggested_today(midnight.date(), known):
+        return False
     already = session.scalar(select(AuditEvent.id).where(
         AuditEvent.action == "suggest", AuditEvent.entity == "participants", AuditEvent.entity_id == entity_id,
         AuditEvent.at >= midnight).limit(1))
     if already is not None:
+        _suggested_today(midnight.date(), known, remember=True)  # committed: no need to ask again today
         return False
     actor_id, actor_label = _actor()
     append(session.connection(), [dict(
