@@ -221,9 +221,13 @@ def test_compare_two_suggestions_side_by_side(client, login, world):
     assert html.index(CALM_TITLE) < html.index(KITCHEN_TITLE)
     assert "Kræver mere tempo end ønsket" in html and "Tempo, fysisk belastning og selvstændighed passer" in html
     assert html.count('data-pct="') == 2
+    # The consultant goes on from the comparison to the agreement for either suggestion.
+    for job in (calm, kitchen):
+        assert f"/agreements/new?participant_id={young.id}&amp;job_function_id={job.id}" in html
 
     html = _page(client, f"{base}?a={calm.id}&b={world['far'].id}")  # an excluded one shows its reason
     assert Exclusion.TOO_FAR.label in html
+    assert f"job_function_id={world['far'].id}" not in html.split("<tfoot>")[1]  # and offers no agreement
 
     assert client.get(f"{base}?job={calm.id}").status_code == 302  # one is not a comparison
     assert client.get(f"{base}?a={calm.id}&b={calm.id}").status_code == 302

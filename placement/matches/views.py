@@ -111,7 +111,8 @@ def compare(participant_id: int):
     if (ask := audit_read(participant, (BASE,))) is not None:
         return ask
     db.session.commit()
-    return render_template("matches/compare.html", participant=participant, pair=pair, components=COMPONENTS)
+    return render_template("matches/compare.html", participant=participant, pair=pair, components=COMPONENTS,
+                           may_agree=current_user.role in CASE_EDITORS)
 
 
 @bp.get("/job-functions/<int:job_function_id>/candidates")

@@ -118,7 +118,7 @@ def _yes_no_help(language: str) -> str:
 
 
 _EXTRA_HELP = {
-    "cvr": _l("8 digits passing the modulus-11 check; unique in the service."),
+    "cvr": _l("8 digits of a real CVR number, e.g. 12345674; each company only once."),
     "company_cvr": _l("The CVR number of a company already in the partnership's network."),
     "kind": lambda language: _("%(kinds)s. Empty: %(default)s.", kinds=COMPANY_KINDS.listing(language),
                                default=COMPANY_KINDS.word(CompanyKind.ORDINARY, language)),
