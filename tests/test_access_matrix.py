@@ -58,6 +58,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "audit.purpose": Expect(CASE_ROLES),
     "audit.participant_log": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
     "audit.participant_log_csv": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "network.postcode_towns": Expect(EVERYONE),
     "network.company_list": Expect(NETWORK_READERS),
     "network.company_create": Expect(NETWORK_EDITORS),
     "network.company_detail": Expect(NETWORK_READERS | MENTOR),

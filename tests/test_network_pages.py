@@ -133,3 +133,14 @@ def test_search_never_shows_another_partnership(client, login, partnership, othe
     factories.company(other_partnership, name="Hansens Maskinstation ApS")
     login(factories.user(Role.CONSULTANT, partnership))
     assert client.post("/search/live", data={"q": "hansens maskinstation"}).get_json()["results"] == []
+
+
+def test_the_forms_can_name_the_town_of_a_postcode_while_one_types(client, login, partnership):
+    assert client.get("/postcodes.json").status_code in (302, 401)  # logged-in users only
+    login(factories.user(Role.CONSULTANT, partnership))
+    towns = client.get("/postcodes.json").get_json()
+    assert towns["8900"] == "Randers C" and towns["6900"] == "Skjern"
+    assert "0900" not in towns  # the service codes with wrong coordinates are not postcodes here
+    client.post("/logout")
+    login(factories.user(Role.COORDINATOR, partnership))
+    assert 'data-postcodes="/postcodes.json"' in client.get("/companies/new").get_data(as_text=True)

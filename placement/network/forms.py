@@ -23,7 +23,8 @@ from placement.profile import DIMENSIONS
 
 #: Also said when two people add the same CVR at once and the database's unique constraint refuses the second.
 CVR_TAKEN = _l("A company with this CVR number is already registered.")
-_CVR_MESSAGES = {CVR_CHECKSUM_MESSAGE: _l("This cannot be a CVR number (its last digit does not fit the others): check the 8 digits for a typing error.")}
+_CVR_MESSAGES = {CVR_CHECKSUM_MESSAGE: _l("This cannot be a CVR number (its last digit does not fit the others): "
+                                         "check the 8 digits for a typing error.")}
 
 
 def _strip(value):

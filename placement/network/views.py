@@ -1,6 +1,6 @@
 """Pages for the company network: companies, mentors, job functions, search."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from placement.agreements.services import interns_of, places_taken
 from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import (
     CASE_ROLES,
+    EVERYONE,
     NETWORK_EDITORS,
     NETWORK_READERS,
     get_or_404,
@@ -21,6 +22,7 @@ from placement.auth.access import (
 )
 from placement.auth.models import Partnership, Role
 from placement.extensions import db
+from placement.geo.postcodes import load_postcodes
 from placement.network import services
 from placement.network.forms import CVR_TAKEN, CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
@@ -35,6 +37,18 @@ def _partnership_for_new_company() -> Partnership:
     if current_user.is_admin and request.args.get("partnership", type=int):
         return db.get_or_404(Partnership, request.args.get("partnership", type=int))
     return current_user.partnership
+
+
+# Postcodes ---------------------------------------------------------------------------------------------------
+
+@bp.get("/postcodes.json")
+@roles_required(EVERYONE)
+def postcode_towns():
+    """Every Danish postcode's town (public GeoNames data), so the forms can name the town while one types."""
+    response = jsonify({code: place.town for code, place in load_postcodes().items()})
+    response.cache_control.private = True
+    response.cache_control.max_age = 24 * 3600
+    return response
 
 
 # Companies ---------------------------------------------------------------------------------------------------

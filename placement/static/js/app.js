@@ -13,6 +13,8 @@
  *                         instead of the browser's bubbles; focus moves to the error summary after a failed submit
  *   - phone menu:         .site-header nav collapses behind a "Menu" button under 600 px
  *   - stacked tables:     table.table cells get data-label from their column heading (cards on phones, CSS)
+ *   - postcode → town:    form[data-postcodes="url"]: a 4-digit postcode names its town while one types (fills an
+ *                         empty "town" field of the form, else shows the town beside the postcode)
  *
  * Data from the server is only ever written with textContent, never innerHTML.
  */
@@ -555,6 +557,49 @@
     });
   }
 
+  /* ---------- postcode → town ---------- */
+
+  let postcodeTowns = null;
+
+  function townsFrom(url) {
+    if (!postcodeTowns) {
+      postcodeTowns = fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((response) => (response.ok ? response.json() : {}))
+        .catch(() => ({}));
+    }
+    return postcodeTowns;
+  }
+
+  function initPostcodeTown(form) {
+    const url = form.getAttribute("data-postcodes");
+    const town = form.querySelector('input[name="town"]');
+    form.querySelectorAll('input[name$="postcode"]').forEach((input) => {
+      const note = document.createElement("span");
+      note.className = "hint postcode-town";
+      note.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", note);
+      let filled = "";
+      const update = () => {
+        const code = input.value.trim();
+        if (!/^[0-9]{4}$/.test(code)) {
+          note.textContent = "";
+          return;
+        }
+        townsFrom(url).then((towns) => {
+          if (input.value.trim() !== code) return;
+          const name = towns[code] || "";
+          if (town && input.name === "postcode" && name && (town.value.trim() === "" || town.value === filled)) {
+            town.value = name;
+            filled = name;
+          }
+          note.textContent = name;
+        });
+      };
+      input.addEventListener("input", update);
+      update();
+    });
+  }
+
   /* ---------- start ---------- */
 
   function start() {
@@ -565,6 +610,7 @@
     document.querySelectorAll(".occupation-picker[data-suggest-url]").forEach((picker) => initOccupationPicker(picker));
     document.querySelectorAll("form[data-compare]").forEach((form) => initCompare(form));
     document.querySelectorAll("button[data-print]").forEach((button) => initPrint(button));
+    document.querySelectorAll("form[data-postcodes]").forEach((form) => initPostcodeTown(form));
     initConfirm();
   }
 
