@@ -74,7 +74,9 @@ class AgreementForm(BaseForm):
     purpose = _text(_l("1. What is the purpose of the internship?"))
     tasks = _text(_l("2. Which job functions and tasks can the young person take on?"))
     works_with = _text(_l("3. Who will the young person work with?"))
-    meeting = _text(_l("4. Where and when does the young person meet, and what are the working hours?"))
+    meeting = _text(_l("4. Where and when does the young person meet, and what are the working hours?"),
+                    _l("Where to meet, whom to ask for and how to get there. The days and times go under Schedule "
+                       "above; write here only what differs on the first day."))
     support = _text(_l("5. What is the young person's support need?"),
                     _l("Only what the mentor needs to know to support the work. No diagnoses."))
     goals = _text(_l("6. What are the goals and sub-goals?"),

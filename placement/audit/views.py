@@ -6,7 +6,8 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -128,8 +129,10 @@ def participant_log(participant_id: int):
 def participant_log_csv(participant_id: int):
     """Download a young person's access log as CSV."""
     participant = _participant_for_log(participant_id)
-    rows = [[e.at.isoformat(timespec="seconds"), e.actor_label, e.actor.role.value if e.actor else "",
-             e.entity, e.entity_id, e.fields or "", e.purpose or "", e.purpose_note or "", len(e.records or [])]
+    # The page's columns, in the user's language: Danish Excel opens it as the coordinator reads it.
+    rows = [[format_datetime(e.at, "dd.MM.yyyy HH:mm"), e.actor_label, e.actor.role.label if e.actor else "",
+             ", ".join(str(FIELD_GROUPS.get(key, key)) for key in (e.fields or "").split(",") if key),
+             len(e.records or []), str(PURPOSE_LABELS.get(e.purpose, e.purpose or "")), e.purpose_note or ""]
             for e in _log_events(participant.id)]
-    columns = ("at", "who", "role", "record_type", "record_id", "fields", "purpose", "purpose_note", "records_shown")
+    columns = (_("When"), _("Who"), _("Role"), _("What"), _("Young people shown"), _("Why"), _("In their own words"))
     return csv_response(write_csv(columns, rows), f"adgangslog-{participant.id}.csv")
