@@ -209,3 +209,36 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
     severe = [entry for entry in browser.get_log("browser")
               if entry["level"] == "SEVERE" and "410" not in entry["message"]]
     assert not severe, severe
+
+
+def test_the_comparison_bar_follows_the_ticks_and_offers_the_button(app, server, browser, partnership):
+    from selenium.webdriver.common.by import By
+
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    farm = factories.company(partnership, name="Fjordgården", postcode="8900", employees=12)
+    mentor = factories.mentor(farm, name="Karen Fjord", email="karen@example.com", max_interns=3)
+    for title in ("Staldmedhjælper", "Markhjælper", "Maskinhjælper"):
+        factories.job_function(farm, title=title, mentor=mentor, places=1, hours_min=10, hours_max=25)
+    young = factories.participant(partnership, name="Mikkel Testesen", interests="dyr, stald",
+                                  consultant_id=consultant.id, hours_min=15, hours_max=20, max_km=20)
+    _log_in(browser, server, consultant)
+    browser.get(f"{server}/participants/{young.id}/internships")
+    bar = browser.find_element(By.CSS_SELECTOR, "form[data-compare] .compare-bar")
+    assert bar.value_of_css_property("position") == "sticky"
+    assert "Tick two suggestions" in bar.text
+    boxes = browser.find_elements(By.CSS_SELECTOR, 'form[data-compare] input[name="job"]')
+    button = bar.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    assert len(boxes) == 3 and not button.is_enabled()
+
+    def tick(box):  # as a user scrolls to it: above the bar, not behind it
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+        box.click()
+
+    tick(boxes[0])
+    assert "1 suggestion chosen" in bar.text
+    tick(boxes[1])
+    # A third box waits, and the bar says why, instead of greying it out silently.
+    assert "Untick one to choose another" in bar.text and not boxes[2].is_enabled() and button.is_enabled()
+    button.click()
+    assert "/internships/compare?a=" in browser.current_url
+    assert "Make an agreement" in browser.find_element(By.TAG_NAME, "main").text

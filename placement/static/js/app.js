@@ -34,6 +34,9 @@
       suggestFailed: "Forslagene kan ikke hentes lige nu.",
       chosen: (label) => `Valgt: ${label}.`,
       cleared: "Stillingsbetegnelsen er fjernet.",
+      compareNone: "Sæt flueben ved to forslag for at sammenligne dem.",
+      compareOne: "1 forslag valgt. Vælg ét mere.",
+      compareTwo: "2 forslag valgt. Fjern et flueben for at vælge et andet.",
     },
     en: {
       liveCount: (n) => `${n} ${n === 1 ? "result" : "results"}. Use the down and up arrows to choose, and Enter to open.`,
@@ -44,6 +47,9 @@
       suggestFailed: "Suggestions cannot be fetched right now.",
       chosen: (label) => `Chosen: ${label}.`,
       cleared: "The occupation has been removed.",
+      compareNone: "Tick two suggestions to compare them.",
+      compareOne: "1 suggestion chosen. Choose one more.",
+      compareTwo: "2 suggestions chosen. Untick one to choose another.",
     },
   };
   const lang = (document.documentElement.lang || "da").slice(0, 2).toLowerCase();
@@ -489,9 +495,22 @@
     const boxes = Array.from(form.querySelectorAll('input[type="checkbox"][name="job"]'));
     const buttons = Array.from(form.querySelectorAll('button[type="submit"]'));
     if (boxes.length < 2) return;
+    // A bar that stays at the bottom of the screen while one scrolls the list: what is chosen, and the button.
+    const bar = document.createElement("div");
+    bar.className = "compare-bar";
+    const status = document.createElement("span");
+    status.setAttribute("aria-live", "polite");
+    bar.appendChild(status);
+    if (buttons.length) {
+      const button = buttons[0].cloneNode(true);
+      bar.appendChild(button);
+      buttons.push(button);
+    }
+    form.appendChild(bar);
 
     function update() {
       const chosen = boxes.filter((box) => box.checked).length;
+      status.textContent = [t.compareNone, t.compareOne, t.compareTwo][Math.min(chosen, 2)];
       // At most two can be ticked; the others wait until one is unticked.
       boxes.forEach((box) => { box.disabled = !box.checked && chosen >= 2; });
       buttons.forEach((button) => {
