@@ -534,6 +534,7 @@ def admin_resend(client, user, **kwargs):
 def test_changing_the_e_mail_spends_open_links_and_ends_the_sessions(app, partnership):
     coordinator = _client(app, factories.user(Role.COORDINATOR, partnership))
     consultant = factories.user(Role.CONSULTANT, partnership)
+    old_address = consultant.email
     theirs = _client(app, consultant)
     app.test_client().post("/password/forgot", data={"email": consultant.email})
     path = _link_in(_mails(consultant.email)[0])
@@ -541,6 +542,9 @@ def test_changing_the_e_mail_spends_open_links_and_ends_the_sessions(app, partne
         "name": consultant.name, "email": "coordinators-own@example.com", "role": "consultant"})
     assert response.status_code == 302
     assert app.test_client().get(path).status_code == 410
+    # The old address is told (not the new one), so a change its owner did not make does not go unnoticed.
+    told = _mails(old_address)[-1]
+    assert "was changed by" in told.body and "coordinators-own@example.com" not in told.body
     assert theirs.get("/").status_code == 302
     assert _logs_in(app, "coordinators-own@example.com", factories.PASSWORD)
     # A change of name only leaves the sessions alone.

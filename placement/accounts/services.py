@@ -166,6 +166,7 @@ def update_account(actor: User, user: User, values: AccountValues) -> None:
         # Links sent to the old address must not work for whoever reads the new one, nor sessions opened before.
         _spend_links(user, None)
         end_sessions(user, keep=actor.session_key if actor.id == user.id else None)
+        _tell_old_address(user, actor)
     moved = partnership.id != user.partnership_id
     if values.role is not user.role or moved:
         # What the user may see changes: nothing opened under the old role or in the old partnership keeps working
@@ -250,6 +251,17 @@ def send_invitation(user: User) -> AccountLink:
              name=user.name, partnership=user.partnership.name, days=days, url=url, email=user.email)
     enqueue(user.email, _("Your account in Placement"), body, partnership_id=user.partnership_id)
     return link
+
+
+def _tell_old_address(user: User, actor: User) -> None:
+    """Tell the account's old address that its e-mail changed (not to what): a change its owner did not make, or a
+    second-factor reset sent to the new address, does not go unnoticed."""
+    body = _("Hello %(name)s,\n\nThe e-mail address of your account in Placement (%(partnership)s) was changed by "
+             "%(actor)s. Messages about the account now go to the new address, and you have been logged out.\n\n"
+             "If you did not expect this, contact your coordinator or the service desk at once.\n",
+             name=user.name, partnership=user.partnership.name, actor=actor.name)
+    enqueue(user.email, _("The e-mail address of your account was changed"), body,
+            partnership_id=user.partnership_id)
 
 
 def send_reset(email: str) -> bool:
