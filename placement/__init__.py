@@ -152,6 +152,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(goals_bp)
 
+    from placement.retention.views import bp as retention_bp
+
+    app.register_blueprint(retention_bp)
+
 
 def register_commands(app: Flask) -> None:
     from placement.audit.cli import audit_cli

@@ -54,6 +54,7 @@ from placement.matches.services import COMPONENT_LABELS
 from placement.network.models import Company, JobFunction, Mentor
 from placement.participants.models import Participant
 from placement.participants.services import local_today
+from placement.retention import views as retention_views
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 
@@ -264,7 +265,8 @@ def _page(agreement: Agreement, bound: dict | None = None):
         capacity_problem=services.capacity_problem(agreement) if agreement.state in (State.DRAFT, State.SENT)
         else None,
         plan_problems=services.plan_problems(agreement) if agreement.state is State.DRAFT else [],
-        event_kinds=plans.EVENT_KINDS, event_comment=plans.event_comment, place_labels=plans.PLACE_LABELS,
+        event_kinds=plans.EVENT_KINDS | retention_views.EVENT_KINDS, event_comment=retention_views.event_comment,
+        job_checks=retention_views.check_rows(agreement), place_labels=plans.PLACE_LABELS,
         component_labels=COMPONENT_LABELS,
         match_on=date.fromisoformat(agreement.match_explanation["on"]) if agreement.match_explanation else None)
 

@@ -21,6 +21,7 @@ from placement.participants.models import Participant
 from placement.participants.services import local_today
 from placement.progress.services import due_select
 from placement.progress.views import RECORDERS
+from placement.retention.views import due_for_start_page
 
 bp = Blueprint("main", __name__)
 
@@ -59,8 +60,10 @@ def index():
         scope = None if current_user.is_admin else current_user.partnership_id
         retention = {"due": falling_due(scope), "pending": len(pending_requests(scope))}
     course, named_by_course = _course_work(local_today())
-    _audit_start_page(work, due, named_by_course)
-    return render_template("main/index.html", counts=counts, work=work, due=due, retention=retention, **course)
+    job_checks = due_for_start_page()
+    _audit_start_page(work, due, named_by_course, job_checks)
+    return render_template("main/index.html", counts=counts, work=work, due=due, retention=retention,
+                           job_checks=job_checks, **course)
 
 
 def _course_work(today) -> tuple[dict, list]:
@@ -79,10 +82,12 @@ def _course_work(today) -> tuple[dict, list]:
             named + [period.participant for period in notes or ()])
 
 
-def _audit_start_page(work: dict | None, due: list | None, named_by_course: list) -> None:
-    """Log the read of the young people the start page names: its internships and the first measurements due."""
+def _audit_start_page(work: dict | None, due: list | None, named_by_course: list, job_checks: list | None) -> None:
+    """Log the read of the young people the start page names: its internships, the job checks to record and the
+    first measurements due."""
     named = [a for a, _missed in work["overdue"]] + [a for key in ("waiting", "ready", "decisions", "places")
                                                       for a in work[key]] if work else []
+    named += [check.agreement for check in job_checks or ()]
     shown = [a.participant for a in named] + [participant for participant, _last in (due or [])[:5]] + named_by_course
     fields = (AGREEMENTS,) * bool(named) + (PROGRESS,) * bool(due) + (BASE,) * bool(named_by_course)
     if shown:
