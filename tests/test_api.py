@@ -547,7 +547,7 @@ def test_openapi_paths_are_exactly_the_apps_api_routes(app, client):
     documented = {(path, method): operation["operationId"]
                   for path, item in document["paths"].items() for method, operation in item.items()}
     assert documented == _api_operations(app)
-    assert len(documented) == 35  # 31 + the four partnership operations
+    assert len(documented) == 36  # 31 + the four partnership operations + retention
 
 
 def test_openapi_operations_are_described(client):

@@ -111,8 +111,8 @@ def test_the_dashboard_shows_every_section_with_tables_charts_and_csv_links(clie
     assert "6 enrolled, 1 declined consent: the figures cover 5" in html
     # Every table has its chart beside it, each an accessible image with a title.
     charts = html.count("<svg ")
-    assert charts == 12 and html.count('role="img"') == charts and html.count("<title>") >= charts
-    assert html.count("aria-label=") >= charts and html.count('<table class="table">') == 12
+    assert charts == 13 and html.count('role="img"') == charts and html.count("<title>") >= charts
+    assert html.count("aria-label=") >= charts and html.count('<table class="table">') == 16
     assert "style=" not in html and "<script>" not in html
     for table in tables.TABLES:
         assert f"/reports/{table}.csv?" in html, table

@@ -13,7 +13,7 @@ from placement.api.views import bp, query_arg
 from placement.reports import tables
 from placement.reports.disclosure import is_hidden
 from placement.reports.filters import Filters, read_filters
-from placement.reports.services import GROUPINGS
+from placement.reports.services import GROUPINGS, RETENTION_GROUPINGS
 from placement.reports.views import REPORT_READERS, configured_threshold, small_cell_threshold
 
 #: Shares and rates (0–1) are given to 4 decimals: 0.87, not 0.8699999999999999 (a weighted sum of targets).
@@ -139,3 +139,30 @@ def report_cohort():
             "ages": [{"band": band, **_item(young_people=n)} for band, n in cohort.ages.items()],
             "disabilities": [{"cognitive": c, "psychological": p, "physical": ph, **_item(young_people=n)}
                              for (c, p, ph), n in cohort.disabilities.items()]}
+
+
+@bp.get("/reports/retention")
+@roles_required(REPORT_READERS)
+def report_retention():
+    """Return whether the hires are still employed 3, 6 and 12 months after the job's start, overall or ``by``
+    outcome, company or consultant (``placement.reports.services.retention``)."""
+    by = query_arg("by")
+    if by is not None and by not in RETENTION_GROUPINGS:
+        abort(400, description=f"The query parameter by must be one of: {', '.join(RETENTION_GROUPINGS)}.")
+    filters = _filters()
+    figures = _figures(filters)
+    groups = [figures.retention_overall] if by is None else figures.retention[by]
+
+    def label(group) -> str | None:
+        if by is None:
+            return None
+        return tables.retention_label(group, by) if by == "outcome" else group.label
+
+    return {**_envelope(filters, figures), "by": by, "groups": [
+        {"key": getattr(group.key, "value", group.key), "label": label(group), **_item(hires=group.hires),
+         "months": [{"month": month, **_item(
+             due=m.due, employed=m.employed, not_employed=m.not_employed, unknown=m.unknown, coming=m.coming,
+             share=m.share if is_hidden(m.share) else _share(m.share),
+             unknown_share=m.unknown_share if is_hidden(m.unknown_share) else _share(m.unknown_share))}
+             for month, m in group.months.items()]}
+        for group in groups]}

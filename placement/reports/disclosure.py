@@ -317,6 +317,50 @@ UNRECORDED = ("left", "unrecorded")
 ENDED, HIRED, NOT_HIRED = ("rates", "ended"), ("rates", "hired"), ("rates", "not_hired")
 #: The funnel's steps that nest: each young person who reached a step reached the ones before it.
 NESTED_STEPS = ("agreement", "confirmed", "active", "ended", "hired")
+#: The counts of a retention month (``services.Retention``), and those that split the group's hires between them.
+RETENTION_COUNTS = ("due", "known", "employed", "not_employed", "unknown", "coming")
+RETENTION_PARTS = ("employed", "not_employed", "unknown", "coming")
+
+
+def retention_cell(grouping: str | None, key: Hashable):
+    """The cell keys of a retention group (overall: None, None): ``cell(month, name)``, ``cell(None, "hires")``."""
+    def cell(month: int | None, name: str) -> tuple:
+        return ("retention", grouping, key, month, name)
+
+    return cell
+
+
+def _retention_cells(cells: Cells, result) -> None:
+    """Retention (``tables.Figures.retention_overall`` / ``retention``): per group and month, the due hires are the
+    known and the unknown ones, the known ones employed and not employed, the hires due and coming; the groups add
+    up to all followed hires; and the followed hires nest in the hires of the placement-to-hire and outcome tables."""
+    add, line = cells.add, cells.line
+
+    def group_cells(grouping, group):
+        cell = retention_cell(grouping, group.key)
+        hires = add(cell(None, "hires"), group.hires)
+        for month, figure in group.months.items():
+            for name in RETENTION_COUNTS:
+                add(cell(month, name), getattr(figure, name))
+            line(cell(month, "known"), (cell(month, "employed"), cell(month, "not_employed")))
+            line(cell(month, "due"), (cell(month, "known"), cell(month, "unknown")))
+            line(hires, (cell(month, "due"), cell(month, "coming")))
+        return cell
+
+    overall = group_cells(None, result.retention_overall)
+    line(HIRED, (overall(None, "hires"),), remainder=("retention", "not_followed"))
+    parts = [(None, "hires"), *((month, name) for month in result.retention_overall.months
+                                for name in RETENTION_PARTS)]
+    for grouping, groups in result.retention.items():
+        of_group = [group_cells(grouping, group) for group in groups]
+        for month, name in parts:
+            line(overall(month, name), [cell(month, name) for cell in of_group],
+                 remainder=("retention", grouping, "rest", month, name))
+        for group, cell in zip(groups, of_group, strict=True):
+            outer = (("outcome", getattr(group.key, "value", group.key), "count") if grouping == "outcome"
+                     else ("rates", grouping, group.key, "hired"))
+            if outer in cells.values:
+                line(outer, (cell(None, "hires"),), remainder=("retention", grouping, group.key, "not_followed"))
 
 
 def dashboard_cells(result) -> Cells:
@@ -376,4 +420,5 @@ def dashboard_cells(result) -> Cells:
                          ("disabilities", cohort.disabilities)):
         line(COUNTED, [add(("cohort", name, key), n) for key, n in counts.items()],
              remainder=("cohort", name, "rest"))
+    _retention_cells(cells, result)
     return cells

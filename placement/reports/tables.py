@@ -19,12 +19,13 @@ from placement.csvtools import write_csv
 from placement.participants.services import local_today
 from placement.reports import charts, disclosure, services
 from placement.reports.disclosure import Hidden, csv_value, is_hidden
-from placement.reports.services import GROUPINGS, Scope
+from placement.reports.services import GROUPINGS, RETENTION_GROUPINGS, Scope
 
 #: Bars in a grouping's chart; the table beside it lists every row.
 CHART_ROWS = 15
 
 GROUPING_LABELS = {
+    "outcome": _l("Outcome"),
     "company": _l("Company"),
     "job_function": _l("Job function"),
     "occupation_group": _l("Occupation group"),
@@ -47,7 +48,8 @@ OUTCOME_COLOURS = {Outcome.ORDINARY_JOB: charts.ACCENT, Outcome.FLEX_JOB: charts
                    Outcome.NOT_HIRED: charts.MUTED}
 
 TABLES = ("success", "rates", *(f"rates_{grouping}" for grouping in GROUPINGS), "outcomes", "funnel",
-          "cohort_course_years", "cohort_ages", "cohort_disabilities")
+          "cohort_course_years", "cohort_ages", "cohort_disabilities", "retention",
+          *(f"retention_{grouping}" for grouping in RETENTION_GROUPINGS))
 #: File names of the downloads (Danish, like the service's other files; no personal data).
 FILE_NAMES = {
     "success": "succeskriterier", "rates": "ansaettelsesrate", "rates_company": "ansaettelsesrate-virksomhed",
@@ -55,7 +57,9 @@ FILE_NAMES = {
     "rates_occupation_group": "ansaettelsesrate-erhvervsgruppe", "rates_mentor": "ansaettelsesrate-mentor",
     "rates_consultant": "ansaettelsesrate-jobkonsulent", "outcomes": "udfald", "funnel": "tragt",
     "cohort_course_years": "kohorte-forloebslaengde", "cohort_ages": "kohorte-alder",
-    "cohort_disabilities": "kohorte-funktionsnedsaettelser",
+    "cohort_disabilities": "kohorte-funktionsnedsaettelser", "retention": "fastholdelse",
+    "retention_outcome": "fastholdelse-udfald", "retention_company": "fastholdelse-virksomhed",
+    "retention_consultant": "fastholdelse-jobkonsulent",
 }
 
 
@@ -140,6 +144,19 @@ def rate_label(rate: services.Rate) -> str:
     return _("not recorded") if rate.key is None else rate.label
 
 
+def retention_label(group: services.RetentionGroup, grouping: str | None) -> str:
+    """Name a group of hires: the outcome in the user's language, a company or a consultant (none: as such)."""
+    if grouping is None:
+        return _("All hires")
+    if grouping == "outcome":
+        return str(Outcome(group.key).label)
+    return _("not recorded") if group.key is None else group.label
+
+
+def months_label(month: int) -> str:
+    return ngettext("%(num)d month", "%(num)d months", month)
+
+
 # All of the dashboard's figures --------------------------------------------------------------------------------
 
 @dataclass
@@ -152,6 +169,9 @@ class Figures:
     outcomes: services.Outcomes
     funnel: dict[str, int]
     cohort: services.Cohort
+    #: Still employed 3, 6 and 12 months after the job's start: all followed hires, and per grouping.
+    retention_overall: services.RetentionGroup
+    retention: dict[str, list[services.RetentionGroup]]
 
 
 #: Each worker keeps the figures it computed (and each reader's view of them) until the records change.
@@ -181,7 +201,9 @@ def compute_figures(scope: Scope) -> Figures:
     return Figures(left_out=services.left_out(scope), success=services.success_criteria(scope), overall=overall,
                    rates={grouping: services.hire_rates(scope, grouping) for grouping in GROUPINGS},
                    median_days=services.median_days_to_hire(scope), outcomes=services.outcomes(scope),
-                   funnel=services.funnel(scope), cohort=services.cohort(scope))
+                   funnel=services.funnel(scope), cohort=services.cohort(scope),
+                   retention_overall=services.retention(scope)[0],
+                   retention={grouping: services.retention(scope, grouping) for grouping in RETENTION_GROUPINGS})
 
 
 @dataclass
@@ -236,9 +258,18 @@ def disclosed(result: Figures, threshold: int | None) -> Figures:
         disabilities={key: shown["cohort", "disabilities", key] for key in result.cohort.disabilities})
     # The median of fewer than ``threshold`` hires is one of them: hidden with their count.
     median = Hidden(shown.threshold) if is_hidden(overall.hired) else result.median_days
+
+    def retention_shown(grouping: str | None, group: services.RetentionGroup) -> services.RetentionGroup:
+        cell = disclosure.retention_cell(grouping, group.key)
+        months = {month: replace(figure, **{name: shown[cell(month, name)] for name in disclosure.RETENTION_COUNTS})
+                  for month, figure in group.months.items()}
+        return replace(group, hires=shown[cell(None, "hires")], months=months)
+
     return Figures(left_out=left_out, success=success, overall=overall, rates=rates, median_days=median,
                    outcomes=outcomes, funnel={step: shown["funnel", step] for step in result.funnel},
-                   cohort=cohort)
+                   cohort=cohort, retention_overall=retention_shown(None, result.retention_overall),
+                   retention={grouping: [retention_shown(grouping, group) for group in groups]
+                              for grouping, groups in result.retention.items()})
 
 
 def _bar_value(value) -> float:
@@ -302,6 +333,16 @@ def cohort_charts(cohort: services.Cohort, counted) -> dict[str, Markup]:
     }
 
 
+def retention_chart(group: services.RetentionGroup) -> Markup:
+    """The three months as bars of the share still employed (of the known), each labelled with its unknown share."""
+    bars = [charts.Bar(_("%(months)s · unknown: %(unknown)s", months=months_label(month),
+                         unknown=of(figure.unknown, figure.due)),
+                       _bar_value(figure.share), of(figure.employed, figure.known), maximum=1, colour=charts.SUCCESS)
+            for month, figure in group.months.items()]
+    return charts.bar_chart(bars, title=_("Chart: still employed 3, 6 and 12 months after the job's start, of the "
+                                          "hires whose answer is known"))
+
+
 def all_charts(result: Figures) -> dict[str, Markup]:
     """Draw every chart of the dashboard, keyed like ``TABLES``."""
     drawn = {
@@ -310,6 +351,7 @@ def all_charts(result: Figures) -> dict[str, Markup]:
         "outcomes": outcomes_chart(result.outcomes),
         "funnel": funnel_chart(result.funnel, result.left_out.counted),
         **cohort_charts(result.cohort, result.left_out.counted),
+        "retention": retention_chart(result.retention_overall),
     }
     for grouping, rates in result.rates.items():
         if rates:
@@ -397,12 +439,37 @@ def _cohort_rows(part: str):
     return rows
 
 
+def _retention_columns() -> list:
+    return [_("Months after the job's start"), _("Date reached"), _("Still employed"), _("No longer employed"),
+            _("Unknown"), _("Still employed of the known (%)"), _("Unknown of the date reached (%)"), _("To come")]
+
+
+def _retention_row(month: int, figure: services.Retention) -> list:
+    return [month, csv_value(figure.due), csv_value(figure.employed), csv_value(figure.not_employed),
+            csv_value(figure.unknown), csv_percent(figure.share), csv_percent(figure.unknown_share),
+            csv_value(figure.coming)]
+
+
+def _retention_rows(grouping: str | None):
+    def rows(result: Figures) -> tuple[list, list[list]]:
+        if grouping is None:
+            return _retention_columns(), [_retention_row(month, figure)
+                                          for month, figure in result.retention_overall.months.items()]
+        return [grouping_label(grouping), *_retention_columns()], [
+            [retention_label(group, grouping), *_retention_row(month, figure)]
+            for group in result.retention[grouping] for month, figure in group.months.items()]
+
+    return rows
+
+
 _CSV_ROWS = {
     "success": _success_rows, "rates": _rates_rows,
     **{f"rates_{grouping}": _grouping_rows(grouping) for grouping in GROUPINGS},
     "outcomes": _outcome_rows, "funnel": _funnel_rows,
     "cohort_course_years": _cohort_rows("course_years"), "cohort_ages": _cohort_rows("ages"),
     "cohort_disabilities": _cohort_rows("disabilities"),
+    "retention": _retention_rows(None),
+    **{f"retention_{grouping}": _retention_rows(grouping) for grouping in RETENTION_GROUPINGS},
 }
 
 

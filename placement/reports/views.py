@@ -1,5 +1,5 @@
-"""The results dashboard: success criteria, placement-to-hire, outcomes, funnel and cohort, with CSV files; and
-the partnership's targets.
+"""The results dashboard: success criteria, placement-to-hire, outcomes, funnel, cohort and retention (still
+employed after the hire), with CSV files; and the partnership's targets.
 
 Figures only, never a young person's name: every role that works on cases reads the whole partnership's
 results (an admin those of one partnership or all).
@@ -21,7 +21,7 @@ from placement.reports import cache, services, tables
 from placement.reports.filters import read_filters
 from placement.reports.forms import TargetsForm
 from placement.reports.models import Targets
-from placement.reports.services import GROUPINGS
+from placement.reports.services import GROUPINGS, RETENTION_GROUPINGS
 
 bp = Blueprint("reports", __name__)
 
@@ -49,7 +49,8 @@ def _helpers() -> dict:
     return {"of": tables.of, "percent": tables.percent, "days": tables.days, "grouping_label": tables.grouping_label,
             "rate_label": tables.rate_label,
             "step_label": lambda step: tables.STEP_LABELS[step], "age_band": tables.age_band,
-            "disabilities": tables.disabilities, "course_years": tables.course_years}
+            "disabilities": tables.disabilities, "course_years": tables.course_years,
+            "retention_label": tables.retention_label, "months_label": tables.months_label}
 
 
 def _partnerships() -> list[Partnership]:
@@ -75,7 +76,8 @@ def dashboard():
         figures = tables.shown(filters.scope, threshold)
         return render_template("reports/_figures.html", figures=figures, charts=tables.all_charts(figures),
                                consent_note=tables.consent_note(figures.left_out), exact=threshold is None,
-                               threshold=configured_threshold(), filters=filters, groupings=GROUPINGS)
+                               threshold=configured_threshold(), filters=filters, groupings=GROUPINGS,
+                               retention_groupings=RETENTION_GROUPINGS)
 
     # The figures with their charts, rendered once per revision of the records (``placement.revisions``), scope,
     # period, the reader's disclosure and language: a change to any record they count moves the revision.
