@@ -32,6 +32,8 @@ from placement.progress.models import Measurement
 from placement.progress.services import INTERVAL_MONTHS, add_months, due_select, progress_of
 from placement.reports import services as reports
 from placement.reports.models import Targets
+from placement.retention import services as retention
+from placement.retention.models import CHECK_MONTHS, Employment, JobCheck
 from tests.conftest import PG_URL, _config
 
 PARTNERSHIPS = {"Ringkøbing-Skjern": "6900", "Aarhus": "8543", "Randers": "8900", "Frederikshavn": "9870"}
@@ -208,7 +210,12 @@ def _history() -> tuple[list, list]:
                Agreement.outcome, Agreement.outcome_hours, Agreement.outcome_start, Agreement.not_hired_reason,
                Agreement.decision, Agreement.decision_date, Agreement.place_after_hire)
         .order_by(Agreement.id)).all()
-    return [tuple(row) for row in measurements], [tuple(row) for row in internships]
+    checks = db.session.execute(
+        select(JobCheck.agreement_id, JobCheck.month, JobCheck.due_on, JobCheck.status, JobCheck.checked_on,
+               JobCheck.hours, JobCheck.reason, JobCheck.note, JobCheck.recorded_label)
+        .order_by(JobCheck.agreement_id, JobCheck.month)).all()
+    return ([tuple(row) for row in measurements], [tuple(row) for row in internships],
+            [tuple(row) for row in checks])
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="seeds a second SQLite copy; determinism does not depend on the database")
@@ -342,7 +349,8 @@ def test_internship_history_per_partnership(seeded):
             assert today - timedelta(days=2 * 366) <= agreement.ended_on <= today
             assert agreement.start_date >= agreement.participant.course_start
             assert agreement.ended_on <= agreement_services.planned_end(agreement)
-            assert [e.kind for e in agreement.events] == ["import"]
+            kinds = [e.kind for e in agreement.events]  # imported, then any job checks answered since
+            assert kinds[0] == "import" and set(kinds[1:]) <= {"job_check"}
             if agreement.outcome.is_hire:
                 assert agreement.outcome_hours and agreement.ended_on < agreement.outcome_start <= today
                 assert agreement.not_hired_reason is None
@@ -464,6 +472,41 @@ def test_hires_reopen_their_place_except_the_latest(seeded):
         # Pending decisions are the latest ones, not left open for years.
         decided = [a.ended_on for a in hires if a.decision in (Decision.APPROVED, Decision.REJECTED)]
         assert all(a.ended_on >= max(decided, default=a.ended_on) for a in hires if a.decision is Decision.PENDING)
+
+
+def test_every_hire_has_its_four_job_checks_some_answered_and_some_due(seeded):
+    today = local_today()
+    hires = db.session.scalars(select(Agreement).where(Agreement.state == State.ENDED,
+                                                       Agreement.outcome != Outcome.NOT_HIRED)).all()
+    assert hires
+    answered = []
+    for hire in hires:
+        checks = retention.checks_of(hire)
+        assert [(c.month, c.due_on) for c in checks] == [(m, add_months(hire.outcome_start, m)) for m in CHECK_MONTHS]
+        assert all(c.status is None for c in checks if c.due_on > today)
+        for check in checks:
+            if check.status is None:
+                continue
+            answered.append(check)
+            assert check.due_on <= check.checked_on <= today
+            # The case's consultant, else a colleague (a partnership without demo logins: the seed).
+            recorder = db.session.get(User, check.recorded_by_id) if check.recorded_by_id else None
+            assert check.recorded_label == (recorder.name if recorder else "demo seed")
+            assert check.recorded_at.date() == check.checked_on
+            if hire.consultant_id is not None:
+                assert check.recorded_by_id == hire.consultant_id
+            assert (check.hours is not None) == (check.status is Employment.EMPLOYED)
+            assert bool(check.reason) == (check.status is Employment.NOT_EMPLOYED)
+    assert not db.session.scalars(select(JobCheck).join(JobCheck.agreement).where(
+        Agreement.outcome == Outcome.NOT_HIRED)).all()
+    statuses = [c.status for c in answered]
+    employed, gone, unknown = (statuses.count(s) for s in Employment)
+    assert employed > gone + unknown and gone > 0 and unknown > 0
+    # Some are due: every partnership's start page has checks to ask about.
+    for partnership in db.session.scalars(select(Partnership)):
+        assert retention.due((partnership.id,), today), partnership.name
+    consultant = db.session.scalar(select(User).where(User.email == "konsulent@demo.example"))
+    assert retention.due(None, today, consultant_id=consultant.id)
 
 
 # The course around the internship: Mikkel's own goals, a network meeting, status notes -----------------------------

@@ -19,6 +19,8 @@ from placement.participants.models import Consent
 from placement.progress import csvio
 from placement.progress.models import Measurement
 from placement.reports import services as reports
+from placement.retention import services as retention
+from placement.retention.models import Employment, JobCheck
 from tests import factories
 
 BORN = "2001-05-17"
@@ -346,6 +348,125 @@ def test_an_internship_already_registered_is_refused(partnership, ida, workplace
     assert count(Agreement) == 1
 
 
+# Job checks after a hire --------------------------------------------------------------------------------------
+
+def _checks() -> list[tuple]:
+    return [(c.month, c.due_on, c.status, c.checked_on, c.hours, c.reason, c.recorded_label, c.recorded_by_id)
+            for c in db.session.scalars(select(JobCheck).order_by(JobCheck.month))]
+
+
+def test_an_imported_hire_gets_its_four_checks_with_the_answers_the_file_gives(partnership, ida, workplace,
+                                                                              consultant):
+    company = workplace[0]
+    text = make_csv([
+        internship(company_cvr=company.cvr, employed_after_1_month="ja", employed_after_3_months="yes",
+                   hours_after_3_months="30", employed_after_6_months="Nej",
+                   reason_after_6_months="Virksomheden lukkede afdelingen", employed_after_12_months="ukendt"),
+        internship(company_cvr=company.cvr, start_date="2025-01-06", ended_on="2025-03-28", outcome="not_hired",
+                   not_hired_reason="health", outcome_hours="", outcome_start=""),
+    ], columns=[*csvio.COLUMNS[csvio.INTERNSHIPS]])
+    report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership, user=consultant)
+    assert report.ok, report.errors
+    db.session.commit()
+    hire = db.session.scalars(select(Agreement).where(Agreement.outcome == Outcome.ORDINARY_JOB)).one()
+    label = retention.BY_IMPORT
+    # The job started 2024-09-02: every check is due; hours left empty are the job's (25); recorded on the due day.
+    assert _checks() == [
+        (1, date(2024, 10, 2), Employment.EMPLOYED, date(2024, 10, 2), 25, "", label, None),
+        (3, date(2024, 12, 2), Employment.EMPLOYED, date(2024, 12, 2), 30, "", label, None),
+        (6, date(2025, 3, 2), Employment.NOT_EMPLOYED, date(2025, 3, 2), None, "Virksomheden lukkede afdelingen",
+         label, None),
+        (12, date(2025, 9, 2), Employment.UNKNOWN, date(2025, 9, 2), None, "", label, None)]
+    assert {c.agreement_id for c in db.session.scalars(select(JobCheck))} == {hire.id}
+    assert all(c.recorded_at is not None for c in db.session.scalars(select(JobCheck)))
+    kinds = [e.kind for e in db.session.scalars(select(AgreementEvent).where(AgreementEvent.agreement_id == hire.id)
+                                                .order_by(AgreementEvent.id))]
+    assert kinds == ["import", "job_check", "job_check", "job_check", "job_check"]
+    assert retention.due((partnership.id,), TODAY) == []
+
+
+def test_an_imported_hire_without_answers_has_its_checks_due(partnership, ida, workplace):
+    company = workplace[0]
+    text = make_csv([internship(company_cvr=company.cvr, start_date="2025-03-03", ended_on="2025-08-29",
+                                outcome_start="2025-09-01", employed_after_1_month="ja")])
+    assert csvio.import_csv(csvio.INTERNSHIPS, text, partnership).ok
+    db.session.commit()
+    assert [(c.month, c.due_on, c.status) for c in db.session.scalars(select(JobCheck).order_by(JobCheck.month))] \
+        == [(1, date(2025, 10, 1), Employment.EMPLOYED), (3, date(2025, 12, 1), None), (6, date(2026, 3, 1), None),
+            (12, date(2026, 9, 1), None)]
+    assert [c.month for c in retention.due((partnership.id,), TODAY)] == [3]
+
+
+@pytest.mark.parametrize(("fields", "column", "message"), [
+    ({"employed_after_3_months": "måske"}, "employed_after_3_months", "Use yes, no or unknown."),
+    ({"hours_after_3_months": "20"}, "employed_after_3_months",
+     "Say whether the young person was still in the job: yes, no or unknown."),
+    ({"reason_after_6_months": "Flyttede"}, "employed_after_6_months",
+     "Say whether the young person was still in the job: yes, no or unknown."),
+    ({"employed_after_3_months": "ja", "hours_after_3_months": "mange"}, "hours_after_3_months",
+     "Give the weekly hours as a whole number from 1 to 40."),
+    ({"employed_after_3_months": "ja", "hours_after_3_months": "41"}, "hours_after_3_months",
+     "The weekly hours must be between 1 and 40."),
+    ({"employed_after_3_months": "nej"}, "reason_after_3_months", "Say why the job ended."),
+    ({"employed_after_3_months": "ukendt", "hours_after_3_months": "20"}, "hours_after_3_months",
+     "Only a young person still employed has weekly hours in the job."),
+    ({"employed_after_3_months": "ja", "reason_after_3_months": "Flyttede"}, "reason_after_3_months",
+     "Only a job that ended has a reason why."),
+    ({"employed_after_12_months": "ja"}, "employed_after_12_months",
+     "The 12-month check is due on September 1, 2026 and cannot be recorded before then."),
+    ({"employed_after_6_months": "ja"}, "employed_after_6_months",
+     "The 6-month check is due on March 1, 2026 and cannot be recorded before then."),
+    ({"state": "active", "ended_on": "", "outcome": "", "outcome_hours": "", "outcome_start": "",
+      "employed_after_1_month": "ja"}, "employed_after_1_month",
+     "Only an ended internship that led to a job with a start date has job checks."),
+    ({"outcome": "not_hired", "not_hired_reason": "moved", "outcome_hours": "", "outcome_start": "",
+      "employed_after_1_month": "nej", "reason_after_1_month": "Flyttede"}, "employed_after_1_month",
+     "Only an ended internship that led to a job with a start date has job checks."),
+    ({"outcome": "flex_job", "decision": "rejected", "decision_date": "2025-09-15",
+      "employed_after_1_month": "ja"}, "employed_after_1_month",
+     "The job centre rejected the job, so it is not followed up."),
+])
+def test_bad_job_check_answers_are_refused_on_their_line_and_column(partnership, ida, workplace, fields, column,
+                                                                     message):
+    """The job started 2025-09-01; today is 2026-01-15: the 1- and 3-month checks are due, 6 and 12 are not."""
+    company = workplace[0]
+    text = make_csv([internship(company_cvr=company.cvr, start_date="2024-03-04", ended_on="2024-08-30",
+                                outcome_start="2024-09-02", employed_after_12_months="ja"),
+                     internship(**{"company_cvr": company.cvr, "start_date": "2025-03-03", "ended_on": "2025-08-29",
+                                   "outcome_start": "2025-09-01", **fields})],
+                    columns=[*csvio.COLUMNS[csvio.INTERNSHIPS]])
+    report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership)
+    assert [(e.line, e.column, e.message) for e in report.errors] == [(3, column, message)]
+    assert report.imported == 0
+    db.session.rollback()
+    assert count(Agreement) == 0 and count(JobCheck) == 0
+
+
+def test_job_checks_in_danish_columns_and_words(partnership, ida, workplace):
+    company = workplace[0]
+    header = ["Den unges navn", "Den unges fødselsdato", "Virksomhedens CVR-nummer", "Arbejdsfunktion", "Startdato",
+              "Status", "Sidste praktikdag", "Resultat", "Timer om ugen i jobbet", "Jobbet starter",
+              "I job efter 1 måned", "I job efter 3 måneder", "Timer om ugen efter 3 måneder",
+              "I job efter 6 måneder", "Hvorfor stoppet efter 6 måneder"]
+    text = make_csv([dict(zip(header, ["Ida Testesen", BORN, company.cvr, "Lagermedarbejder", "2024-03-04",
+                                       "afsluttet", "2024-08-30", "ordinært job", "25", "2024-09-02", "ja", "ja",
+                                       "18", "nej", "Ville hellere i uddannelse"], strict=True))])
+    report = csvio.import_csv(csvio.INTERNSHIPS, text, partnership)
+    assert report.ok, report.errors
+    assert [(c.month, c.status, c.hours, c.reason) for c in db.session.scalars(
+        select(JobCheck).order_by(JobCheck.month))] == [
+        (1, Employment.EMPLOYED, 25, ""), (3, Employment.EMPLOYED, 18, ""),
+        (6, Employment.NOT_EMPLOYED, None, "Ville hellere i uddannelse"), (12, None, None, "")]
+    db.session.rollback()
+    bad = make_csv([dict(zip(header, ["Ida Testesen", BORN, company.cvr, "Lagermedarbejder", "2025-03-03",
+                                      "afsluttet", "2025-08-29", "ordinært job", "25", "2025-09-01", "ja", "ja",
+                                      "", "ja", ""], strict=True))])
+    with force_locale("da"):
+        report = csvio.import_csv(csvio.INTERNSHIPS, bad, partnership)
+    [error] = report.errors
+    assert (error.line, error.column) == (2, "I job efter 6 måneder")
+
+
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_the_example_files_import_after_the_network_and_young_people_examples(partnership, language):
     for kind in network_csvio.KINDS:
@@ -355,6 +476,8 @@ def test_the_example_files_import_after_the_network_and_young_people_examples(pa
         report = csvio.import_csv(kind, csvio.example_csv(kind, language), partnership)
         assert report.ok, report.errors
     assert (count(Measurement), count(Agreement)) == (2, 2)
+    assert [(c.month, c.status, c.hours) for c in db.session.scalars(select(JobCheck).order_by(JobCheck.month))] \
+        == [(1, Employment.EMPLOYED, 20), (3, Employment.EMPLOYED, 25), (6, Employment.UNKNOWN, None), (12, None, None)]
     internships = csvio.example_csv(csvio.INTERNSHIPS, language)
     assert (";afsluttet;" in internships and ";fleksjob;" in internships) == (language == "da")
 

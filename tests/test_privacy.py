@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from placement.agreements import services as agreement_services
-from placement.agreements.models import Agreement, Goal, State
+from placement.agreements.models import Agreement, Goal, Outcome, State
 from placement.audit.models import AuditEvent
 from placement.auth.models import Role
 from placement.course import services as course_services
@@ -30,6 +30,8 @@ from placement.privacy.models import ConsentEvent
 from placement.progress.models import Measurement
 from placement.progress.services import add_months
 from placement.reports import services as reports
+from placement.retention import services as retention
+from placement.retention.models import Employment, JobCheck
 from tests import factories
 from tests.test_reports import internships, report_cohort  # noqa: F401 - the report's fixtures
 
@@ -51,6 +53,35 @@ def _young_with_internship(partnership, *, state=State.SENT, **fields):
         participant=young, job_function=job, mentor=mentor, consultant=None, start_date=date(2026, 5, 1),
         actor=agreement_services.Actor(None, "test", False), goals=["Møde til tiden"], purpose="Afprøve lager")
     agreement.state = state
+    db.session.commit()
+    return young, agreement
+
+
+#: What the job checks after a hire say of the young person (``_checks``): emptied by anonymisation.
+CHECK_TEXTS = ("Mikkel fik det svært med angsten", "Moren ringede og fortalte det", "Trives hos Karen")
+
+
+def _record_checks(agreement, user=None) -> list[JobCheck]:
+    """Give a hire its four checks and answer the three due (still employed twice, then no longer)."""
+    checks = retention.schedule(agreement)
+    db.session.flush()
+    one, three, six, _twelve = checks
+    retention.record(one, status=Employment.EMPLOYED, checked_on=one.due_on, hours=20, note="Trives hos Karen",
+                     user=user, label="test", today=max(six.due_on, TODAY))
+    retention.record(three, status=Employment.EMPLOYED, checked_on=three.due_on + timedelta(days=3), hours=25,
+                     user=user, label="test", today=max(six.due_on, TODAY))
+    retention.record(six, status=Employment.NOT_EMPLOYED, checked_on=six.due_on,
+                     reason="Mikkel fik det svært med angsten", note="Moren ringede og fortalte det", user=user,
+                     label="test", today=max(six.due_on, TODAY))
+    return checks
+
+
+def _hire_with_checks(partnership, user=None):
+    """Mikkel's internship ended in a job that started 2025-06-02; three of its four checks are answered."""
+    young, agreement = _young_with_internship(partnership, state=State.ENDED)
+    agreement.start_date, agreement.ended_on = date(2025, 1, 6), date(2025, 5, 30)
+    agreement.outcome, agreement.outcome_hours, agreement.outcome_start = Outcome.ORDINARY_JOB, 20, date(2025, 6, 2)
+    _record_checks(agreement, user)
     db.session.commit()
     return young, agreement
 
@@ -132,6 +163,28 @@ def test_the_subject_access_archive_holds_every_record_about_the_young_person(ap
     assert "Mikkel Sørensen" in summary and "Afprøve lager" in summary and "<script" not in summary
     read = db.session.scalars(select(AuditEvent).where(AuditEvent.purpose == services.SUBJECT_ACCESS)).one()
     assert read.actor_id == coordinator.id and read.records == [young.id]
+
+
+def test_the_archive_holds_the_job_checks_after_the_hire(app, client, login, partnership):
+    coordinator = factories.user(Role.COORDINATOR, partnership)
+    young, _agreement = _hire_with_checks(partnership, coordinator)
+    login(coordinator)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/privacy/participants/{young.id}/subject-access").data))
+    data = json.loads(archive.read("data.json"))
+    [plan] = data["agreements"]
+    assert [(c["month"], c["due_on"], c["status"], c["checked_on"], c["hours"], c["reason"], c["note"],
+             c["recorded_label"]) for c in plan["job_checks"]] == [
+        (1, "2025-07-02", "employed", "2025-07-02", 20, "", "Trives hos Karen", coordinator.name),
+        (3, "2025-09-02", "employed", "2025-09-05", 25, "", "", coordinator.name),
+        (6, "2025-12-02", "not_employed", "2025-12-02", None, "Mikkel fik det svært med angsten",
+         "Moren ringede og fortalte det", coordinator.name),
+        (12, "2026-06-02", None, None, None, "", "", "")]
+    assert {(e["entity"], e["action"]) for e in data["access_log"]} >= {("job_checks", "create"),
+                                                                       ("job_checks", "update")}
+    summary = archive.read("summary.html").decode()
+    for text in CHECK_TEXTS:
+        assert text in summary, text
+    assert "12 months" in summary and "not recorded yet" in summary and "25 hours a week" in summary
 
 
 def test_subject_access_is_for_coordinators_of_the_partnership(app, client, login, partnership, other_partnership):
@@ -316,6 +369,31 @@ def test_anonymisation_empties_the_course_texts_keeps_states_and_dates_and_stops
     assert client.get(course["path"]).status_code == 410
 
 
+def _check_figures() -> list[tuple]:
+    """What the retention figures are made of: every check's hire, month, due date, status, day and hours."""
+    return db.session.execute(select(JobCheck.agreement_id, JobCheck.month, JobCheck.due_on, JobCheck.status,
+                                     JobCheck.checked_on, JobCheck.hours, JobCheck.recorded_label)
+                              .order_by(JobCheck.agreement_id, JobCheck.month)).all()
+
+
+def test_anonymisation_empties_why_the_job_ended_and_keeps_the_checks_figures(app, partnership):
+    young, agreement = _hire_with_checks(partnership)
+    _other, kept = _hire_with_checks(partnership)
+    before = _check_figures()
+    services.anonymise(young)
+    db.session.commit()
+    db.session.expire_all()
+    assert _check_figures() == before
+    mine = db.session.scalars(select(JobCheck).where(JobCheck.agreement_id == agreement.id)).all()
+    assert len(mine) == 4 and {(c.reason, c.note) for c in mine} == {("", "")}
+    stored = json.dumps([{c.key: getattr(row, c.key) for c in row.__mapper__.column_attrs}
+                         for row in mine], ensure_ascii=False, default=str)
+    assert not [text for text in CHECK_TEXTS if text in stored]
+    # Another young person's checks keep their texts.
+    assert {c.reason for c in db.session.scalars(select(JobCheck).where(JobCheck.agreement_id == kept.id))} == {
+        "", "Mikkel fik det svært med angsten"}
+
+
 def test_scrubbing_a_status_notes_documentation_keeps_everything_but_its_texts():
     facts = {"period": {"start": "2026-01-01"}, "internship_goals": [{"internship": "Staldhjælper, Engholm",
                                                                        "text": "Fodre kalvene", "sub": False}],
@@ -342,18 +420,27 @@ def _figures(partnership_id):
                         [asdict(r) for r in reports.hire_rates(scope)],
                         {g: [asdict(r) for r in reports.hire_rates(scope, g)] for g in reports.GROUPINGS},
                         reports.median_days_to_hire(scope), asdict(reports.outcomes(scope)),
-                        reports.funnel(scope), asdict(reports.cohort(scope))))
+                        reports.funnel(scope), asdict(reports.cohort(scope)),
+                        {g: [asdict(r) for r in reports.retention(scope, g)]
+                         for g in (None, *reports.RETENTION_GROUPINGS)}))
     return figures
 
 
 def test_every_dashboard_figure_is_unchanged_after_anonymisation(app, partnership, report_cohort,  # noqa: F811
                                                                  internships):  # noqa: F811
-    with_internship = db.session.scalars(select(Agreement).where(Agreement.state == State.ENDED)).first().participant
+    # A hire's young person: their job checks are anonymised too.
+    with_internship = db.session.scalars(select(Agreement).where(retention.COUNTS).order_by(Agreement.id)) \
+        .first().participant
     # Their own goals, self-assessments, links, meetings and status notes are part of what is anonymised.
     staff = factories.user(Role.COORDINATOR, partnership)
     for young in (report_cohort[5], with_internship):
         _course(app, young, staff)
     counts = _course_counts()
+    for hire in db.session.scalars(select(Agreement).where(retention.COUNTS)).all():  # the hires' job checks
+        _record_checks(hire)
+    db.session.commit()
+    checks = _check_figures()
+    assert checks and any(status is Employment.NOT_EMPLOYED for *_rest, status, _on, _hours, _by in checks)
     before = _figures(partnership.id)
     for young in (report_cohort[5], report_cohort[0], with_internship):
         services.anonymise(young)
@@ -362,6 +449,12 @@ def test_every_dashboard_figure_is_unchanged_after_anonymisation(app, partnershi
     assert report_cohort[5].name.startswith("Anonymiseret #")
     assert _figures(partnership.id) == before
     assert _course_counts() == counts
+    assert _check_figures() == checks
+    anonymised = select(Agreement.id).where(Agreement.participant_id.in_(
+        [report_cohort[5].id, report_cohort[0].id, with_internship.id]))
+    assert set(db.session.scalars(select(JobCheck.reason).where(JobCheck.agreement_id.in_(anonymised)))) == {""}
+    assert set(db.session.scalars(select(JobCheck.reason).where(  # the others keep theirs
+        JobCheck.agreement_id.not_in(anonymised), JobCheck.status == Employment.NOT_EMPLOYED))) == {CHECK_TEXTS[0]}
 
 
 def _course_counts() -> dict:
@@ -383,6 +476,9 @@ def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, l
     staff = factories.user(Role.COORDINATOR, partnership)
     for person in (young, kept):  # own goals, links, meetings and notes go with the record (explicitly, on SQLite)
         _course(app, person, staff)
+    # A draft never has job checks; were one there (an agreement ended and reset by hand), it goes with the draft.
+    db.session.add(JobCheck(partnership_id=partnership.id, agreement_id=draft.id, month=1, due_on=date(2026, 7, 1)))
+    db.session.commit()
     young_id, draft_id = young.id, draft.id
     login(factories.user(Role.ADMIN, partnership))
     wrong = client.post(f"/privacy/participants/{young_id}/erase", data={"record": young_id + 1000})
@@ -390,6 +486,7 @@ def test_erasure_removes_a_record_made_by_mistake_with_its_drafts(app, client, l
     assert client.post(f"/privacy/participants/{young_id}/erase", data={"record": young_id}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Participant, young_id) is None and db.session.get(Agreement, draft_id) is None
+    assert db.session.scalars(select(JobCheck)).all() == []
     assert db.session.scalars(select(OutboxMessage).where(OutboxMessage.subject == "Kladde")).all() == []
     for model in (LearningGoal, SelfAssessment, YoungPersonLink, Meeting, StatusNote):
         assert set(db.session.scalars(select(model.participant_id))) == {kept.id}, model

@@ -4,9 +4,15 @@ A partnership starts with history (issue 5 §4). An imported internship skips th
 confirmation: it is created as it stands, with one timeline entry of kind "import". The outcome and decision
 must make sense by the same rules as ``services.record_outcome`` and ``services.record_decision``; the rules are
 checked here, once, for the CSV import and for any other caller. Callers commit.
+
+An imported hire gets its four job checks (``placement.retention``), as a hire recorded in the service does; the
+answers the import knows (``CheckAnswer``, per month) are recorded as of the check's due date, by "history import",
+with the service's rules, and a check not yet due cannot have an answer.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -16,6 +22,9 @@ from placement.agreements.services import Actor, AgreementError
 from placement.extensions import db
 from placement.network.models import JobFunction, Mentor
 from placement.participants.models import Participant
+from placement.progress.services import add_months
+from placement.retention import services as retention
+from placement.retention.models import CHECK_MONTHS, Employment
 
 #: The states an internship can be imported in: what happened before the service knew of it.
 IMPORT_STATES = (State.ACTIVE, State.ENDED)
@@ -75,14 +84,68 @@ def problems(values: Mapping) -> list[tuple[str, str]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class CheckAnswer:
+    """What an imported line says of one job check: still employed (with the weekly hours), no longer (why), or
+    unknown."""
+
+    status: Employment
+    hours: int | None = None
+    reason: str = ""
+
+
+def check_problems(values: Mapping, answers: Mapping[int, CheckAnswer], today: date) -> list[tuple[int, str, str]]:
+    """Return (month, field, message) for every rule the job checks' answers of an imported internship break;
+    ``field`` is ``status``, ``hours`` or ``reason``. ``values`` as for ``problems`` (and valid by it)."""
+    found: list[tuple[int, str, str]] = []
+    if not answers:
+        return found
+    outcome, start = values.get("outcome"), values.get("outcome_start")
+    followed = (State(values["state"]) is State.ENDED and outcome is not None and outcome.is_hire
+                and start is not None)
+    for month in sorted(answers):
+        if month not in CHECK_MONTHS:
+            raise ValueError(f"no job check {month} months after the job's start")
+        answer = answers[month]
+        if not followed:
+            found.append((month, "status", _("Only an ended internship that led to a job with a start date has "
+                                             "job checks.")))
+            continue
+        if values.get("decision") is Decision.REJECTED:
+            found.append((month, "status", _("The job centre rejected the job, so it is not followed up.")))
+            continue
+        due = add_months(start, month)
+        if due > today:
+            found.append((month, "status", _("The %(month)s-month check is due on %(due)s and cannot be recorded "
+                                             "before then.", month=month, due=sanity.day_text(due))))
+        if answer.status is Employment.EMPLOYED:
+            if answer.hours is None:
+                found.append((month, "hours", _("Enter the weekly hours in the job.")))
+            elif not 1 <= answer.hours <= 40:
+                found.append((month, "hours", _("The weekly hours must be between 1 and 40.")))
+        elif answer.hours is not None:
+            found.append((month, "hours", _("Only a young person still employed has weekly hours in the job.")))
+        if answer.status is Employment.NOT_EMPLOYED:
+            if not answer.reason.strip():
+                found.append((month, "reason", _("Say why the job ended.")))
+        elif answer.reason.strip():
+            found.append((month, "reason", _("Only a job that ended has a reason why.")))
+    return found
+
+
 def import_agreement(participant: Participant, job_function: JobFunction, mentor: Mentor, values: Mapping,
-                     actor: Actor) -> Agreement:
+                     actor: Actor, *, answers: Mapping[int, CheckAnswer] | None = None,
+                     today: date | None = None) -> Agreement:
     """Create an internship as it stands (active or ended, with its outcome), or raise AgreementError.
 
     The young person's job consultant is the agreement's consultant. A flex-job, wage subsidy or protected
-    employment without a recorded decision awaits one (pending), as after ``services.record_outcome``.
+    employment without a recorded decision awaits one (pending), as after ``services.record_outcome``. A hire
+    gets its four job checks; ``answers`` (month → answer) are recorded on them as of their due date, by
+    "history import", against the service's ``today`` (default: the service's date).
     """
+    today = today or sanity.today()
     found = problems(values)
+    found += [(f"{month}:{field}", message) for month, field, message in check_problems(values, answers or {}, today)]
     if found:
         raise AgreementError(" ".join(message for _field, message in found))
     if job_function.company.partnership_id != participant.partnership_id:
@@ -105,4 +168,15 @@ def import_agreement(participant: Participant, job_function: JobFunction, mentor
     db.session.add(AgreementEvent(agreement=agreement, actor_id=actor.user.id if actor.user else None,
                                   actor_label=actor.label, from_state=None, to_state=state, kind=EVENT_KIND,
                                   comment=EVENT_COMMENT))
+    if outcome is not None and outcome.is_hire and agreement.outcome_start is not None:
+        db.session.flush()  # the checks name the agreement
+        checks = {check.month: check for check in retention.schedule(agreement)}
+        db.session.flush()
+        for month, answer in sorted((answers or {}).items()):
+            check = checks[month]
+            try:
+                retention.record(check, status=answer.status, checked_on=check.due_on, hours=answer.hours,
+                                 reason=answer.reason, label=retention.BY_IMPORT, today=today)
+            except retention.CheckError as error:
+                raise AgreementError(str(error)) from error
     return agreement

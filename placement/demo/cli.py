@@ -25,7 +25,8 @@ def seed() -> None:
                f"{counts['participants']} young people, {counts['users']} users.")
     click.echo(f"History: targets for {counts['targets']} partnerships, {counts['measurements']} progress "
                f"measurements, {counts['agreements']} internships ({counts['agreements_active']} active, "
-               f"{counts['agreements_sent']} sent to the mentor, the rest ended).")
+               f"{counts['agreements_sent']} sent to the mentor, the rest ended), {counts['job_checks']} job checks "
+               f"after a hire ({counts['job_checks_recorded']} answered).")
     _print_logins()
 
 

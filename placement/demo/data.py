@@ -22,6 +22,11 @@ The course around the internship (``placement.goals``, ``placement.course``) is 
 the learning circle (one reached and the goal that follows it, one new) with two self-assessments, a network
 meeting with an open action owned by the demo consultant, his first three status notes final and shared with the
 caseworker, and the fourth, overdue, as a draft.
+
+Every hire has its four job checks (1, 3, 6 and 12 months after the job's start, ``placement.retention``): the
+history import schedules them. Most of those already due are answered by the consultant a few days after the due
+day (mostly still employed, with the weekly hours; some no longer, with the reason; a few unknown), from a random
+seed of their own; the most recent ones are often left open, so the start pages list checks that are due.
 """
 
 from __future__ import annotations
@@ -58,6 +63,8 @@ from placement.profile import DIMENSION_KEYS, SCALE_MAX, SCALE_MIN
 from placement.progress.models import PARAMETER_KEYS
 from placement.progress.services import add_months, record_measurement
 from placement.reports.services import save_targets
+from placement.retention import services as retention
+from placement.retention.models import Employment
 from placement.workdays import is_workday
 
 __all__ = ["COMPANY_TOTAL", "DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_TARGETS", "EXAMPLE_MEASUREMENTS", "MATCHING_EXAMPLE",
@@ -1437,6 +1444,66 @@ def _internships(h: _History, people: dict[str, list[Participant]], users: dict[
     return counts
 
 
+#: Why a job ended, as a consultant writes it at a job check (invented).
+_JOB_ENDED = ("Prøvetiden blev ikke forlænget; arbejdet var for hårdt fysisk.",
+              "Stoppede selv og vil hellere tage en uddannelse.",
+              "Virksomheden havde ikke opgaver nok efter sæsonen.",
+              "Helbredet slog ikke til med de aftalte timer.")
+_UNKNOWN_NOTES = ("Hverken den unge eller mentor har svaret på opkald og sms.",
+                  "Den unge er flyttet; mentor kendte ikke status.")
+_EMPLOYED_NOTES = ("Talt med mentor i telefonen; det går godt.", "Den unge trives og vil gerne op i timer.", "",
+                   "", "")
+#: Checks whose due day lies within this many days are often still open (the start page lists them).
+_OPEN_DAYS = 45
+#: The courses a hire takes after the job's start, in turn per partnership: most stay in the job, some lose it at
+#: one of the checks, for some one check's answer is unknown.
+_JOB_FATES = ("stay", "lost", "stay", "unknown", "stay", "stay")
+
+
+def _job_checks(users: dict[tuple[str, Role], User], today: date) -> dict[str, int]:
+    """Answer the hires' job checks that are due: the job's consultant records them a few days after the due day.
+
+    Each hire has a course decided up front (``_JOB_FATES``): most stay in the job; some lose it at one of the
+    checks (and are still without it at the later ones, for the same reason); for some, one check's answer is
+    unknown. A check due lately is often still open, and now and then an older one was forgotten.
+    """
+    rng = random.Random(SEED + 3)  # nosec B311 - its own seed, so the rest of the demo stays as it was
+    names = {p.id: p.name for p in db.session.scalars(select(Partnership))}
+    hires = db.session.scalars(select(Agreement).where(retention.COUNTS)
+                               .order_by(Agreement.partnership_id, Agreement.outcome_start, Agreement.id)).all()
+    counts = {"job_checks": 0, "job_checks_recorded": 0}
+    fates: dict[int, int] = {}  # partnership → hires seen: each partnership's hires take the courses in turn
+    for agreement in hires:
+        staff = _staff(users, names[agreement.partnership_id], agreement.participant)
+        checks = retention.checks_of(agreement)
+        counts["job_checks"] += len(checks)
+        turn = fates[agreement.partnership_id] = fates.get(agreement.partnership_id, -1) + 1
+        fate = _JOB_FATES[(turn + agreement.partnership_id) % len(_JOB_FATES)]
+        due = max(1, sum(check.due_on <= today for check in checks))
+        lost = rng.randrange(due) if fate == "lost" else None  # the check at which the job is gone
+        unknown = rng.randrange(due) if fate == "unknown" else None
+        reason = rng.choice(_JOB_ENDED)
+        for index, check in enumerate(checks):
+            if check.due_on > today:
+                break
+            if ((today - check.due_on).days <= _OPEN_DAYS and rng.random() < 0.6) or rng.random() < 0.05:
+                break  # open: the consultant has not asked yet
+            checked_on = min(check.due_on + timedelta(days=rng.randint(0, 10)), today)
+            if lost is not None and index >= lost:
+                answer = {"status": Employment.NOT_EMPLOYED, "reason": reason}
+            elif index == unknown:
+                answer = {"status": Employment.UNKNOWN, "note": rng.choice(_UNKNOWN_NOTES)}
+            else:
+                hours = max(1, min(40, agreement.outcome_hours + rng.choice((0, 0, 0, 0, 2, 5, -2))))
+                answer = {"status": Employment.EMPLOYED, "hours": hours, "note": rng.choice(_EMPLOYED_NOTES)}
+            retention.record(check, checked_on=checked_on, user=staff.user, label=staff.label, today=today,
+                             **answer)
+            check.recorded_at = agreement.events[-1].at = _at(checked_on, 11)
+            counts["job_checks_recorded"] += 1
+    db.session.flush()
+    return counts
+
+
 def _example_internship(mikkel: Participant, companies: dict[str, Company]) -> _Ended:
     """Mikkel's earlier internship: a busy canteen kitchen, ended after nine weeks without a hire; he moves on."""
     job = min(companies[EXAMPLE_INTERNSHIP].job_functions, key=lambda j: j.id)
@@ -1538,8 +1605,8 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
     Meant for an empty database (``RuntimeError`` when a partnership exists). ``progress(done, total)``
     is called after each company. Returns counts: partnerships, companies, mentors, job_functions, users,
     participants, companies_per_partnership and participants_per_partnership (name -> count), targets,
-    measurements, agreements, agreements_active, agreements_sent, learning_goals, self_assessments, meetings and
-    status_notes.
+    measurements, agreements, agreements_active, agreements_sent, job_checks, job_checks_recorded, learning_goals,
+    self_assessments, meetings and status_notes.
     """
     set_actor(None, "demo seed")
     if has_data():
@@ -1619,6 +1686,7 @@ def seed_demo(progress: Callable[[int, int], None] | None = None) -> dict:
     counts["agreements"] = internships["agreements"]
     counts["agreements_active"] = internships["active"]
     counts["agreements_sent"] = internships["sent"]
+    counts.update(_job_checks(users, h.today))
     counts.update(_course(h, young, users))
     db.session.commit()
     return counts

@@ -8,7 +8,9 @@ Decisions (issue #9 §2):
   age at the course start (the cohort table's age), disability flags, home municipality, course dates, consent and
   the case people stay; address, coordinates, health, disruptions, interests, support notes and occupations go; the
   internships keep dates, outcomes and decisions, their plans' free texts, goals' texts, comments and follow-up notes
-  are emptied, their mentor links revoked and their e-mails deleted. The audit log holds no values, only record ids.
+  are emptied, their mentor links revoked and their e-mails deleted. The job checks after a hire
+  (``placement.retention``) keep month, due date, status, the day it was learnt and the weekly hours (the retention
+  figures are made of them) without why the job ended and the note. The audit log holds no values, only record ids.
 * Anonymisation needs a second person: a coordinator or administrator asks, with a reason; another coordinator of
   the partnership or an administrator confirms. The retention run needs no second person (the period was set).
 * The course around the internship (``placement.goals``, ``placement.course``) is anonymised the same way: the
@@ -19,9 +21,9 @@ Decisions (issue #9 §2):
   and their frozen documentation keeps its numbers, dates and states without free texts. The young person's link
   to their own page is stopped.
 * Erasure (a record created by mistake) is for administrators alone, at once, and only while the young person has
-  no internship beyond drafts: the record, its drafts, measurements, consent history, own goals with their history
-  and self-assessments, own-page links, meetings with their actions and status notes are deleted (explicitly:
-  SQLite does not enforce the foreign keys' ON DELETE CASCADE).
+  no internship beyond drafts: the record, its drafts (with any job checks), measurements, consent history, own goals
+  with their history and self-assessments, own-page links, meetings with their actions and status notes are deleted
+  (explicitly: SQLite does not enforce the foreign keys' ON DELETE CASCADE).
 """
 
 import io
@@ -51,6 +53,7 @@ from placement.participants.models import Consent, Participant
 from placement.participants.services import add_years
 from placement.privacy.models import ConsentEvent, PrivacyRequest, RequestKind, RequestState
 from placement.progress.models import Measurement
+from placement.retention.models import JobCheck
 
 #: The purpose written to the audit log for a subject access archive.
 SUBJECT_ACCESS = "subject_access"
@@ -94,7 +97,9 @@ def access_log(participant_id: int, agreement_ids: list[int]) -> list[AuditEvent
     self-assessments and links, their meetings and status notes, and the reads naming them."""
     about = [AuditEvent.id.in_(select(AuditSubject.event_id).where(AuditSubject.participant_id == participant_id)),
              (AuditEvent.entity == "participants") & (AuditEvent.entity_id == str(participant_id))]
-    records = {"agreements": agreement_ids, **_course_records(participant_id)}
+    job_checks = db.session.scalars(select(JobCheck.id).where(JobCheck.agreement_id.in_(agreement_ids))).all() \
+        if agreement_ids else []
+    records = {"agreements": agreement_ids, JobCheck.__tablename__: job_checks, **_course_records(participant_id)}
     about += [(AuditEvent.entity == table) & AuditEvent.entity_id.in_([str(i) for i in ids])
               for table, ids in records.items() if ids]
     return db.session.scalars(select(AuditEvent).where(or_(*about)).order_by(AuditEvent.id)).all()
@@ -145,6 +150,21 @@ def course_data(participant: Participant) -> dict:
     }
 
 
+#: What the archive gives of a job check after a hire (who recorded it is in the access log).
+_JOB_CHECK_FIELDS = ("month", "due_on", "status", "checked_on", "hours", "reason", "note", "recorded_label",
+                     "recorded_at")
+
+
+def _job_checks(agreement_ids: list[int]) -> dict[int, list[dict]]:
+    """Return the job checks after the hires, per agreement, in month order."""
+    found: dict[int, list[dict]] = {i: [] for i in agreement_ids}
+    if agreement_ids:
+        for check in db.session.scalars(select(JobCheck).where(JobCheck.agreement_id.in_(agreement_ids))
+                                        .order_by(JobCheck.agreement_id, JobCheck.month)):
+            found[check.agreement_id].append({key: _plain(getattr(check, key)) for key in _JOB_CHECK_FIELDS})
+    return found
+
+
 def subject_data(participant: Participant) -> dict:
     """Return every record about a young person, as plain JSON-ready data."""
     agreements = db.session.scalars(select(Agreement).where(Agreement.participant_id == participant.id)
@@ -152,6 +172,7 @@ def subject_data(participant: Participant) -> dict:
     agreement_ids = [a.id for a in agreements]
     messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.agreement_id.in_(agreement_ids))
                                   .order_by(OutboxMessage.id)).all() if agreement_ids else []
+    checks = _job_checks(agreement_ids)
     return {
         "generated_at": utcnow().isoformat(),
         "profile": {**_row(participant), "occupations": [o.label for o in participant.occupations],
@@ -162,7 +183,8 @@ def subject_data(participant: Participant) -> dict:
             .order_by(Measurement.measured_on, Measurement.id))],
         "agreements": [{**_row(a), "company": a.job_function.company.name, "job_function": a.job_function.title,
                         "mentor": a.mentor.name, "goals": [_row(g) for g in a.goals],
-                        "timeline": [_row(e) for e in a.events], "follow_ups": [_row(f) for f in a.follow_ups]}
+                        "timeline": [_row(e) for e in a.events], "follow_ups": [_row(f) for f in a.follow_ups],
+                        "job_checks": checks[a.id]}
                        for a in agreements],
         **course_data(participant),
         "emails": [_row(m) for m in messages],
@@ -330,6 +352,9 @@ def anonymise(participant: Participant) -> None:
                            .values(comment=""))
         db.session.execute(FollowUp.__table__.update().where(FollowUp.agreement_id.in_(agreement_ids))
                            .values(note="", next_step=""))
+        # The retention figures are made of the checks' status, dates and hours; why the job ended goes.
+        db.session.execute(JobCheck.__table__.update().where(JobCheck.agreement_id.in_(agreement_ids))
+                           .values(reason="", note=""))
         db.session.execute(delete(MentorLink).where(MentorLink.agreement_id.in_(agreement_ids)))
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.agreement_id.in_(agreement_ids)))
     db.session.execute(Measurement.__table__.update().where(Measurement.participant_id == participant.id)
@@ -395,13 +420,14 @@ def erasure_problem(participant: Participant) -> str | None:
 
 
 def erase(participant: Participant) -> None:
-    """Delete a record created by mistake, with its draft internships, measurements and consent history."""
+    """Delete a record created by mistake, with its draft internships (and any job checks), measurements and consent
+    history."""
     problem = erasure_problem(participant)
     if problem:
         raise PrivacyRefused(problem)
     for agreement in db.session.scalars(select(Agreement).where(Agreement.participant_id == participant.id)).all():
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.agreement_id == agreement.id))
-        for model in (Goal, AgreementEvent, FollowUp, MentorLink):
+        for model in (Goal, AgreementEvent, FollowUp, MentorLink, JobCheck):  # links may name a check: first
             db.session.execute(delete(model).where(model.agreement_id == agreement.id))
         db.session.delete(agreement)
     db.session.flush()

@@ -19,6 +19,11 @@ and English name; an import takes either), the coded values ``CHOICES`` (Danish 
   after the internship's start, a decision on or after the internship's start.
 * A line that repeats one already registered (the same young person measured on the same day; the same young
   person in the same job function from the same start date) is an error, so importing a file twice adds nothing.
+* An imported hire gets its job checks at 1, 3, 6 and 12 months after the job's start (``placement.retention``).
+  Optional columns per month give what is known: still employed (ja/nej/ukendt), the weekly hours (empty: the
+  job's hours on the line) and why the job ended; recorded as of the check's due date by "history import". Only
+  a line that ended in a job with a start date has them, and only for a check already due (the same rules as
+  recording a check in the service).
 """
 
 from __future__ import annotations
@@ -27,11 +32,13 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from placement import sanity
 from placement.agreements import history
+from placement.agreements.history import CheckAnswer
 from placement.agreements.models import Agreement, Decision, NotHiredReason, Outcome, PlaceAfterHire
 from placement.agreements.services import Actor, AgreementError
 from placement.auth.access import participant_scope_for
@@ -45,6 +52,7 @@ from placement.csvtools import (
     Row,
     RowError,
     bound_form,
+    column_name,
     column_names,
     read_rows,
     validate,
@@ -68,6 +76,7 @@ from placement.progress.forms import (
     ParticipantRefForm,
 )
 from placement.progress.models import PARAMETER_KEYS, Measurement
+from placement.retention.models import CHECK_MONTHS, Employment
 from placement.sanity import day_text
 
 __all__ = ["COLUMNS", "INTERNSHIPS", "KINDS", "MEASUREMENTS", "REQUIRED", "column_help", "example_csv",
@@ -97,13 +106,36 @@ COLUMNS: dict[str, Columns] = {
         "place_after_hire": ("Praktikpladsen efter ansættelsen", "place_after_hire"),
     },
 }
+
+
+def _months(month: int, danish: bool) -> str:
+    if danish:
+        return f"{month} måned" if month == 1 else f"{month} måneder"
+    return f"{month}_month" if month == 1 else f"{month}_months"
+
+
+#: The job checks' columns of an internship, per month: (status, hours, reason) keys.
+CHECK_COLUMNS: dict[int, tuple[str, str, str]] = {
+    month: (f"employed_after_{_months(month, False)}", f"hours_after_{_months(month, False)}",
+            f"reason_after_{_months(month, False)}") for month in CHECK_MONTHS}
+for _month, (_status, _hours, _reason) in CHECK_COLUMNS.items():
+    COLUMNS[INTERNSHIPS].update({
+        _status: (f"I job efter {_months(_month, True)}", _status),
+        _hours: (f"Timer om ugen efter {_months(_month, True)}", _hours),
+        _reason: (f"Hvorfor stoppet efter {_months(_month, True)}", _reason)})
+_CHECK_KEYS = frozenset(key for keys in CHECK_COLUMNS.values() for key in keys)
+_CHECK_STATUS_KEYS = frozenset(keys[0] for keys in CHECK_COLUMNS.values())
 REQUIRED: dict[str, tuple[str, ...]] = {
     MEASUREMENTS: (*_REF, "measured_on", *PARAMETER_KEYS),
     INTERNSHIPS: (*_REF, "company_cvr", "job_function_title", "start_date", "state"),
 }
 _FORMS = {MEASUREMENTS: MeasurementForm, INTERNSHIPS: InternshipHistoryForm}
 _WORKPLACE = ("company_cvr", "job_function_title", "mentor_email", "mentor_name")
-_FORM_FIELDS = {kind: tuple(c for c in COLUMNS[kind] if c not in (*_REF, *_WORKPLACE)) for kind in KINDS}
+_FORM_FIELDS = {kind: tuple(c for c in COLUMNS[kind] if c not in (*_REF, *_WORKPLACE) and c not in _CHECK_KEYS)
+                for kind in KINDS}
+#: A job check's answer: still employed, no longer, or unknown.
+CHECK_CHOICES = Choices({Employment.EMPLOYED.value: ("ja", "yes"), Employment.NOT_EMPLOYED.value: ("nej", "no"),
+                         Employment.UNKNOWN.value: ("ukendt", "unknown")})
 #: The coded columns of an internship: each code's Danish and English word.
 CHOICES: dict[str, Choices] = {
     "state": Choices({"active": ("aktiv", "active"), "ended": ("afsluttet", "ended")}),
@@ -118,7 +150,9 @@ CHOICES: dict[str, Choices] = {
                                  NotHiredReason.HEALTH.value: ("helbred", "health"),
                                  NotHiredReason.MOVED.value: ("fraflyttet", "moved"),
                                  NotHiredReason.STOPPED.value: ("stoppet", "stopped"),
-                                 NotHiredReason.OTHER.value: ("andet", "other")}),
+                                 NotHiredReason.WORKPLACE.value: ("arbejdspladsen", "workplace"),
+                                 NotHiredReason.OTHER.value: ("andet", "other")},
+                                {"passede ikke til arbejdspladsen": NotHiredReason.WORKPLACE.value}),
     "decision": Choices({Decision.PENDING.value: ("afventer", "pending"),
                          Decision.APPROVED.value: ("bevilget", "approved"),
                          Decision.REJECTED.value: ("afslået", "rejected")}),
@@ -174,6 +208,26 @@ _HELP = {
     "place_after_hire": lambda language: _("For a hire: %(words)s, or empty (not recorded yet).",
                                            words=_words("place_after_hire")(language)),
 }
+for _month, (_status, _hours, _reason) in CHECK_COLUMNS.items():
+    _LABELS.update({
+        _status: lazy_ngettext("Still employed %(num)s month after the job started",
+                               "Still employed %(num)s months after the job started", _month),
+        _hours: lazy_ngettext("Hours per week %(num)s month after the job started",
+                              "Hours per week %(num)s months after the job started", _month),
+        _reason: lazy_ngettext("Why the job ended, %(num)s month after it started",
+                               "Why the job ended, %(num)s months after it started", _month)})
+    _HELP.update({
+        _status: lambda language, month=_month: ngettext(
+            "For a hire: was the young person still in the job %(num)s month after it started? %(words)s. Empty: "
+            "not known (the check stays due in the service). Not for a check that is not due yet.",
+            "For a hire: was the young person still in the job %(num)s months after it started? %(words)s. Empty: "
+            "not known (the check stays due in the service). Not for a check that is not due yet.",
+            month, words=CHECK_CHOICES.listing(language)),
+        _hours: lambda language: _("When still employed: the weekly hours, 1 to 40. Empty: the job's hours "
+                                   "(%(column)s).",
+                                   column=column_name(COLUMNS[INTERNSHIPS], "outcome_hours", language)),
+        _reason: _l("When no longer employed: why the job ended (required then)."),
+    })
 
 
 def column_help(kind: str, language: str) -> list[ColumnHelp]:
@@ -197,6 +251,8 @@ class _Importer:
         self._seen: dict[tuple, int] = {}
         #: What to create, in file order: (line, participant, data, job function, mentor).
         self.valid: list[tuple[int, Participant, dict, JobFunction | None, Mentor | None]] = []
+        #: The job checks' answers of an internship's line, by line.
+        self.answers: dict[int, dict[int, CheckAnswer]] = {}
 
     # The young person ---------------------------------------------------------------------------------------
 
@@ -325,12 +381,21 @@ class _Importer:
                     formdata[name] = code
         form = bound_form(InternshipHistoryForm, formdata, today=self.today)
         data = validate(row, form)
+        answers = self._answers(row)
         participant = self._participant(row)
         job, mentor = self._workplace(row)
         if data is None:
             return
-        for name, message in history.problems(data):
+        found = history.problems(data)
+        for name, message in found:
             row.error(name, message)
+        if answers and not found:
+            for answer in answers.values():  # still employed, no hours given: the job's hours
+                if answer["status"] is Employment.EMPLOYED and answer["hours"] is None:
+                    answer["hours"] = data["outcome_hours"]
+            self.answers[row.line] = {month: CheckAnswer(**answer) for month, answer in answers.items()}
+            for month, field, message in history.check_problems(data, self.answers[row.line], self.today):
+                row.error(CHECK_COLUMNS[month][("status", "hours", "reason").index(field)], message)
         if participant is not None and (problem := sanity.internship_course_problem(participant.course_start,
                                                                                     data["start_date"])):
             row.error("start_date", problem)
@@ -348,6 +413,30 @@ class _Importer:
         if not row.errors:
             self.valid.append((row.line, participant, data, job, mentor))
 
+    def _answers(self, row: Row) -> dict[int, dict]:
+        """Read a line's job checks (month → status, hours, reason); refuse words and numbers it cannot read."""
+        answers: dict[int, dict] = {}
+        for month, (status_key, hours_key, reason_key) in CHECK_COLUMNS.items():
+            cell, hours_cell = row.values.get(status_key, ""), row.values.get(hours_key, "")
+            reason = row.values.get(reason_key, "")
+            hours = None
+            if hours_cell:
+                try:
+                    hours = int(hours_cell)
+                except ValueError:
+                    row.error(hours_key, _("Give the weekly hours as a whole number from 1 to 40."))
+            if not cell:
+                if hours_cell or reason:
+                    row.error(status_key, _("Say whether the young person was still in the job: %(words)s.",
+                                            words=CHECK_CHOICES.listing(csv_language())))
+                continue
+            code = CHECK_CHOICES.read(cell)
+            if code is None:
+                row.error(status_key, _("Use %(words)s.", words=CHECK_CHOICES.listing(csv_language())))
+                continue
+            answers[month] = {"status": Employment(code), "hours": hours, "reason": reason}
+        return answers
+
     # Creating -----------------------------------------------------------------------------------------------
 
     def create(self) -> int:
@@ -357,7 +446,8 @@ class _Importer:
                 services.record_measurement(participant, data, self.user)
                 continue
             try:
-                history.import_agreement(participant, job, mentor, data, actor)
+                history.import_agreement(participant, job, mentor, data, actor, answers=self.answers.get(line),
+                                         today=self.today)
             except AgreementError as error:  # checked already; kept so that nothing half-made is committed
                 self.report.errors.append(RowError(line, "", str(error)))
                 return 0
@@ -401,13 +491,15 @@ _EXAMPLES = {
          "mentor_email": "anne@example.dk", "start_date": "2025-01-06", "planned_weeks": 26, "weekly_hours": 15,
          "state": "ended", "ended_on": "2025-06-27", "outcome": "flex_job", "outcome_hours": 20,
          "outcome_start": "2025-07-01", "decision": "approved", "decision_date": "2025-06-20",
-         "place_after_hire": "reopened"},
+         "place_after_hire": "reopened", "employed_after_1_month": "employed",
+         "employed_after_3_months": "employed", "hours_after_3_months": 25, "employed_after_6_months": "unknown"},
     ],
 }
 
 
 def _cell(key: str, value, language: str) -> object:
-    return CHOICES[key].word(value, language) if key in CHOICES and value != "" else value
+    choices = CHOICES.get(key) or (CHECK_CHOICES if key in _CHECK_STATUS_KEYS else None)
+    return choices.word(value, language) if choices is not None and value != "" else value
 
 
 def example_csv(kind: str, language: str = DANISH) -> str:
