@@ -59,6 +59,11 @@ def _occupation(label: str, isco: str, alt_labels: str = "") -> Occupation:
 @pytest.fixture
 def world(partnership, other_partnership):
     """The issue's scenario in one partnership, and the people who work on it."""
+    return scenario(partnership, other_partnership)
+
+
+def scenario(partnership, other_partnership) -> dict:
+    """Build the issue's scenario (``world``; tests/test_matches_history.py builds on it too)."""
     cattle = _occupation("kvægbrugsmedhjælper", "6121", "staldmedhjælper\ndyrepasser")
     kitchen_help = _occupation("køkkenmedhjælper", "9412", "opvasker")
     packer = _occupation("pakkeriarbejder", "9321")

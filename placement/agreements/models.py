@@ -82,6 +82,8 @@ class NotHiredReason(enum.StrEnum):
     HEALTH = "health"
     MOVED = "moved"
     STOPPED = "stopped"
+    #: The young person did not fit the workplace: the matching ranks that job function last for them.
+    WORKPLACE = "workplace"
     OTHER = "other"
 
     @property
@@ -89,7 +91,12 @@ class NotHiredReason(enum.StrEnum):
         return {NotHiredReason.ANOTHER_INTERNSHIP: _l("Another internship"),
                 NotHiredReason.ANOTHER_COURSE: _l("Another course"), NotHiredReason.HEALTH: _l("Health"),
                 NotHiredReason.MOVED: _l("Moved away"), NotHiredReason.STOPPED: _l("Stopped"),
-                NotHiredReason.OTHER: _l("Other")}[self]
+                NotHiredReason.WORKPLACE: _l("Did not fit the workplace"), NotHiredReason.OTHER: _l("Other")}[self]
+
+    @property
+    def tied_to_workplace(self) -> bool:
+        """Whether the internship ended for a reason of the workplace itself (the matching lowers it)."""
+        return self is NotHiredReason.WORKPLACE
 
 
 class Decision(enum.StrEnum):

@@ -2,6 +2,8 @@
 and the same numbers. Suggestions only: no endpoint assigns anything from a score.
 """
 
+from dataclasses import replace
+
 from flask import abort
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -43,6 +45,30 @@ def _scored(scored: services.Scored, subject_key: str, subject: dict) -> dict:
     }
 
 
+def _history(mark: services.HistoryMark) -> dict:
+    return {"agreement_id": mark.agreement_id, "job_function_id": mark.job_function_id,
+            "same_job_function": mark.same_job_function, "state": mark.state.value,
+            "outcome": None if mark.outcome is None else mark.outcome.value,
+            "not_hired_reason": None if mark.not_hired_reason is None else mark.not_hired_reason.value,
+            "date": mark.day.isoformat(), "lowers": mark.lowers, "text": mark.text}
+
+
+def _suggestion(scored: services.Scored) -> dict:
+    """A young person's suggestion (or excluded job function): the pair, with the young person's history there,
+    whether it is lowered, and the limits a near miss is just over."""
+    return {**_scored(scored, "job_function", _job_function(scored.subject)),
+            "history": [_history(mark) for mark in scored.history],
+            "lowered": scored.lowered or None,
+            "near_miss": [{"code": r.code, "label": r.label, "detail": r.detail} for r in scored.near_miss]}
+
+
+def _status(note: services.StatusNote) -> dict:
+    return {"kind": note.kind, "agreement_id": note.agreement_id, "job_function_id": note.job_function_id,
+            "title": note.title, "company_id": note.company_id, "company_name": note.company_name,
+            "since": note.since.isoformat(), "outcome": None if note.outcome is None else note.outcome.value,
+            "text": note.text}
+
+
 def _job_function(job: services.JobView) -> dict:
     occupation = job.occupation
     return {
@@ -64,7 +90,7 @@ def _filters(travel_limit: int) -> services.MatchFilters:
     if not form.validate():
         name, messages = next((n, m) for n, m in form.errors.items() if n in FILTER_PARAMETERS)
         abort(400, description=f"The query parameter {name} is invalid: {' '.join(str(m) for m in messages)}")
-    return form.filters()
+    return replace(form.filters(), near_miss=bool(_bool_arg("near_miss")))
 
 
 @bp.get("/participants/<int:participant_id>/matches")
@@ -79,16 +105,19 @@ def participant_matches(participant_id: int):
     result = services.matches_for_participant(participant, filters, limit=limit, excluded=include_excluded)
     body = {
         "participant_id": participant.id,
-        "filters": {"max_km": result.filters.max_km, "kind": result.filters.kind, "area": result.filters.area},
+        "filters": {"max_km": result.filters.max_km, "kind": result.filters.kind, "area": result.filters.area,
+                    "near_miss": result.filters.near_miss},
+        "status": [_status(note) for note in result.status],
         "weights": _weights(result.weights),
         "offered": result.offered,
         "considered": result.considered,
-        "matches": [_scored(s, "job_function", _job_function(s.subject)) for s in result.suggestions],
+        "matches": [_suggestion(s) for s in result.suggestions],
+        "near_misses": result.near_misses,
         "excluded_count": result.excluded_count,
         "excluded_reasons": [{"code": r.code, "label": r.label, "count": n} for r, n in result.excluded_reasons],
     }
     if include_excluded:
-        body["excluded"] = [_scored(s, "job_function", _job_function(s.subject)) for s in result.excluded]
+        body["excluded"] = [_suggestion(s) for s in result.excluded]
     # The read's audit entry comes last, before the commit (see ``placement.matches.views.for_participant``).
     audit_read(participant, (BASE,), api=True)
     # The results funnel's first step: the suggestions were shown (one event per young person and day).

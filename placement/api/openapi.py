@@ -27,7 +27,7 @@ from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, JobFunction, Mentor
 from placement.occupations.models import Occupation
 from placement.profile import DIMENSIONS, SCALE_MAX, SCALE_MIN
-from placement.reports.services import GROUPINGS
+from placement.reports.services import GROUPINGS, RETENTION_GROUPINGS
 from placement.sanity import INT_MAX, INT_MIN, window_bounds
 
 TITLE = "placement API"
@@ -431,12 +431,52 @@ def _matching_schemas() -> dict:
     })
     counts = {"offered": {"type": "integer", "minimum": 0}, "considered": {"type": "integer", "minimum": 0},
               "excluded_count": {"type": "integer", "minimum": 0}}
+    from placement.agreements.models import NotHiredReason, Outcome, State
+    from placement.matches.services import MARKED_STATES
+
+    outcome = {"type": ["string", "null"], "enum": [*(o.value for o in Outcome), None]}
+    history = _object({
+        "agreement_id": {"type": "integer"}, "job_function_id": {"type": "integer"},
+        "same_job_function": {"type": "boolean", "description": "False: at another job function of the same "
+                              "company (marked only when there is none at this one)."},
+        "state": {"type": "string", "enum": [state.value for state in State if state in MARKED_STATES]},
+        "outcome": outcome,
+        "not_hired_reason": {"type": ["string", "null"], "enum": [*(r.value for r in NotHiredReason), None]},
+        "date": {"type": "string", "format": "date", "description": "The end of an ended internship, else its "
+                 "(planned) start."},
+        "lowers": {"type": "boolean", "description": "It ended without a hire because the young person did not "
+                   "fit the workplace (not_hired_reason workplace): the job function is ranked after every other "
+                   "that fits."},
+        "text": {"type": "string", "description": "The mark as the page shows it, e.g. \"Tidligere praktik her: "
+                 "afsluttet 3. juni 2026 – ikke ansat (helbred)\"."}})
+    match = item("job_function", job_function)
+    match["properties"].update({
+        "history": {"type": "array", "items": history, "description": "The young person's internships at this "
+                    "job function, else at its company (sent, confirmed, active, ended, declined), newest first."},
+        "lowered": {"type": ["string", "null"], "description": "Why it is ranked after every other job function "
+                    "that fits (an internship here ended: did not fit the workplace); null when not lowered."},
+        "near_miss": {"type": "array", "items": _object({**reason["properties"], "detail": {"type": "string"}}),
+                      "description": "Only with near_miss=true: the limits this suggestion is just over (at most "
+                      "10 %), with the figures in detail (\"16,2 km, grænse 15 km\"); empty otherwise."}})
+    match["required"] += ["history", "lowered", "near_miss"]
+    status = _object({
+        "kind": {"type": "string", "enum": ["internship", "confirmed", "job"], "description": "internship: an "
+                 "active internship; confirmed: one confirmed by the mentor, not started; job: the latest hire, "
+                 "unless its latest recorded job check says no longer employed."},
+        "agreement_id": {"type": "integer"}, "job_function_id": {"type": "integer"}, "title": {"type": "string"},
+        "company_id": {"type": "integer"}, "company_name": {"type": "string"},
+        "since": {"type": "string", "format": "date", "description": "Since (or, when confirmed, from) when."},
+        "outcome": outcome, "text": {"type": "string", "description": "The note as the page shows it."}})
     matches = _object({
         "participant_id": {"type": "integer"},
         "filters": _object({"max_km": {"type": ["integer", "null"]}, "kind": {"type": ["string", "null"]},
-                            "area": {"type": ["string", "null"]}}),
+                            "area": {"type": ["string", "null"]}, "near_miss": {"type": "boolean"}}),
+        "status": {"type": "array", "items": status, "description": "What the young person is doing now: an "
+                   "active or confirmed internship, a job; empty when none."},
         "weights": weights, **counts,
         "matches": {"type": "array", "items": _ref("JobFunctionMatch")},
+        "near_misses": {"type": "integer", "minimum": 0, "description": "How many job functions that fit are near "
+                        "misses (0 unless near_miss=true)."},
         "excluded_reasons": {"type": "array", "items": _object({**reason["properties"], "count": {
             "type": "integer", "minimum": 1}}), "description": "How many excluded job functions have each reason "
             "(one with two reasons counts under both)."},
@@ -457,7 +497,7 @@ def _matching_schemas() -> dict:
     return {
         "MatchComponent": component,
         "ExclusionReason": reason,
-        "JobFunctionMatch": item("job_function", job_function),
+        "JobFunctionMatch": match,
         "Candidate": item("participant", _object({"id": {"type": "integer"}, "name": {"type": "string"}})),
         "ParticipantMatches": matches,
         "JobFunctionCandidates": candidates,
@@ -473,6 +513,9 @@ _MATCHING_PARAMETERS = {
                    "occupation lies in this ISCO-08 major group (its first digit)."),
     "include_excluded": _param("include_excluded", "query", {"type": "boolean", "default": False},
                                "Also list the excluded ones with their reasons."),
+    "near_miss": _param("near_miss", "query", {"type": "boolean", "default": False}, "Also list, among the "
+                        "suggestions and ranked by their total, the job functions excluded only as too far or for "
+                        "their hours, by at most 10 % of the young person's limit; each is marked (near_miss)."),
     "limit": _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
                     "How many suggestions."),
 }
@@ -484,7 +527,7 @@ def _matching_paths() -> dict:
         "/participants/{participant_id}/matches": {"get": _operation(
             "participant_matches", "Rank the partnership's job functions for a young person, each with its "
             "reasons (suggestions only).", schema="ParticipantMatches", path_param="participant_id",
-            params=("max_km", "kind", "area", "include_excluded", "limit", *_PURPOSE), errors=(404,),
+            params=("max_km", "kind", "area", "near_miss", "include_excluded", "limit", *_PURPOSE), errors=(404,),
             tag="Matching")},
         "/job-functions/{job_function_id}/candidates": {"get": _operation(
             "job_function_candidates", "Rank the young people you work on for a job function, each with its "
@@ -623,7 +666,8 @@ def _agreement_paths() -> dict:
 def _report_schemas() -> dict:
     """The answers of ``placement.api.reports``: each starts with the scope, the period and who is left out."""
     from placement.agreements.models import Outcome
-    from placement.reports.services import AGE_BANDS, FUNNEL
+    from placement.reports.services import AGE_BANDS, FUNNEL, RETENTION_GROUPINGS
+    from placement.retention.models import RETENTION_MONTHS
 
     # Small cells (placement.reports.disclosure): for caseworkers and consultants a count below the threshold
     # (default 5), or one it could be worked out from, is null, and its object lists it under "suppressed".
@@ -673,6 +717,29 @@ def _report_schemas() -> dict:
                 "pending": count, "approved": count, "rejected": count})},
             "hires": count, "ordinary_or_flex": count, "ordinary_or_flex_share": share,
             "ordinary_or_flex_target": target}),
+        "ReportRetention": _object({
+            **envelope, "by": {"type": ["string", "null"], "enum": [*RETENTION_GROUPINGS, None]},
+            "groups": {"type": "array", "items": _object({
+                "key": {"type": ["integer", "string", "null"], "description": "The outcome (by outcome), the "
+                        "company's or consultant's id; null overall or when no consultant is recorded."},
+                "label": {"type": ["string", "null"], "description": "The outcome in the request's language, the "
+                          "company's or consultant's name; null overall."},
+                "hires": {**count, "description": "Followed hires: the internship ended in the period in a job "
+                          "with a known start that the job centre did not reject, of young people who consented."},
+                "months": {"type": "array", "items": _object({
+                    "month": {"type": "integer", "enum": list(RETENTION_MONTHS)},
+                    "due": {**count, "description": "Hires whose date (the job's start plus the months) is on or "
+                            "before the reference date."},
+                    "employed": {**count, "description": "Of those: the month's check says still employed."},
+                    "not_employed": {**count, "description": "Of those: the month's check says no longer "
+                                     "employed, or it is not recorded and the latest earlier answer said so."},
+                    "unknown": {**count, "description": "Of those: not recorded, or recorded as unknown."},
+                    "coming": {**count, "description": "Hires whose date is after the reference date: still to "
+                               "come, not counted as lost."},
+                    "share": {**share, "description": "Still employed of the known: employed / (employed + "
+                              "not_employed); null when none is known, or when suppressed."},
+                    "unknown_share": {**share, "description": "unknown / due; null when none is due, or when "
+                                      "suppressed."}})}})}}),
         "ReportFunnel": _object({**envelope, "steps": {"type": "array", "items": _object({
             "step": {"type": "string", "enum": list(FUNNEL)}, **young_people})}}),
         "ReportCohort": _object({
@@ -699,6 +766,8 @@ _REPORT_PARAMETERS = {
                         "2100-12-31 and not before ``from`` (else 400; default: today)."),
     "report_by": _param("by", "query", {"type": "string", "enum": list(GROUPINGS)}, "Per company, job function, "
                         "occupation group, mentor or consultant; overall when left out."),
+    "report_retention_by": _param("by", "query", {"type": "string", "enum": list(RETENTION_GROUPINGS)},
+                                  "Per outcome, company or consultant; overall when left out."),
 }
 
 
@@ -721,6 +790,9 @@ def _report_paths() -> dict:
         "/reports/funnel": report("report_funnel", "Young people per step, from suggestion to hire.", "ReportFunnel"),
         "/reports/cohort": report("report_cohort", "Granted course lengths, ages at the course's start and "
                                   "disability combinations.", "ReportCohort"),
+        "/reports/retention": report("report_retention", "Still employed 3, 6 and 12 months after the job's start, "
+                                     "with the counts, the unknown share and the hires still to come, overall or "
+                                     "per group.", "ReportRetention", "report_retention_by"),
     }
 
 

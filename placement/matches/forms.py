@@ -34,6 +34,8 @@ class MatchFilterForm(BaseForm):
     #: ISCO-08 major groups.
     area = SelectField(_l("Occupation area"), default="", choices=AREA_CHOICES)
     excluded = BooleanField(_l("Also show the excluded job functions, with the reason"))
+    #: Near misses: at most 10 % too far or outside the hours (``services.NEAR_MISS_SHARE``), marked as such.
+    near_miss = BooleanField(_l("Also show those just over the limit (at most 10 % too far or outside the hours)"))
 
     def __init__(self, *args, travel_limit: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +52,8 @@ class MatchFilterForm(BaseForm):
             field = self[name]
             return None if field.errors or field.data in (None, "") else field.data
 
-        return MatchFilters(max_km=valid("max_km"), kind=valid("kind"), area=valid("area"))
+        return MatchFilters(max_km=valid("max_km"), kind=valid("kind"), area=valid("area"),
+                            near_miss=bool(self.near_miss.data))
 
 
 class WeightField(FloatField):

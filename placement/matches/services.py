@@ -40,6 +40,21 @@ filters, the limit and whether the excluded job functions were asked for. A resu
 instead of a ``JobFunction``), so requests in other sessions may share it. What a request shows is checked and
 audited by the view every time; only the ranking is reused. The excluded job functions are counted, with a count per
 reason, from the engine's bitmask; they are loaded and explained only when asked for (``excluded=True``).
+
+**The young person's own history** is part of the result (read inside the cached computation: every agreement change
+moves the data revision, and so does a job check). Each suggestion carries its marks (``HistoryMark``): the young
+person's earlier, current and pending internships at the same job function, else at the same company (ended,
+declined, sent, confirmed, active; drafts and cancelled plans are not shown), each with its date and outcome. A job
+function where an internship ended without a hire because the young person did not fit the workplace
+(``NotHiredReason.WORKPLACE``) is *lowered*: ranked after every other job function that fits, in the engine's order
+among themselves, and its mark says why. The engine (``placement.matching``) knows nothing of this: the lowering is a
+reordering here, after ranking. The result's ``status`` notes an active or confirmed internship and a job (the latest
+hire, unless its latest recorded job check says no longer employed).
+
+**Near misses** (``MatchFilters.near_miss``): job functions excluded *only* because they are too far or their hours do
+not fit, by at most ``NEAR_MISS_SHARE`` (10 %) of the young person's limit (km over the travel limit; hours between
+the offered and the wished range), are listed among the suggestions, ranked by their total like the others, each
+marked with the figures (``Scored.near_miss``), never silently.
 """
 
 from __future__ import annotations
@@ -49,6 +64,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 from flask_babel import format_decimal, get_locale
@@ -58,9 +74,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from placement import revisions
+from placement import revisions, sanity
 from placement.agreements import services as agreement_services
-from placement.agreements.models import HOLDS_PLACE, Agreement, Outcome, State
+from placement.agreements.models import HOLDS_PLACE, Agreement, Decision, NotHiredReason, Outcome, State
 from placement.auth.access import participant_scope
 from placement.auth.models import Partnership
 from placement.extensions import db
@@ -86,6 +102,8 @@ from placement.network.services import coordinates
 from placement.occupations import services as occupation_services
 from placement.participants.models import Participant
 from placement.profile import DIMENSION_KEYS
+from placement.retention.models import Employment
+from placement.retention.services import checks_of
 
 #: How many suggestions the pages show.
 TOP = 20
@@ -100,6 +118,15 @@ MAX_CACHED_ROWS = 100
 MIN_TRAVEL_KM = 1
 #: Reason shown instead of the engine's "mentor at capacity" for a job function without an active mentor.
 NO_MENTOR_REASON = "Ingen mentor tilknyttet"
+#: A near miss is at most this share beyond the young person's limit: km over the travel limit, hours between the
+#: offered and the wished range (of the wished bound it misses).
+NEAR_MISS_SHARE = 0.10
+#: The hard filters a near miss may break (only these, and only by a little).
+NEAR_MISS_EXCLUSIONS = Exclusion.TOO_FAR | Exclusion.HOURS_DONT_FIT
+#: The young person's agreements the matches mark: drafts and cancelled plans never reached the workplace.
+MARKED_STATES = (State.SENT, State.CONFIRMED, State.DECLINED, State.ACTIVE, State.ENDED)
+#: A bit the engine never sets, used here to hold lowered rows back while the others are ordered.
+_LOWERED_BIT = 128
 
 COMPONENT_LABELS = {
     "interests": _l("Interests"),
@@ -428,6 +455,12 @@ class Scored:
     #: 1-based place among the suggestions; None for an excluded pair.
     rank: int | None = None
     match: Match | None = None
+    #: A near miss shown among the suggestions (``MatchFilters.near_miss``): the limits it is just over, with figures.
+    near_miss: tuple[Reason, ...] = ()
+    #: The young person's internships at this job function, else at its company, newest first.
+    history: tuple[HistoryMark, ...] = ()
+    #: Why it is ranked after every other job function that fits; "" when it is not lowered.
+    lowered: str = ""
 
     @property
     def percent(self) -> int:
@@ -444,6 +477,47 @@ class Scored:
 
     def component(self, name: str) -> ComponentScore:
         return next(c for c in self.components if c.name == name)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMark:
+    """One of the young person's internships where a suggestion is: at the same job function or the same company."""
+
+    agreement_id: int
+    job_function_id: int
+    company_id: int
+    #: False: at another job function of the same company.
+    same_job_function: bool
+    state: State
+    outcome: Outcome | None
+    not_hired_reason: NotHiredReason | None
+    #: The day the mark gives: the end of an ended internship, else its (planned) start.
+    day: date
+    #: The mark as the pages show it, in the locale the result was built in.
+    text: str
+
+    @property
+    def lowers(self) -> bool:
+        """Whether it lowers the job function: it ended without a hire because of the workplace."""
+        return (self.same_job_function and self.state is State.ENDED and self.outcome is Outcome.NOT_HIRED
+                and self.not_hired_reason is not None and self.not_hired_reason.tied_to_workplace)
+
+
+@dataclass(frozen=True, slots=True)
+class StatusNote:
+    """What the young person is doing now: in an internship, one confirmed, or in a job (``kind``)."""
+
+    kind: str
+    agreement_id: int
+    job_function_id: int
+    title: str
+    company_id: int
+    company_name: str
+    #: Since when (an active internship, a job) or from when (a confirmed internship).
+    since: date
+    outcome: Outcome | None
+    #: The note as the page shows it, in the locale the result was built in.
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -495,6 +569,8 @@ class MatchFilters:
     kind: str | None = None
     #: An ISCO major group (one digit).
     area: str | None = None
+    #: Also list the job functions just over the travel limit or outside the hours (``NEAR_MISS_SHARE``).
+    near_miss: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False, weakref_slot=True)
@@ -517,8 +593,13 @@ class ParticipantMatches:
     #: Job functions the partnership offers, and how many of them the filters left.
     offered: int
     considered: int
-    #: Considered job functions that pass every hard filter (``suggestions`` may show only the best of them).
+    #: Considered job functions that pass every hard filter, with the near misses when they are asked for
+    #: (``suggestions`` may show only the best of them).
     fitting: int = 0
+    #: Of ``fitting``, the near misses (0 unless ``filters.near_miss``).
+    near_misses: int = 0
+    #: The young person is in an internship, has one confirmed, or has a job: notes for the top of the page.
+    status: tuple[StatusNote, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -713,7 +794,7 @@ def matches_for_participant(participant: Participant, filters: MatchFilters | No
     """
     filters = filters or MatchFilters()
     if filters.max_km is not None and filters.max_km > participant.max_km:
-        filters = MatchFilters(max(participant.max_km, MIN_TRAVEL_KM), filters.kind, filters.area)
+        filters = replace(filters, max_km=max(participant.max_km, MIN_TRAVEL_KM))
     partnership_id = participant.partnership_id
     # The partnership's data revision moves with every change to its network, internships, weights and young
     # people (their chosen occupations included): with the young person's row version, the whole key.
@@ -730,13 +811,23 @@ def matches_for_participant(participant: Participant, filters: MatchFilters | No
 
 def _explained_matches(participant: Participant, index: NetworkIndex, weights: Weights, own_weights: bool,
                        filters: MatchFilters, limit: int | None, excluded: bool) -> ParticipantMatches:
+    agreements = _agreements_of(participant)
+    history = participant_history(agreements)
+    status = status_notes(agreements)
     ranking = _rank_person(participant, index, weights)
     if ranking is None:
-        return ParticipantMatches(filters, weights.normalised(), own_weights, [], [], 0, [], 0, 0)
+        return ParticipantMatches(filters, weights.normalised(), own_weights, [], [], 0, [], 0, 0, status=status)
     rows = np.flatnonzero(_scope(index, filters, ranking.distance_km))
     sub = _subset(ranking, rows)
-    top = [int(i) for i in sub.order(limit)]
-    shown_excluded = [int(i) for i in _excluded_rows(sub)] if excluded else []
+    near = near_misses(sub, index.jobs, rows, person_for(participant)) if filters.near_miss \
+        else np.zeros(len(rows), dtype=bool)
+    # What the list treats as excluded: the near misses asked for count as fitting (they are marked, not hidden).
+    effective = np.where(near, np.uint8(0), sub.exclusions).astype(sub.exclusions.dtype)
+    lowered_ids = [past.job_function_id for past in history if past.lowers]
+    lowered = np.isin(sub.ids, lowered_ids) & (effective == 0)
+    top = _ordered_with_lowered_last(sub, effective, lowered, limit)
+    listed = _with_exclusions(sub, effective)
+    shown_excluded = [int(i) for i in _excluded_rows(listed)] if excluded else []
     jobs = _job_views([int(sub.ids[i]) for i in top + shown_excluded])
     # A job function deleted since this request began is left out rather than failing the page.
     top = [i for i in top if int(sub.ids[i]) in jobs]
@@ -745,7 +836,15 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
 
     def scored(i: int, rank: int | None = None) -> Scored:
         row = int(rows[i])
-        return _scored(sub, i, jobs[int(sub.ids[i])], bool(index.has_mentor[row]), captions, rank)
+        job = jobs[int(sub.ids[i])]
+        result = _scored(sub, i, job, bool(index.has_mentor[row]), captions, rank)
+        marks = marks_for(history, job)
+        changes: dict = {"history": marks}
+        if rank is not None and near[i]:
+            changes.update(reasons=[], near_miss=tuple(result.reasons))
+        if rank is not None and lowered[i]:
+            changes["lowered"] = _("lowered: stopped here, did not fit the workplace")
+        return replace(result, **changes)
 
     return ParticipantMatches(
         filters=filters,
@@ -753,12 +852,174 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
         own_weights=own_weights,
         suggestions=[scored(i, rank) for rank, i in enumerate(top, start=1)],
         excluded=[scored(i) for i in shown_excluded],
-        excluded_count=int(np.count_nonzero(sub.exclusions)),
-        excluded_reasons=exclusion_counts(sub.exclusions, index.has_mentor[rows]),
+        excluded_count=int(np.count_nonzero(effective)),
+        excluded_reasons=exclusion_counts(effective, index.has_mentor[rows]),
         offered=len(index),
         considered=len(rows),
-        fitting=int(np.count_nonzero(sub.exclusions == 0)),
+        fitting=int(np.count_nonzero(effective == 0)),
+        near_misses=int(np.count_nonzero(near)),
+        status=status,
     )
+
+
+def _with_exclusions(ranking: Ranking, exclusions: np.ndarray) -> Ranking:
+    """The same ranking with other exclusion bits (the engine's order and tie-break apply unchanged)."""
+    return Ranking(ranking.ids, ranking.components, ranking.totals, exclusions, ranking.distance_km, ranking.weights,
+                   ranking.pair, ranking.evidence)
+
+
+def _ordered_with_lowered_last(ranking: Ranking, exclusions: np.ndarray, lowered: np.ndarray,
+                               limit: int | None) -> list[int]:
+    """The best ``limit`` rows that fit (``exclusions`` 0), the ``lowered`` ones after all the others, each part in
+    the engine's order. Work stays proportional to ``limit``: the lowered rows are few (the young person's own)."""
+    ahead = _with_exclusions(ranking, np.where(lowered, np.uint8(_LOWERED_BIT), exclusions).astype(exclusions.dtype))
+    top = [int(i) for i in ahead.order(limit)]
+    if lowered.any() and (limit is None or len(top) < limit):
+        behind = _with_exclusions(ranking, np.where(lowered, np.uint8(0), np.uint8(_LOWERED_BIT)))
+        top += [int(i) for i in behind.order(None if limit is None else limit - len(top))]
+    return top
+
+
+def near_misses(ranking: Ranking, jobs: JobArrays, rows: np.ndarray, person: Person) -> np.ndarray:
+    """Tell per row of ``ranking`` (row i is ``rows[i]`` of ``jobs``) whether it is a near miss: excluded only as too
+    far and/or for its hours, each by at most ``NEAR_MISS_SHARE`` of the young person's limit."""
+    exclusions = ranking.exclusions.astype(np.int64)
+    only_near = (exclusions != 0) & ((exclusions & ~int(NEAR_MISS_EXCLUSIONS)) == 0)
+    with np.errstate(invalid="ignore"):
+        far_ok = ~(ranking.distance_km > person.max_km * (1 + NEAR_MISS_SHARE))
+    job_min, job_max = jobs.hours_min[rows].astype(np.float64), jobs.hours_max[rows].astype(np.float64)
+    gap = np.maximum(person.hours_min, job_min) - np.minimum(person.hours_max, job_max)
+    bound = np.where(job_max < person.hours_min, person.hours_min, person.hours_max)
+    hours_ok = gap <= bound * NEAR_MISS_SHARE + 1e-9
+    too_far = (exclusions & int(Exclusion.TOO_FAR)) != 0
+    hours = (exclusions & int(Exclusion.HOURS_DONT_FIT)) != 0
+    return only_near & (~too_far | far_ok) & (~hours | hours_ok)
+
+
+# The young person's history ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PastInternship:
+    """One of the young person's internships that the matches mark, as plain values, with its mark's two texts."""
+
+    agreement_id: int
+    job_function_id: int
+    company_id: int
+    state: State
+    outcome: Outcome | None
+    not_hired_reason: NotHiredReason | None
+    day: date
+    #: The mark at its own job function, and at another job function of the same company.
+    text_here: str
+    text_at_company: str
+
+    @property
+    def lowers(self) -> bool:
+        """Whether it lowers its job function: it ended without a hire because of the workplace."""
+        return (self.state is State.ENDED and self.outcome is Outcome.NOT_HIRED
+                and self.not_hired_reason is not None and self.not_hired_reason.tied_to_workplace)
+
+
+def _agreements_of(participant: Participant) -> list[Agreement]:
+    """The young person's agreements the matches mark (``MARKED_STATES``), their job functions and companies loaded:
+    one query, whatever the network's size."""
+    stmt = (select(Agreement).where(Agreement.participant_id == participant.id, Agreement.state.in_(MARKED_STATES))
+            .options(joinedload(Agreement.job_function).joinedload(JobFunction.company))
+            .order_by(Agreement.id))
+    return list(db.session.scalars(stmt).unique())
+
+
+def participant_history(agreements: Sequence[Agreement]) -> tuple[PastInternship, ...]:
+    """Return the marks of the young person's internships (``_agreements_of``), newest first."""
+    past = [PastInternship(a.id, a.job_function_id, a.job_function.company_id, a.state, a.outcome,
+                           a.not_hired_reason, _day_of(a), mark_text(a, a.job_function.title, True),
+                           mark_text(a, a.job_function.title, False)) for a in agreements]
+    return tuple(sorted(past, key=lambda p: (p.day, p.agreement_id), reverse=True))
+
+
+def _day_of(agreement: Agreement) -> date:
+    if agreement.state is State.ENDED and agreement.ended_on is not None:
+        return agreement.ended_on
+    return agreement.start_date
+
+
+def mark_text(agreement: Agreement, title: str, same_job_function: bool) -> str:
+    """Say what became of an internship at a suggestion's job function (or, ``same_job_function`` False, at another
+    job function of its company): "Earlier internship here: ended 3 June 2026 – not hired (health)"."""
+    state, day = agreement.state, sanity.day_text(_day_of(agreement))
+    earlier = state in (State.ENDED, State.DECLINED)
+    if same_job_function:
+        where = _("Earlier internship here") if earlier else _("Internship here")
+    else:
+        where = (_("Earlier internship at this company (%(title)s)", title=title) if earlier
+                 else _("Internship at this company (%(title)s)", title=title))
+    if state is State.ENDED:
+        outcome = agreement.outcome
+        if outcome is None:
+            what = _("ended %(date)s, no outcome recorded yet", date=day)
+        elif outcome.is_hire:
+            what = _("ended %(date)s – hired: %(outcome)s", date=day, outcome=str(outcome.label).lower())
+        elif agreement.not_hired_reason is not None:
+            what = _("ended %(date)s – not hired (%(reason)s)", date=day,
+                     reason=str(agreement.not_hired_reason.label).lower())
+        else:
+            what = _("ended %(date)s – not hired", date=day)
+    elif state is State.ACTIVE:
+        what = _("active since %(date)s", date=day)
+    elif state is State.CONFIRMED:
+        what = _("confirmed by the mentor, starts %(date)s", date=day)
+    elif state is State.SENT:
+        what = _("plan sent to the mentor, start %(date)s", date=day)
+    else:
+        what = _("the plan was declined by the mentor (start %(date)s)", date=day)
+    return f"{where}: {what}"
+
+
+def marks_for(history: Sequence[PastInternship], job: JobView) -> tuple[HistoryMark, ...]:
+    """The marks of one suggestion: the internships at its job function, else those at its company (naming the
+    other job function)."""
+    same = [p for p in history if p.job_function_id == job.id]
+    at_company = same or [p for p in history if p.company_id == job.company_id]
+    return tuple(HistoryMark(p.agreement_id, p.job_function_id, p.company_id, bool(same), p.state, p.outcome,
+                             p.not_hired_reason, p.day, p.text_here if same else p.text_at_company)
+                 for p in at_company)
+
+
+def status_notes(agreements: Sequence[Agreement]) -> tuple[StatusNote, ...]:
+    """The notes for the top of the page: an active internship, a confirmed one, and a job (the latest hire,
+    unless its latest recorded job check says the young person is no longer employed)."""
+    notes = [_note(kind, a) for kind, state in (("internship", State.ACTIVE), ("confirmed", State.CONFIRMED))
+             for a in agreements if a.state is state]
+    hires = sorted((a for a in agreements if a.state is State.ENDED and a.outcome is not None and a.outcome.is_hire
+                    and a.decision is not Decision.REJECTED),
+                   key=lambda a: (a.outcome_start or a.ended_on or a.start_date, a.id), reverse=True)
+    if hires and not _no_longer_employed(hires[0]):
+        notes.append(_note("job", hires[0]))
+    return tuple(notes)
+
+
+def _no_longer_employed(agreement: Agreement) -> bool:
+    recorded = [check for check in checks_of(agreement) if check.status is not None]
+    return bool(recorded) and recorded[-1].status is Employment.NOT_EMPLOYED
+
+
+def _note(kind: str, agreement: Agreement) -> StatusNote:
+    job = agreement.job_function
+    company = job.company.name
+    if kind == "job":
+        since = agreement.outcome_start or agreement.ended_on or agreement.start_date
+        text = _("In a job since %(date)s: %(outcome)s at %(company)s (%(title)s).", date=sanity.day_text(since),
+                 outcome=agreement.outcome.label, company=company, title=job.title)
+    elif kind == "internship":
+        since = agreement.start_date
+        text = _("In an internship now: %(title)s at %(company)s, since %(date)s.", title=job.title,
+                 company=company, date=sanity.day_text(since))
+    else:
+        since = agreement.start_date
+        text = _("Has a confirmed internship: %(title)s at %(company)s, from %(date)s.", title=job.title,
+                 company=company, date=sanity.day_text(since))
+    return StatusNote(kind, agreement.id, job.id, job.title, job.company_id, company, since, agreement.outcome,
+                      text)
 
 
 def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[Scored]:
