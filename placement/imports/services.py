@@ -80,11 +80,11 @@ class Kind:
     run: Callable[[bytes, Partnership, User | None, Callable[[int], object]], ImportReport]
 
 
-def _network(kind: str):
+def _network(kind: str, **options):
     def run(content, partnership, user, progress):
         from placement.network import csvio
 
-        return csvio.import_csv(kind, content, partnership, progress=progress)
+        return csvio.import_csv(kind, content, partnership, progress=progress, **options)
     return run
 
 
@@ -111,6 +111,10 @@ KINDS: dict[str, Kind] = {
         {"name", "email", "phone", "experience_notes"}), _network("mentors")),
     "network:job_functions": Kind(_l("Job functions"), "network.import_csv", {}, frozenset({"mentor_email"}),
                                   _network("job_functions")),
+    # The same with the automatic link to an ESCO occupation from the title switched off.
+    "network:job_functions:no-auto-link": Kind(_l("Job functions"), "network.import_csv", {},
+                                               frozenset({"mentor_email"}),
+                                               _network("job_functions", auto_link=False)),
     "participants": Kind(_l("Young people"), "participants.import_csv", {}, _EVERY_COLUMN, _participants),
     "history:measurements": Kind(_l("Progress measurements"), "progress.history_import", {}, _EVERY_COLUMN,
                                  _history("measurements")),

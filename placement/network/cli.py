@@ -18,12 +18,25 @@ network_cli = AppGroup("network", help="Import and export the company network as
 @click.argument("kind", type=click.Choice(csvio.KINDS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partnership", "partnership_name", required=True, help="The partnership's name.")
-def import_command(kind: str, file: Path, partnership_name: str) -> None:
-    """Import companies, mentors or job functions from a CSV FILE: every row or, on any error, none."""
+@click.option("--no-auto-link", "no_auto_link", is_flag=True,
+              help="Job functions: do not link one without occupation_uri to the ESCO occupation its title names.")
+def import_command(kind: str, file: Path, partnership_name: str, no_auto_link: bool) -> None:
+    """Import companies, mentors or job functions from a CSV FILE: every row or, on any error, none.
+
+    A job function without occupation_uri is linked to the ESCO occupation its title names when the title names
+    exactly one occupation, or several and exactly one of them by its preferred label (not with --no-auto-link).
+    """
     set_actor(None, "cli")
     partnership = partnership_by_name(partnership_name)
-    report = import_file(file, lambda data, progress: csvio.import_csv(kind, data, partnership, progress=progress))
+    report = import_file(file, lambda data, progress: csvio.import_csv(kind, data, partnership, progress=progress,
+                                                                       auto_link=not no_auto_link))
     click.echo(f"Imported {report.imported} {kind.replace('_', ' ')} into {partnership.name}.")
+    if isinstance(report, csvio.JobFunctionReport):
+        if report.auto_link:
+            click.echo(f"{report.auto_linked} job functions linked to an ESCO occupation from their title; "
+                       f"{report.without_occupation} without.")
+        else:
+            click.echo(f"{report.without_occupation} job functions without an occupation (automatic linking off).")
 
 
 @network_cli.command("export")

@@ -7,7 +7,7 @@ from flask import current_app, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from placement.auth.access import NETWORK_EDITORS, in_partnership, roles_required
@@ -31,6 +31,10 @@ class ImportForm(BaseForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(_l("Choose a file.")), FileAllowed(["csv"], _l("Choose a .csv file."))],
         description=_l("UTF-8, separated by semicolons or commas, with the column names in the first line."))
+    auto_link = BooleanField(_l("Link job functions without an occupation to the ESCO occupation their title names"),
+                             default=True,
+                             description=_l("Only when the title names exactly one occupation, or exactly one by "
+                                            "its preferred Danish title. Applies to files of job functions."))
 
 
 @bp.route("/network/import", methods=["GET", "POST"])
@@ -41,11 +45,13 @@ def import_csv():
     report = None
     if form.validate_on_submit():
         content = form.file.data.read()
+        kind, auto_link = form.kind.data, bool(form.auto_link.data)
         if import_jobs.in_background(content):  # a large file: a job, and its status page at once
-            job = import_jobs.start(f"network:{form.kind.data}", content, form.file.data.filename,
+            job_kind = f"network:{kind}" + ("" if auto_link or kind != csvio.JOB_FUNCTIONS else ":no-auto-link")
+            job = import_jobs.start(job_kind, content, form.file.data.filename,
                                     current_user.partnership, current_user._get_current_object())
             return redirect(url_for("imports.status", job_id=job.id))
-        report = csvio.import_csv(form.kind.data, content, current_user.partnership)
+        report = csvio.import_csv(kind, content, current_user.partnership, auto_link=auto_link)
         if report.ok:
             db.session.commit()
         else:

@@ -12,6 +12,10 @@ The format, the same for import and export (one file holds one kind), follows ``
   so import the companies first. A job function's ``mentor_email`` must be a mentor of that company and
   ``occupation_uri`` an ESCO occupation URI known to the service.
 
+A job function imported without ``occupation_uri`` is linked to the ESCO occupation its title names unambiguously
+(``services.TitleResolver`` states the rule) unless the import is asked not to (``auto_link=False``); the report
+(``JobFunctionReport``) counts the job functions linked so and those left without an occupation.
+
 Every row is validated by the same forms as the pages (``CompanyForm``, ``MentorForm``, ``JobFunctionForm``)
 and checked against the other rows; if anything is wrong, nothing is added to the session.
 """
@@ -19,6 +23,7 @@ and checked against the other rows; if anything is wrong, nothing is added to th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -125,7 +130,8 @@ _EXTRA_HELP = {
     "postcode": _l("A Danish postcode; the town and the coordinates follow from it."),
     "town": _l("May be empty; if given it must match the postcode."),
     "active": _yes_no_help,
-    "occupation_uri": _l("The ESCO URI of an occupation known to the service, or empty."),
+    "occupation_uri": _l("The ESCO URI of an occupation known to the service, or empty: then the occupation the "
+                         "title names unambiguously is linked, unless you switch that off."),
     "mentor_email": _l("The e-mail address of one of the company's mentors, or empty."),
     "experience_level": _l("1: none yet … 5: long and broad experience. Empty: 3."),
 }
@@ -135,8 +141,8 @@ _LABELS = {"company_cvr": _l("Company (CVR number)"), "occupation_uri": _l("Occu
 
 __all__ = ["COLUMNS", "COMPANIES", "COMPANY_KINDS", "JOB_FUNCTIONS", "KINDS", "KIND_LABELS", "MENTORS", "REQUIRED",
            "ColumnHelp",
-           "ImportReport", "RowError", "column_help", "escape_formula", "example_csv", "export_csv", "export_select",
-           "import_csv", "write_csv"]
+           "ImportReport", "JobFunctionReport", "RowError", "column_help", "escape_formula", "example_csv",
+           "export_csv", "export_select", "import_csv", "write_csv"]
 
 
 def column_help(kind: str, language: str) -> list[ColumnHelp]:
@@ -181,6 +187,18 @@ def _sorted_words(name: str) -> str:
     holds a hundred names).
     """
     return " ".join(sorted(normalise(name).split()))
+
+
+@dataclass(slots=True)
+class JobFunctionReport(ImportReport):
+    """An import of job functions: also how many got their occupation from their title, and how many have none."""
+
+    #: Whether job functions without ``occupation_uri`` were linked from their title.
+    auto_link: bool = True
+    #: Job functions linked to an ESCO occupation from their title (0 when ``auto_link`` is off).
+    auto_linked: int = 0
+    #: Job functions imported without an occupation.
+    without_occupation: int = 0
 
 
 class _Importer:
@@ -342,6 +360,8 @@ class _Importer:
             ids = insert_many(connection, Company.__table__, rows)
             record_bulk_create(connection, Company, ids, self.partnership.id)
             return len(ids)
+        if self.kind == JOB_FUNCTIONS:
+            self._link_occupations()
         for _line, data, company in self.valid:
             if self.kind == MENTORS:
                 services.create_mentor(company, data)
@@ -350,17 +370,32 @@ class _Importer:
         db.session.flush()
         return len(self.valid)
 
+    def _link_occupations(self) -> None:
+        """Give each job function without an occupation the one its title names unambiguously, and count."""
+        report = self.report
+        resolver = services.TitleResolver() if report.auto_link else None
+        for _line, data, _company in self.valid:
+            if data.get("occupation_id"):
+                continue
+            occupation_id = resolver.occupation_id(data["title"]) if resolver is not None else None
+            if occupation_id is None:
+                report.without_occupation += 1
+            else:
+                data["occupation_id"] = occupation_id
+                report.auto_linked += 1
+
 
 def import_csv(kind: str, stream_or_text, partnership: Partnership,
-               progress: Callable[[int], object] | None = None) -> ImportReport:
+               progress: Callable[[int], object] | None = None, *, auto_link: bool = True) -> ImportReport:
     """Import a CSV file of one kind into a partnership's network, all or nothing; the caller commits.
 
     ``stream_or_text`` is text, bytes or a text or binary file object. ``progress`` is called with the
-    number of physical lines consumed as the rows are read.
+    number of physical lines consumed as the rows are read. ``auto_link``: link job functions imported without
+    an occupation to the one their title names unambiguously (a ``JobFunctionReport`` counts them).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    report = ImportReport(kind)
+    report = JobFunctionReport(kind, auto_link=auto_link) if kind == JOB_FUNCTIONS else ImportReport(kind)
     importer = _Importer(kind, partnership, report)
     read_rows(stream_or_text, COLUMNS[kind], REQUIRED[kind], report, getattr(importer, kind), progress)
     if report.errors:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     EmailField,
+    HiddenField,
     SelectField,
     StringField,
     TextAreaField,
@@ -150,3 +151,18 @@ class JobFunctionForm(BaseForm):
 for _dimension in DIMENSIONS:
     setattr(JobFunctionForm, _dimension.key,
             _scale(_dimension.label, _l("1: %(low)s … 5: %(high)s", low=_dimension.low, high=_dimension.high)))
+
+
+#: The answer to the page's question about a suggested occupation: an occupation's id, or this for "save without".
+WITHOUT_OCCUPATION = "none"
+
+
+class JobFunctionPageForm(JobFunctionForm):
+    """The job-function form of the pages: a job function saved without an occupation whose title (or tasks) names
+    one is not saved until the user answers whether to link it (``occupation_choice``: the id of a suggested
+    occupation, or ``WITHOUT_OCCUPATION``). The API and the CSV import use ``JobFunctionForm``."""
+
+    occupation_choice = StringField(_l("Suggested occupation"), filters=[_strip],
+                                    validators=[Optional(), Length(max=20)])
+    #: Set when the page has asked, so an answer left out is told apart from a first save.
+    occupation_asked = HiddenField()

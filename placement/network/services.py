@@ -125,6 +125,83 @@ def create_job_function(company: Company, data: dict) -> JobFunction:
     return job_function
 
 
+#: How many occupations the job-function form and page suggest at most.
+MAX_SUGGESTED_OCCUPATIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationSuggestion:
+    """The ESCO occupations a job function's title (or else its tasks) names: ``source`` is "title" or "tasks"."""
+
+    source: str
+    occupations: list
+
+
+def suggested_occupations(title: str, tasks: str = "") -> OccupationSuggestion | None:
+    """The occupations to suggest for a job function without one: those its title names, else those its tasks name
+    (preferred labels first, at most ``MAX_SUGGESTED_OCCUPATIONS``); None when neither names any."""
+    from placement.occupations.services import occupations_named
+
+    for source, text in (("title", title), ("tasks", tasks)):
+        found = occupations_named(text or "")[:MAX_SUGGESTED_OCCUPATIONS]
+        if found:
+            return OccupationSuggestion(source, found)
+    return None
+
+
+def link_occupation(job_function: JobFunction, occupation_id: int) -> bool:
+    """Link a job function without an occupation to one its title or tasks name (the page's *Link* action).
+
+    False, changing nothing, when it has an occupation already or the occupation is not among the suggestions.
+    """
+    if job_function.occupation_id is not None:
+        return False
+    suggestion = suggested_occupations(job_function.title, job_function.tasks)
+    if suggestion is None or occupation_id not in {o.id for o in suggestion.occupations}:
+        return False
+    job_function.occupation_id = occupation_id
+    return True
+
+
+class TitleResolver:
+    """The import's automatic link: the one ESCO occupation a job function's title names unambiguously.
+
+    The rule: the title (as Danish word stems, like ``occupations_named``) names exactly one occupation through
+    its preferred label or synonyms; or it names several, and exactly one of them through its preferred label
+    (that one is taken: "Lagerarbejder" is the preferred label of *lagerarbejder* and a synonym of two others).
+    Otherwise (nothing named, several preferred labels, or only synonyms of several occupations, e.g.
+    "Køkkenmedhjælper") no occupation is linked. Only the title counts, never the tasks. One resolver per import:
+    each distinct title is resolved once.
+    """
+
+    def __init__(self) -> None:
+        from placement.occupations.services import matching_catalogue
+
+        self._catalogue = matching_catalogue()
+        self._ids: dict[str, int] | None = None
+        self._seen: dict[tuple[str, ...], int | None] = {}
+
+    def occupation_id(self, title: str) -> int | None:
+        """The id of the occupation the title names unambiguously, or None."""
+        from placement.matching.catalogue import LABEL
+        from placement.matching.danish import stems
+        from placement.occupations.models import Occupation
+
+        key = tuple(stems(title or ""))
+        if key in self._seen:
+            return self._seen[key]
+        named = self._catalogue.resolve(key)
+        labels = [n for n in named if n.kind == LABEL]
+        chosen = named[0] if len(named) == 1 else labels[0] if len(labels) == 1 else None
+        found = None
+        if chosen is not None:
+            if self._ids is None:  # one query per import
+                self._ids = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
+            found = self._ids.get(chosen.occupation.key)
+        self._seen[key] = found
+        return found
+
+
 def coordinates(job_function: JobFunction) -> tuple[float, float] | None:
     """Return where the work happens: the job function's own location, else the company's."""
     if job_function.latitude is not None and job_function.longitude is not None:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from placement import locking
 from placement.agreements.access import history
@@ -24,7 +25,7 @@ from placement.auth.models import Partnership, Role
 from placement.extensions import db
 from placement.geo.postcodes import load_postcodes
 from placement.network import services
-from placement.network.forms import CVR_TAKEN, CompanyForm, JobFunctionForm, MentorForm
+from placement.network.forms import CVR_TAKEN, WITHOUT_OCCUPATION, CompanyForm, JobFunctionPageForm, MentorForm
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 
 bp = Blueprint("network", __name__)
@@ -239,54 +240,125 @@ def job_function_list():
                            with_places=with_places)
 
 
-def _job_function_form(company: Company, job_function: JobFunction | None = None) -> JobFunctionForm:
-    form = JobFunctionForm(obj=job_function, mentors=services.mentor_choices(company, job_function))
+def _job_function_form(company: Company, job_function: JobFunction | None = None) -> JobFunctionPageForm:
+    form = JobFunctionPageForm(obj=job_function, mentors=services.mentor_choices(company, job_function))
     if request.method == "GET" and job_function is not None:
         form.mentor_id.data = job_function.mentor_id or 0
     return form
 
 
+def _lines(text: str | None) -> str:
+    return "\n".join((text or "").strip().splitlines())
+
+
+def _occupation_question(form: JobFunctionPageForm,
+                         job_function: JobFunction | None = None) -> services.OccupationSuggestion | None:
+    """The occupations to ask about before a job function is saved without one, or None to save now.
+
+    Asked when the form has no occupation and the title (or the tasks) names one; not when an edit keeps the title
+    and tasks of a job function saved without an occupation before (its page offers the suggestion). The answer
+    links a suggested occupation (it sets ``occupation_id``) or saves without; no answer asks again.
+    """
+    if form.occupation_id.data:
+        return None
+    if (job_function is not None and job_function.occupation_id is None
+            and (form.title.data or "") == job_function.title
+            and _lines(form.tasks.data) == _lines(job_function.tasks)):
+        return None
+    suggestion = services.suggested_occupations(form.title.data, form.tasks.data or "")
+    if suggestion is None:
+        return None
+    choice = form.occupation_choice.data or ""
+    if choice == WITHOUT_OCCUPATION:
+        return None
+    chosen = next((o for o in suggestion.occupations if choice.isdigit() and o.id == int(choice)), None)
+    if chosen is not None:
+        form.occupation_id.data = chosen.id
+        return None
+    if form.occupation_asked.data:
+        form.occupation_choice.errors = [_("Choose whether to link the occupation or to save without one.")]
+    form.occupation_asked.data = "1"
+    form.occupation_choice.data = ""
+    return suggestion
+
+
 @bp.route("/companies/<int:company_id>/job-functions/new", methods=["GET", "POST"])
 @roles_required(NETWORK_EDITORS)
 def job_function_create(company_id: int):
-    """Add a job function to a company."""
+    """Add a job function to a company; first ask about the occupation its title names, if it has none."""
     company = get_or_404(Company, company_id)
     form = _job_function_form(company)
+    question = None
     if form.validate_on_submit():
-        job_function = services.create_job_function(company, form.values())
-        db.session.commit()
-        flash(_("%(title)s was added.", title=job_function.title), "success")
-        return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
-    return render_template("network/job_function_form.html", form=form, company=company, job_function=None)
+        question = _occupation_question(form)
+        if question is None:
+            job_function = services.create_job_function(company, form.values())
+            db.session.commit()
+            flash(_("%(title)s was added.", title=job_function.title), "success")
+            return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
+    return render_template("network/job_function_form.html", form=form, company=company, job_function=None,
+                           question=question)
 
 
 @bp.get("/job-functions/<int:job_function_id>")
 @roles_required(COMPANY_VIEWERS)
 def job_function_detail(job_function_id: int):
-    """Show a job function and the profile the workplace offers."""
+    """Show a job function and the profile the workplace offers (to editors: the occupation its title names)."""
     job_function = get_or_404(JobFunction, job_function_id)
     if current_user.role is Role.MENTOR and (current_user.mentor is None
                                              or current_user.mentor.company_id != job_function.company_id):
         abort(404)
+    suggestion = None
+    if job_function.occupation_id is None and current_user.role in NETWORK_EDITORS:
+        suggestion = services.suggested_occupations(job_function.title, job_function.tasks or "")
     return render_template("network/job_function_detail.html", job_function=job_function,
-                           taken=places_taken([job_function.id]).get(job_function.id, 0))
+                           taken=places_taken([job_function.id]).get(job_function.id, 0), suggestion=suggestion)
+
+
+@bp.post("/job-functions/<int:job_function_id>/occupation")
+@roles_required(NETWORK_EDITORS)
+def job_function_link_occupation(job_function_id: int):
+    """Link a job function without an occupation to one its title or tasks name (the page's suggestion)."""
+    job_function = get_or_404(JobFunction, job_function_id)
+    version = request.form.get("version", type=int)
+    occupation_id = request.form.get("occupation_id", type=int)
+    back = redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
+    if version != job_function.version:
+        flash(_("Someone else changed the job function meanwhile. Check it and the suggestion again."), "warning")
+        return back
+    if occupation_id is None or not services.link_occupation(job_function, occupation_id):
+        db.session.rollback()
+        flash(_("The occupation was not linked: it is no longer suggested for this job function."), "error")
+        return back
+    locking.touch(job_function)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed the job function meanwhile. Check it and the suggestion again."), "warning")
+        return back
+    flash(_("The job function is now linked to the occupation »%(label)s«.", label=job_function.occupation.label),
+          "success")
+    return back
 
 
 @bp.route("/job-functions/<int:job_function_id>/edit", methods=["GET", "POST"])
 @roles_required(NETWORK_EDITORS)
 def job_function_edit(job_function_id: int):
-    """Change a job function."""
+    """Change a job function; first ask about the occupation its new title names, if it has none."""
     job_function = get_or_404(JobFunction, job_function_id)
     form = _job_function_form(job_function.company, job_function)
-    clash = None
+    clash = question = None
     if form.validate_on_submit():
-        clash = locking.save(form, job_function,
-                             lambda: services.apply_job_function(job_function, form.values()))
-        if clash is None:
-            flash(_("The changes were saved."), "success")
-            return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
+        question = _occupation_question(form, job_function)
+        if question is None:
+            clash = locking.save(form, job_function,
+                                 lambda: services.apply_job_function(job_function, form.values()))
+            if clash is None:
+                flash(_("The changes were saved."), "success")
+                return redirect(url_for("network.job_function_detail", job_function_id=job_function.id))
     return render_template("network/job_function_form.html", form=form, company=job_function.company,
-                           job_function=job_function, conflict=clash), 409 if clash else 200
+                           job_function=job_function, conflict=clash, question=question), 409 if clash else 200
 
 
 @bp.post("/job-functions/<int:job_function_id>/active")
