@@ -22,6 +22,7 @@ from placement.network.models import Company
 from placement.occupations.models import Occupation
 from placement.participants.models import Participant
 from placement.progress.models import Measurement
+from placement.retention.models import JobCheck
 from tests import factories
 
 MENTOR = frozenset({Role.MENTOR})
@@ -74,6 +75,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "network.job_function_detail": Expect(NETWORK_READERS | MENTOR),
     "network.job_function_edit": Expect(NETWORK_EDITORS),
     "network.job_function_set_active": Expect(NETWORK_EDITORS),
+    "network.job_function_link_occupation": Expect(NETWORK_EDITORS),
     "network.search": Expect(NETWORK_READERS),
     "network.search_live": Expect(NETWORK_READERS),
     "network.import_csv": Expect(NETWORK_EDITORS),
@@ -155,6 +157,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "api.report_outcomes": Expect(CASE_ROLES),
     "api.report_funnel": Expect(CASE_ROLES),
     "api.report_cohort": Expect(CASE_ROLES),
+    "api.report_retention": Expect(CASE_ROLES),
     "partnerships.partnership_list": Expect(ADMINS),
     "partnerships.partnership_create": Expect(ADMINS),
     "partnerships.partnership_detail": Expect(ADMINS | {Role.COORDINATOR}),
@@ -216,6 +219,11 @@ EXPECTATIONS: dict[str, Expect] = {
     "course.status_note_share": Expect(CASE_EDITORS),
     "course.status_note_print": Expect(CASE_ROLES),
     "course.status_note_pdf": Expect(CASE_ROLES),
+    # placement/retention: a job check after a hire is recorded by staff who work on the case (caseworkers read the
+    # agreement's table); the mentor answers through their link alone.
+    "retention.check": Expect(CASE_EDITORS),
+    "retention.ask_mentor": Expect(CASE_EDITORS),
+    "retention.mentor_check": PUBLIC,
 }
 
 #: Routes whose answer shows a young person's personal data: each writes exactly one audit entry naming the records
@@ -235,13 +243,13 @@ PERSONAL_DATA_ROUTES = frozenset({
     "network.mentor_detail",
     "course.meeting_list", "course.meeting_create", "course.meeting_detail", "course.meeting_edit",
     "course.meeting_ics", "course.status_notes", "course.status_note_detail", "course.status_note_print",
-    "course.status_note_pdf",
+    "course.status_note_pdf", "retention.check",
 })
 
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
 SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
                     "goal_id", "message_id", "measurement_id", "partnership_id", "user_id", "job_id",
-                    "learning_goal_id", "meeting_id", "action_id", "note_id"}
+                    "learning_goal_id", "meeting_id", "action_id", "note_id", "check_id"}
 
 
 def _rules(app):
@@ -291,8 +299,12 @@ def world(app):
                                   clarification=5, knowledge=5)
         db.session.add(measurement)
         db.session.commit()
+        # A job check of the agreement (not followed while the plan waits: the matrix records nothing).
+        check = JobCheck(partnership_id=partnership.id, agreement_id=agreement.id, month=1, due_on=date(2026, 10, 1))
+        db.session.add(check)
+        db.session.commit()
         records[key].update(agreement_id=agreement.id, goal_id=agreement.goals[0].id, message_id=message.id,
-                            measurement_id=measurement.id)
+                            measurement_id=measurement.id, check_id=check.id)
         learning_goal = goal_services.create_goal(young, {"wording": "Jeg vil møde til tiden"}, None)
         db.session.commit()
         records[key]["learning_goal_id"] = learning_goal.id

@@ -68,6 +68,18 @@ def _press(browser, form, button: str) -> None:
     e2e._loaded(browser)
 
 
+def _follow(browser, text: str) -> None:
+    """Follow a link and wait until the next page has replaced this one (not only until it starts loading)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "main")
+    browser.find_element(By.LINK_TEXT, text).click()
+    WebDriverWait(browser, 10).until(ec.staleness_of(page))
+    e2e._loaded(browser)
+
+
 def _fetch(browser, path: str) -> dict:
     """Fetch a file the page links to, from inside the page (headless Chromium does not save downloads)."""
     return browser.execute_async_script(
@@ -93,8 +105,7 @@ def test_the_mentor_on_a_phone_sees_whom_to_ask_declines_only_on_a_second_tap_an
     assert "Decline the internship?" in browser.find_element(By.CSS_SELECTOR, ".confirm-box").text
     db.session.expire_all()
     assert db.session.get(Agreement, sent["agreement"].id).state is State.SENT
-    browser.find_element(By.LINK_TEXT, "Back to the plan").click()
-    e2e._loaded(browser)
+    _follow(browser, "Back to the plan")
 
     _press(browser, browser.find_element(By.CSS_SELECTOR, "form.form"), "button[value=confirm]")
     assert "Thank you" in browser.find_element(By.TAG_NAME, "h1").text
