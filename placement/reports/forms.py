@@ -21,10 +21,10 @@ class PeriodForm(BaseForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    start = DateField(_l("From"), name="from", format="%Y-%m-%d", validators=[Optional()],
-                      description=_l("YYYY-MM-DD"))
+    # A date picker (type="date") shows the date the reader's way; the value it sends is YYYY-MM-DD.
+    start = DateField(_l("From"), name="from", format="%Y-%m-%d", validators=[Optional()])
     end = DateField(_l("To"), name="to", format="%Y-%m-%d", validators=[Optional()],
-                    description=_l("YYYY-MM-DD; the reference date of the figures"))
+                    description=_l("The reference date of the figures"))
 
     def _in_range(self, field) -> None:
         if field.data is not None and not EARLIEST <= field.data <= LATEST:
