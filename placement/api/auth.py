@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from placement.audit.services import set_actor
 from placement.auth.models import Role, TokenScope
-from placement.auth.services import check_api_token
+from placement.auth.services import check_api_token, record_use
 from placement.extensions import db
 
 UNAUTHORIZED_MESSAGE = "Send a valid API token: Authorization: Bearer <token>."
@@ -54,7 +54,8 @@ def authenticate():
     if token is None:
         return unauthorized(UNAUTHORIZED_MESSAGE)
     api_token, reason = check_api_token(token)
-    db.session.commit()  # keeps the token's last_used_at
+    if api_token is not None and record_use(api_token):
+        db.session.commit()  # keeps the token's last use, whatever the request does next
     if api_token is None:
         return unauthorized(EXPIRED_MESSAGE if reason == "expired" else REFUSED_MESSAGE, invalid_token=True)
     user = api_token.user

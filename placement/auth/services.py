@@ -209,8 +209,8 @@ def issue_api_token(user: User, name: str, *, days: int = DEFAULT_TOKEN_LIFETIME
 
 
 def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
-    """Return ``(token, None)`` for a live token of an active user (its use is recorded), or ``(None, reason)``
-    with reason ``unknown``, ``revoked``, ``expired`` or ``deactivated``."""
+    """Return ``(token, None)`` for a live token of an active user (the caller records its use: ``record_use``),
+    or ``(None, reason)`` with reason ``unknown``, ``revoked``, ``expired`` or ``deactivated``."""
     # One query for the token, its user and the user's partnership (with its revisions, as a session's login).
     token = db.session.scalar(select(ApiToken).join(ApiToken.user).join(User.partnership)
                               .where(ApiToken.digest == ApiToken.digest_of(plain))
@@ -222,20 +222,29 @@ def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
         return None, "revoked"
     if not token.user.active or token.user.partnership.archived_at is not None:
         return None, "deactivated"  # an archived partnership's users can no longer log in, nor use the API
-    now = utcnow()
-    if token.is_expired(now):
+    if token.is_expired(utcnow()):
         return None, "expired"
-    # Core update: a token's use is not a change for the audit log. Written at most once a minute: the owner reads
-    # when it was last used, not every request.
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
-                           .values(last_used_at=now))
     return token, None
+
+
+def record_use(token: ApiToken) -> bool:
+    """Write when the token was last used, at most once a minute (its owner reads the minute, not every request);
+    return whether it was written (the caller commits it then)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return False
+    # Core update: a token's use is not a change for the audit log.
+    db.session.execute(update(ApiToken.__table__).where(ApiToken.__table__.c.id == token.id)
+                       .values(last_used_at=now))
+    set_committed_value(token, "last_used_at", now)
+    return True
 
 
 def user_for_api_token(plain: str) -> User | None:
     """Return the active user owning a live API token, or None."""
     token, _reason = check_api_token(plain)
+    if token is not None:
+        record_use(token)
     return token.user if token else None
 
 
