@@ -126,6 +126,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "agreements.agreement_override": Expect(CASE_EDITORS),
     "agreements.agreement_extension": Expect(CASE_EDITORS),
     "agreements.follow_up_create": Expect(CASE_EDITORS),
+    "agreements.follow_up_move": Expect(CASE_EDITORS),
     "agreements.goal_reached": Expect(CASE_EDITORS),
     "api.list_agreements": Expect(CASE_ROLES),
     "api.get_agreement": Expect(CASE_ROLES),

@@ -506,3 +506,29 @@ def test_a_hire_in_the_internships_first_week_asks_to_check_the_dates(client, lo
     assert 'name="dates_checked"' in page and _fresh(agreement.id).state is State.ACTIVE
     response = client.post(f"/agreements/{agreement.id}/end", data={**data, "dates_checked": "y"})
     assert response.status_code == 302 and _fresh(agreement.id).state is State.ENDED
+
+
+def test_a_planned_follow_up_is_moved_on_the_page_and_a_weekend_is_refused(client, login, world):
+    from placement.agreements import services as agreement_services
+    from placement.workdays import next_workday
+
+    agreement = _make(world, state=State.ACTIVE, start=local_today() - timedelta(weeks=6))
+    planned, day = next((p, d) for p, d in agreement_services.planned_follow_ups(agreement) if d > local_today())
+    login(world["consultant"])
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert f'name="planned" value="{planned.isoformat()}"' in page  # each coming one has its "Move"
+    target = next_workday(day + timedelta(days=2))
+    response = client.post(f"/agreements/{agreement.id}/follow-ups/move",
+                           data={"version": agreement.version, "planned": planned.isoformat(),
+                                 "to": target.strftime("%d.%m.%Y")})  # the Danish way of writing a date
+    assert response.status_code == 302
+    page = client.get(f"/agreements/{agreement.id}").get_data(as_text=True)
+    assert "moved from" in page and "The follow-up was moved." in page
+    assert target in agreement_services.follow_up_dates(_fresh(agreement.id))
+    saturday = target + timedelta(days=(5 - target.weekday()) % 7)
+    before = _fresh(agreement.id)
+    page = client.post(f"/agreements/{agreement.id}/follow-ups/move", follow_redirects=True,
+                       data={"version": before.version, "planned": planned.isoformat(),
+                             "to": saturday.isoformat()}).get_data(as_text=True)
+    assert "weekend day or a public holiday" in page
+    assert _fresh(agreement.id).follow_up_moves == before.follow_up_moves

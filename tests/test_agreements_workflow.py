@@ -136,6 +136,28 @@ def test_follow_ups_are_never_proposed_on_a_danish_public_holiday_or_a_weekend(s
     assert services.follow_up_dates(agreement) == [date(2027, 3, 30), date(2027, 4, 2)]
 
 
+def test_one_follow_up_is_moved_to_another_working_day_and_back(setting, partnership, monkeypatch):
+    monkeypatch.setattr(services, "today", lambda: date(2026, 9, 15))
+    agreement = _agreement(setting, partnership, follow_up_weeks=4)
+    first, second = services.follow_up_dates(agreement)[:2]
+    assert (first, second) == (date(2026, 9, 29), date(2026, 10, 27))
+    services.move_follow_up(agreement, setting["staff"], first, date(2026, 10, 1))
+    db.session.commit()
+    assert services.follow_up_dates(agreement)[:2] == [date(2026, 10, 1), second]  # only that one moved
+    assert agreement.events[-1].kind == "follow_up_moved"
+    assert agreement.events[-1].comment == "September 29, 2026 → October 1, 2026"  # the tests' language: English
+    for planned, to, why in ((first, date(2026, 10, 3), "weekend"),  # a Saturday
+                             (first, date(2026, 12, 25), "holiday"),  # Christmas Day
+                             (first, date(2026, 9, 14), "passed"),
+                             (first, date(2027, 4, 1), "planned end"),
+                             (date(2026, 9, 30), date(2026, 10, 5), "no follow-up")):
+        with pytest.raises(AgreementError):
+            services.move_follow_up(agreement, setting["staff"], planned, to)
+        assert services.follow_up_dates(agreement)[0] == date(2026, 10, 1), why
+    services.move_follow_up(agreement, setting["staff"], first, first)  # back to the plan's day
+    assert services.follow_up_dates(agreement)[0] == first and agreement.follow_up_moves is None
+
+
 def test_outcomes_need_their_details_and_only_some_need_a_decision(setting, partnership):
     agreement = _agreement(setting, partnership)
     for step, actor in (("send", "staff"), ("confirm", "mentor_actor"), ("start", "staff")):

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from flask_babel import force_locale
 from flask_login import login_user
+from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from placement.agreements import services as agreement_services
@@ -686,3 +687,20 @@ def test_a_repeated_page_reads_nothing_it_depends_on_and_loads_nothing_lazily(ap
     assert loads == []
     # Nothing the ranking depends on is read again: the partnership's revision came with the session's user.
     assert not any("matching_weights" in s or "agreements" in s for s in statements)
+
+
+def test_each_suggestion_shows_its_strongest_reasons_while_the_table_is_folded(client, login, world):
+    login(world["consultant"])
+    html = _page(client, f"/participants/{world['young'].id}/internships")
+    result = services.matches_for_participant(world["young"])
+    first = result.suggestions[0]
+    strongest = first.strongest()
+    assert len(strongest) == services.STRONGEST
+    # The components that add most to the total, best first.
+    assert [c.value * c.weight for c in strongest] == sorted((c.value * c.weight for c in first.components),
+                                                             reverse=True)[:services.STRONGEST]
+    line = html.split('class="strongest"')[1].split("</p>")[0]
+    positions = [line.index(escape(c.sentence)) for c in strongest]
+    assert positions == sorted(positions)
+    assert html.count('class="strongest"') == len(result.suggestions)
+    assert html.index('class="strongest"') < html.index("<details")

@@ -253,5 +253,13 @@ class FollowUpForm(_IdPrefixed):
             _check(services.follow_up_date_problem(self.agreement, field.data))
 
 
+class MoveFollowUpForm(_IdPrefixed):
+    """Move one follow-up meeting: ``planned`` names it by the day the plan gives (hidden), ``to`` the new day."""
+
+    version = _version()
+    planned = DateField(_l("Planned day"), format=DATE_FORMATS, widget=HiddenInput(), validators=[InputRequired()])
+    to = DateField(_l("Move to"), format=DATE_FORMATS, validators=[InputRequired(), sanity.course_date_window()])
+
+
 class GoalForm(_IdPrefixed):
     version = _version()

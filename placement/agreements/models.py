@@ -159,6 +159,8 @@ class Agreement(Audited, TimestampMixin, db.Model):
     follow_up_plan: Mapped[str] = mapped_column(Text, default="")
     #: Weeks between follow-up meetings; the follow-up dates come from it.
     follow_up_weeks: Mapped[int] = mapped_column(SmallInteger, default=4)
+    #: Follow-up meetings moved from the day the plan gives: {planned day (ISO): the day it was moved to (ISO)}.
+    follow_up_moves: Mapped[dict | None] = mapped_column(JSON)
 
     #: Set when the agreement was confirmed into a full job function or for a mentor at capacity.
     capacity_override: Mapped[str] = mapped_column(Text, default="")
@@ -217,7 +219,7 @@ class AgreementEvent(db.Model):
     actor_label: Mapped[str] = mapped_column(String(254))
     from_state: Mapped[State | None] = mapped_column(enum_column(State, length=24))
     to_state: Mapped[State] = mapped_column(enum_column(State, length=24))
-    #: Besides transitions: "follow_up", "outcome", "decision", "extension", "override", "place".
+    #: Besides transitions: "follow_up", "follow_up_moved", "outcome", "decision", "extension", "override", "place".
     kind: Mapped[str] = mapped_column(String(20), default="transition")
     comment: Mapped[str] = mapped_column(Text, default="")
 

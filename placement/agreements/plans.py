@@ -38,6 +38,7 @@ MAX_GOAL_LENGTH = 500
 EVENT_KINDS = {
     "transition": _l("Step"),
     "follow_up": _l("Follow-up"),
+    "follow_up_moved": _l("Follow-up moved"),
     "outcome": _l("Outcome"),
     "decision": _l("Job-centre decision"),
     "extension": _l("Extension"),

@@ -277,15 +277,58 @@ def planned_end(agreement: Agreement) -> date:
     return max(end, agreement.extended_until) if agreement.extended_until else end
 
 
-def follow_up_dates(agreement: Agreement) -> list[date]:
-    """Return the follow-up meetings the plan sets: every ``follow_up_weeks`` from the start to the end, each moved
-    to the next working day when it would fall on a weekend or a Danish public holiday."""
-    dates, step = [], timedelta(weeks=max(agreement.follow_up_weeks, 1))
+def planned_follow_ups(agreement: Agreement) -> list[tuple[date, date]]:
+    """Return (the day the plan gives, the day of the meeting) per follow-up: every ``follow_up_weeks`` from the start
+    to the end, on the next working day when it would fall on a weekend or a Danish public holiday, unless the
+    consultant moved it (``move_follow_up``)."""
+    moves = agreement.follow_up_moves or {}
+    pairs, step = [], timedelta(weeks=max(agreement.follow_up_weeks, 1))
     day, end = agreement.start_date + step, planned_end(agreement)
     while day <= end:
-        dates.append(next_workday(day))
+        planned = next_workday(day)
+        moved = moves.get(planned.isoformat())
+        pairs.append((planned, date.fromisoformat(moved) if moved else planned))
         day += step
-    return dates
+    return pairs
+
+
+def follow_up_dates(agreement: Agreement) -> list[date]:
+    """Return the days of the follow-up meetings, in order (see ``planned_follow_ups``)."""
+    return sorted(day for _planned, day in planned_follow_ups(agreement))
+
+
+def move_problem(agreement: Agreement, planned: date, to: date, today: date) -> str | None:
+    """Say why the follow-up the plan gives on ``planned`` cannot be moved to ``to``, or None."""
+    if agreement.state not in (State.DRAFT, State.SENT, State.CONFIRMED, State.ACTIVE):
+        return _("The follow-ups of an ended or cancelled internship are not moved.")
+    if planned not in {p for p, _day in planned_follow_ups(agreement)}:
+        return _("The plan has no follow-up on %(date)s.", date=sanity.day_text(planned))
+    if to < today:
+        return _("A follow-up is not moved to a day that has passed.")
+    if to < agreement.start_date or to > planned_end(agreement):
+        return _("A follow-up lies between the internship's start (%(start)s) and its planned end (%(end)s).",
+                 start=sanity.day_text(agreement.start_date), end=sanity.day_text(planned_end(agreement)))
+    if next_workday(to) != to:
+        return _("%(date)s is a weekend day or a public holiday: choose a working day.", date=sanity.day_text(to))
+    return None
+
+
+def move_follow_up(agreement: Agreement, actor: Actor, planned: date, to: date, *,
+                   expected_version: int | None = None) -> None:
+    """Move one follow-up meeting to another working day (the calendar files follow); on the timeline."""
+    check_version(agreement, expected_version)
+    problem = move_problem(agreement, planned, to, today())
+    if problem:
+        raise AgreementError(problem)
+    current = dict(planned_follow_ups(agreement))[planned]
+    moves = dict(agreement.follow_up_moves or {})
+    if to == planned:
+        moves.pop(planned.isoformat(), None)
+    else:
+        moves[planned.isoformat()] = to.isoformat()
+    agreement.follow_up_moves = moves or None
+    _event(agreement, actor, agreement.state, "follow_up_moved",
+           f"{sanity.day_text(current)} → {sanity.day_text(to)}")
 
 
 def next_follow_up(agreement: Agreement, today: date) -> date | None:

@@ -31,6 +31,7 @@ from placement.agreements.forms import (
     ExtensionForm,
     FollowUpForm,
     GoalForm,
+    MoveFollowUpForm,
     OverrideForm,
     PlaceForm,
     StartForm,
@@ -207,7 +208,8 @@ FORMS = {"send": (StepForm, "send"), "withdraw": (StepForm, "withdraw"), "start"
          "cancel": (StepForm, "cancel"),
          "end": (EndForm, "end"), "decision": (DecisionForm, "decision"), "place": (PlaceForm, "place"),
          "override": (OverrideForm, "override"), "extension": (ExtensionForm, "extension"),
-         "follow_up": (FollowUpForm, "follow-up"), "goal": (GoalForm, "goal")}
+         "follow_up": (FollowUpForm, "follow-up"), "goal": (GoalForm, "goal"),
+         "move_follow_up": (MoveFollowUpForm, "move")}
 
 
 def _form(key: str, agreement: Agreement, **data):
@@ -244,6 +246,8 @@ def _forms(agreement: Agreement, today, bound: dict | None = None) -> dict:
         forms["follow_up"] = _form("follow_up", agreement, **version, held_on=today)
     if agreement.state in (State.ACTIVE, State.ENDED):
         forms["goal"] = _form("goal", agreement, **version)
+    if agreement.state in (State.DRAFT, State.SENT, State.CONFIRMED, State.ACTIVE):
+        forms["move_follow_up"] = _form("move_follow_up", agreement, **version)
     for key, form in (bound or {}).items():
         if key in forms:
             forms[key] = form
@@ -262,6 +266,7 @@ def _page(agreement: Agreement, bound: dict | None = None):
         warnings=services.warnings(agreement, today),
         next_follow_up=services.next_follow_up(agreement, today), overdue=services.is_overdue(agreement, today),
         planned_end=services.planned_end(agreement), follow_up_dates=services.follow_up_dates(agreement),
+        planned_follow_ups=services.planned_follow_ups(agreement),
         capacity_problem=services.capacity_problem(agreement) if agreement.state in (State.DRAFT, State.SENT)
         else None,
         plan_problems=services.plan_problems(agreement) if agreement.state is State.DRAFT else [],
@@ -412,6 +417,19 @@ def follow_up_create(agreement_id: int):
                                values["next_step"] or "")
 
     return _act(agreement, _form("follow_up", agreement), change, _("The follow-up was logged."), "follow_up")
+
+
+@bp.post("/<int:agreement_id>/follow-ups/move")
+@roles_required(CASE_EDITORS)
+def follow_up_move(agreement_id: int):
+    """Move one planned follow-up meeting to another working day."""
+    agreement = get_agreement_or_404(agreement_id)
+
+    def change(values):
+        services.move_follow_up(agreement, staff_actor(), values["planned"], values["to"],
+                                expected_version=values["version"])
+
+    return _act(agreement, _form("move_follow_up", agreement), change, _("The follow-up was moved."))
 
 
 @bp.post("/<int:agreement_id>/goals/<int:goal_id>/reached")

@@ -107,6 +107,8 @@ from placement.retention.services import checks_of
 
 #: How many suggestions the pages show.
 TOP = 20
+#: How many of a suggestion's strongest reasons the list shows beside its total.
+STRONGEST = 3
 #: How many partnerships' networks one worker keeps built (more only after many test apps in one process).
 MAX_CACHED_NETWORKS = 64
 #: How many ranked and explained results one worker keeps (young person × filters × locale; a few MB).
@@ -477,6 +479,11 @@ class Scored:
 
     def component(self, name: str) -> ComponentScore:
         return next(c for c in self.components if c.name == name)
+
+    def strongest(self, count: int = STRONGEST) -> list[ComponentScore]:
+        """The components that add most to the total (score × weight), best first: what the list shows of the
+        explanation while its table is folded away."""
+        return sorted((c for c in self.components if c.weight > 0), key=lambda c: -c.value * c.weight)[:count]
 
 
 @dataclass(frozen=True, slots=True)
