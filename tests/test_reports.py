@@ -122,6 +122,10 @@ def test_outcomes_against_the_goal_with_decisions(internships, partnership):
 def test_funnel_counts_young_people_per_step(internships, partnership):
     steps = services.funnel(services.Scope((partnership.id,), date(2019, 1, 1), REFERENCE))
     assert steps["agreement"] == 4 and steps["ended"] == 4 and steps["hired"] == 3
+    # Agreements made directly (no suggestion shown) count as "suggested" too: the funnel never widens.
+    assert steps["suggested"] == 4
+    counts = [steps[step] for step in services.FUNNEL]
+    assert counts == sorted(counts, reverse=True)
 
 
 def test_another_partnership_is_not_counted(internships, partnership, other_partnership):

@@ -415,3 +415,11 @@ def test_a_new_day_records_again_and_the_api_records_too(client, partnership, co
     client.get(f"/api/v1/participants/{young.id}/matches", headers={"Authorization": f"Bearer {plain}"})
     assert _suggest_events(young.id) == 2
     assert isinstance(yesterday, datetime)
+
+
+def test_the_targets_are_in_the_menu_of_those_who_set_them(client, login, partnership, coordinator):
+    login(coordinator)
+    assert 'href="/reports/targets"' in client.get("/").get_data(as_text=True).split("</nav>")[0]
+    client.post("/logout")
+    login(factories.user(Role.CONSULTANT, partnership))
+    assert 'href="/reports/targets"' not in client.get("/").get_data(as_text=True)

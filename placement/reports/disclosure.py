@@ -316,7 +316,7 @@ ENROLLED, DECLINED, COUNTED = ("left", "enrolled"), ("left", "declined"), ("left
 UNRECORDED = ("left", "unrecorded")
 ENDED, HIRED, NOT_HIRED = ("rates", "ended"), ("rates", "hired"), ("rates", "not_hired")
 #: The funnel's steps that nest: each young person who reached a step reached the ones before it.
-NESTED_STEPS = ("agreement", "confirmed", "active", "ended", "hired")
+NESTED_STEPS = ("suggested", "agreement", "confirmed", "active", "ended", "hired")
 #: The counts of a retention month (``services.Retention``), and those that split the group's hires between them.
 RETENTION_COUNTS = ("due", "known", "employed", "not_employed", "unknown", "coming")
 RETENTION_PARTS = ("employed", "not_employed", "unknown", "coming")

@@ -457,8 +457,9 @@ FUNNEL = ("suggested", "agreement", "confirmed", "active", "ended", "hired")
 def funnel(scope: Scope) -> dict[str, int]:
     """Return how many young people reached each step in the period: from suggestions shown to a hire.
 
-    "Suggested": the young person's suggestions were opened (recorded in the audit log) or an agreement came from
-    a suggestion. A direct agreement skips that step, so the steps need not shrink one by one.
+    "Suggested": the young person's suggestions were opened (recorded in the audit log) or they had an internship
+    agreement (from a suggestion or made directly: a placement was considered either way). So every step holds the
+    young people of the next one and the funnel never widens.
     """
     overlapping = and_(Agreement.start_date <= scope.end,
                        or_(Agreement.ended_on.is_(None), Agreement.ended_on >= scope.start))
@@ -474,7 +475,7 @@ def funnel(scope: Scope) -> dict[str, int]:
     shown = (select(func.cast(AuditEvent.entity_id, Integer).label("participant_id"))
              .where(AuditEvent.action == "suggest", AuditEvent.entity == "participants",
                     func.date(AuditEvent.at) >= scope.start, func.date(AuditEvent.at) <= scope.end)
-             .union(select(Agreement.participant_id).where(Agreement.match_explanation.is_not(None), overlapping))
+             .union(select(Agreement.participant_id).where(_in_scope(Agreement.partnership_id, scope), overlapping))
              .subquery())
     result["suggested"] = db.session.scalar(
         select(func.count(distinct(Participant.id))).join(shown, shown.c.participant_id == Participant.id)
