@@ -101,6 +101,28 @@ def _loaded(browser) -> None:
     WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
+def replaced(element):
+    """A wait condition: the page holding ``element`` has been replaced by the next one.
+
+    Like Selenium's ``staleness_of``, but this ChromeDriver answers a question about an element of a replaced
+    document with "Node with given id does not belong to the document" instead of a stale-element error: that
+    too means the page is gone."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return gone
+
+
 def _form(browser, action_suffix: str):
     from selenium.webdriver.common.by import By
 
@@ -124,11 +146,10 @@ def _fill(browser, form, **values):
 def _submit(form):
     """Submit and wait for the next page (the form goes stale once the browser has left its page)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(form.parent, 10).until(ec.staleness_of(form))
+    WebDriverWait(form.parent, 10).until(replaced(form))
     _loaded(form.parent)
 
 
@@ -173,7 +194,7 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
     assert "Prøve arbejdet i stalden" in page and "Fodre kalvene selv" in page
     confirm = browser.find_element(By.CSS_SELECTOR, 'button[value="confirm"]')
     confirm.click()
-    WebDriverWait(browser, 10).until(ec.staleness_of(confirm))
+    WebDriverWait(browser, 10).until(replaced(confirm))
     browser.get(link)
     assert "used already" in browser.find_element(By.TAG_NAME, "main").text
 
@@ -213,6 +234,7 @@ def test_an_internship_from_suggestion_to_flex_job_with_the_mentor_link(app, ser
 
 def test_the_comparison_bar_follows_the_ticks_and_offers_the_button(app, server, browser, partnership):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     consultant = factories.user(Role.CONSULTANT, partnership)
     farm = factories.company(partnership, name="Fjordgården", postcode="8900", employees=12)
@@ -240,5 +262,6 @@ def test_the_comparison_bar_follows_the_ticks_and_offers_the_button(app, server,
     # A third box waits, and the bar says why, instead of greying it out silently.
     assert "Untick one to choose another" in bar.text and not boxes[2].is_enabled() and button.is_enabled()
     button.click()
-    assert "/internships/compare?a=" in browser.current_url
+    WebDriverWait(browser, 10).until(lambda b: "/internships/compare?a=" in b.current_url)
+    _loaded(browser)
     assert "Make an agreement" in browser.find_element(By.TAG_NAME, "main").text

@@ -40,19 +40,6 @@ def _wait(browser):
     return WebDriverWait(browser, WAIT)
 
 
-def _again_if_replaced(step) -> None:
-    """Run a browser step; once more if ChromeDriver lost the page's elements because the document was replaced
-    under it (seen now and then on a loaded machine: "Node with given id does not belong to the document")."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-
-    try:
-        step()
-    except (StaleElementReferenceException, WebDriverException) as error:
-        if "does not belong to the document" not in str(error) and "stale element" not in str(error):
-            raise
-        step()
-
-
 def _open(browser, url: str) -> None:
     browser.get(url)
     e2e._loaded(browser)
@@ -116,7 +103,7 @@ def test_a_goal_assessed_on_mikkels_phone_reaches_the_final_status_note_and_an_a
     final = e2e._form(browser, "/final")
     final.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     _wait(browser).until(ec.alert_is_present()).accept()
-    _wait(browser).until(ec.staleness_of(final))
+    _wait(browser).until(e2e.replaced(final))
     e2e._loaded(browser)
     note = db.session.scalars(select(StatusNote)).one()
     db.session.refresh(note)
@@ -131,14 +118,11 @@ def test_a_goal_assessed_on_mikkels_phone_reaches_the_final_status_note_and_an_a
     assert SENTENCE in browser.find_element(By.TAG_NAME, "main").text
 
     # A network meeting with an action owned by the consultant …
-    def new_meeting():
-        _open(browser, f"{server}/participants/{mikkel.id}/meetings/new")
-        form = browser.find_element(By.CSS_SELECTOR, "form.form")
-        e2e._fill(browser, form, kind="network", starts_at="10:00", place="Jobcentret",
-                  agenda="Næste praktik")
-        e2e._submit(form)
-
-    _again_if_replaced(new_meeting)
+    _open(browser, f"{server}/participants/{mikkel.id}/meetings/new")
+    form = browser.find_element(By.CSS_SELECTOR, "form.form")
+    e2e._fill(browser, form, kind="network", starts_at="10:00", place="Jobcentret",
+              agenda="Næste praktik")
+    e2e._submit(form)
     _wait(browser).until(ec.url_matches(r"/meetings/\d+"))
     actions = e2e._form(browser, "/actions")
     actions.find_element(By.NAME, "text").send_keys(ACTION)

@@ -60,23 +60,21 @@ def _link(agreement_id: int) -> str:
 def _press(browser, form, button: str) -> None:
     """Press one of the form's buttons and wait for the next page."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     form.find_element(By.CSS_SELECTOR, button).click()
-    WebDriverWait(browser, 10).until(ec.staleness_of(form))
+    WebDriverWait(browser, 10).until(e2e.replaced(form))
     e2e._loaded(browser)
 
 
 def _follow(browser, text: str) -> None:
     """Follow a link and wait until the next page has replaced this one (not only until it starts loading)."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.LINK_TEXT, text).click()
-    WebDriverWait(browser, 10).until(ec.staleness_of(page))
+    WebDriverWait(browser, 10).until(e2e.replaced(page))
     e2e._loaded(browser)
 
 

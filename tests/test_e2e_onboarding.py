@@ -75,11 +75,10 @@ def _main_text(browser) -> str:
 def _submit(browser, form=None) -> None:
     """Submit the page's main form and wait until the browser has left the page."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
 
     form = form or browser.find_element(By.CSS_SELECTOR, "main form.form")
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    _wait(browser).until(ec.staleness_of(form))
+    _wait(browser).until(e2e.replaced(form))
 
 
 def _type(browser, **values: str) -> None:
@@ -140,9 +139,8 @@ def _enrol(browser, server) -> Authenticator:
     assert len(codes) >= 5 and len(set(codes)) == len(codes) and all(codes), codes
     continue_link = browser.find_element(By.LINK_TEXT, "I have saved the codes: continue")
     continue_link.click()
-    from selenium.webdriver.support import expected_conditions as ec
 
-    _wait(browser).until(ec.staleness_of(continue_link))
+    _wait(browser).until(e2e.replaced(continue_link))
     return phone
 
 
