@@ -22,6 +22,14 @@ How the counters move:
 The counters are written at the very end of the transaction (``before_commit``, one UPDATE), so the partnership
 row is locked only for the moment of the commit; a transaction changing the partnership's own record takes the
 audit log's lock before the row's, as every other writer does. A rolled-back transaction moves nothing.
+
+**Following the network row by row.** A company, mentor or job function changed through the ORM is stamped, in the
+same transaction, with the network revision it moved to (``network_revision`` on its row). Because the partnership's
+row is locked from that UPDATE to the commit, revisions are handed out in commit order: once a revision is visible,
+so is every row stamped with it or an earlier one. ``network_changes`` reads which rows changed after a revision a
+cache was built at, and ``Incremental`` keeps one value per partnership that is updated from those rows instead of
+rebuilt. A change that cannot be followed so (a deleted row, an occupation or lexicon entry, a bulk statement, a
+Core insert calling ``bump``) sets ``network_reset_revision``: what was built before it is built again.
 """
 
 from __future__ import annotations
@@ -29,10 +37,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import has_app_context, has_request_context
-from sqlalchemy import Connection, Table, event, func, inspect, select, update
+from sqlalchemy import Connection, Table, event, func, inspect, literal, select, union_all, update
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import UnmappedColumnError
 
@@ -52,8 +61,14 @@ NETWORK_TABLES = frozenset({"companies", "mentors", "job_functions", "occupation
 #: Of these tables only a change to the named columns counts (a user's login writes ``totp_last_counter``).
 COUNTED_COLUMNS = {"users": frozenset({"name", "partnership_id"})}
 
-#: Key in ``Session.info``: {partnership id or None (all): whether the network moves too}.
+#: Network tables whose rows are stamped with the revision that changed them (``network_changes``).
+STAMPED_TABLES = ("companies", "mentors", "job_functions")
+
+#: Keys in ``Session.info``: {partnership id or None (all): whether the network moves too}; {partnership id:
+#: {stamped table: row ids}}; {partnership id or None: the network change cannot be followed row by row}.
 _PENDING = "placement.revisions.pending"
+_ROWS = "placement.revisions.rows"
+_RESETS = "placement.revisions.resets"
 #: Foreign keys followed first when a record has no partnership of its own.
 _PREFERRED_PARENTS = ("participants", "agreements", "companies", "job_functions", "mentors")
 _MAX_DEPTH = 4
@@ -64,15 +79,24 @@ def bump(target: Session | Connection, partnership_id: int | None, *, network: b
 
     For writes that bypass the ORM's unit of work, e.g. ``insert_many`` on ``db.session.connection()``: a
     connection of the request's session defers to the session's commit; any other connection moves the counters
-    at once (its transaction then holds the partnership's row until it ends).
+    at once (its transaction then holds the partnership's row until it ends). A network change noted so cannot be
+    followed row by row: caches of the network are built again.
     """
     if isinstance(target, Connection):
         session = db.session() if has_app_context() and db.session.connection() is target else None
         if session is None:
             target.execute(_moves(network=network).where(*_only(partnership_id)))
+            if network:
+                target.execute(_reset().where(*_only(partnership_id)))
             return
         target = session
-    pending = target.info.setdefault(_PENDING, {})
+    _note(target, partnership_id, network=network)
+    if network:
+        target.info.setdefault(_RESETS, set()).add(partnership_id)
+
+
+def _note(session: Session, partnership_id: int | None, *, network: bool) -> None:
+    pending = session.info.setdefault(_PENDING, {})
     pending[partnership_id] = pending.get(partnership_id, False) or network
 
 
@@ -156,7 +180,13 @@ def _collect(session: Session, _context) -> None:
             table = _table_of(obj)
             if table is None or not _counts(session, obj, table, action):
                 continue
-            bump(session, _partnership_of(session, obj, table), network=table.name in NETWORK_TABLES)
+            partnership_id = _partnership_of(session, obj, table)
+            if table.name in STAMPED_TABLES and action != "delete" and partnership_id is not None:
+                _note(session, partnership_id, network=True)
+                rows = session.info.setdefault(_ROWS, {}).setdefault(partnership_id, {})
+                rows.setdefault(table.name, set()).add(obj.id)
+            else:
+                bump(session, partnership_id, network=table.name in NETWORK_TABLES)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -181,6 +211,11 @@ def _moves(*, data: bool = True, network: bool = False):
     return update(table).values(**values)
 
 
+def _reset():
+    table = Partnership.__table__
+    return update(table).values(updated_at=table.c.updated_at, network_reset_revision=table.c.network_revision)
+
+
 def _only(partnership_id: int | None) -> tuple:
     return () if partnership_id is None else (Partnership.__table__.c.id == partnership_id,)
 
@@ -190,6 +225,8 @@ def _write(session: Session) -> None:
     """Move the revisions noted in this transaction, as its last statement before COMMIT."""
     session.flush()  # the commit's own flush comes after this hook: collect its changes first
     pending = session.info.pop(_PENDING, None)
+    rows = session.info.pop(_ROWS, {})
+    resets = session.info.pop(_RESETS, set())
     if not pending:
         return
     connection = session.connection()
@@ -200,18 +237,39 @@ def _write(session: Session) -> None:
         network_only = sorted(key for key, network in pending.items() if network)
         if network_only and not everyone_network:
             connection.execute(_moves(data=False, network=True).where(ids.in_(network_only)))
-        return
-    for network in (True, False):
-        chosen = sorted(key for key, moves in pending.items() if moves is network)
-        if chosen:
-            connection.execute(_moves(network=network).where(ids.in_(chosen)))
+    else:
+        for network in (True, False):
+            chosen = sorted(key for key, moves in pending.items() if moves is network)
+            if chosen:
+                connection.execute(_moves(network=network).where(ids.in_(chosen)))
+    if None in resets:
+        connection.execute(_reset())
+    elif resets:
+        connection.execute(_reset().where(ids.in_(sorted(resets))))
+    if rows:
+        _stamp(connection, rows)
+
+
+def _stamp(connection: Connection, rows: dict[int, dict[str, set[int]]]) -> None:
+    """Stamp the changed network rows with their partnership's new network revision (this transaction holds the
+    partnership's row since it moved the revision, so the value read is this transaction's own)."""
+    table = Partnership.__table__
+    revision = dict(connection.execute(select(table.c.id, table.c.network_revision)
+                                       .where(table.c.id.in_(sorted(rows)))).all())
+    tables = db.metadata.tables
+    for partnership_id, changed in rows.items():
+        for name, row_ids in changed.items():
+            stamped = tables[name]
+            connection.execute(update(stamped).where(stamped.c.id.in_(sorted(row_ids)))
+                               .values(network_revision=revision[partnership_id], updated_at=stamped.c.updated_at))
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     """A rolled-back transaction moves nothing (a committed one has already moved its revisions)."""
     if transaction.parent is None:
-        session.info.pop(_PENDING, None)
+        for info_key in (_PENDING, _ROWS, _RESETS):
+            session.info.pop(info_key, None)
 
 
 # Reading ---------------------------------------------------------------------------------------------------------
@@ -246,6 +304,93 @@ def key(partnership_ids: Iterable[int] | None, *, network: bool = False) -> tupl
                 rows.append((ident, partnership.created_at,
                              partnership.network_revision if network else partnership.data_revision))
     return str(db.engine.url), tuple(tuple(row) for row in rows)
+
+
+def _revisions_of(partnership_id: int) -> tuple[object, int, int] | None:
+    """(created_at, network revision, network reset revision) of a partnership, as ``key`` reads them."""
+    table = Partnership.__table__
+    if has_request_context():
+        partnership = db.session.get(Partnership, partnership_id)
+        return None if partnership is None else (
+            partnership.created_at, partnership.network_revision, partnership.network_reset_revision)
+    row = db.session.execute(select(table.c.created_at, table.c.network_revision, table.c.network_reset_revision)
+                             .where(table.c.id == partnership_id)).first()
+    return None if row is None else tuple(row)
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkChanges:
+    """The partnership's companies, mentors and job functions changed after a network revision (their ids)."""
+
+    company_ids: frozenset[int]
+    mentor_ids: frozenset[int]
+    job_function_ids: frozenset[int]
+
+    def __len__(self) -> int:
+        return len(self.company_ids) + len(self.mentor_ids) + len(self.job_function_ids)
+
+
+def network_changes(partnership_id: int, since: int) -> NetworkChanges | None:
+    """The partnership's network rows changed after network revision ``since`` (one query on the stamps' indexes),
+    or None when a change since then cannot be followed row by row (build again)."""
+    revisions = _revisions_of(partnership_id)
+    if revisions is None or revisions[2] > since:
+        return None
+    from placement.network.models import Company, JobFunction, Mentor  # the network's models import this module
+
+    own = Company.partnership_id == partnership_id
+    found = db.session.execute(union_all(
+        select(literal("c"), Company.id).where(own, Company.network_revision > since),
+        select(literal("m"), Mentor.id).join(Mentor.company).where(own, Mentor.network_revision > since),
+        select(literal("j"), JobFunction.id).join(JobFunction.company).where(own, JobFunction.network_revision > since),
+    )).all()
+    ids: dict[str, set[int]] = {"c": set(), "m": set(), "j": set()}
+    for kind, ident in found:
+        ids[kind].add(ident)
+    return NetworkChanges(frozenset(ids["c"]), frozenset(ids["m"]), frozenset(ids["j"]))
+
+
+class Incremental(Generic[T]):
+    """One value per partnership computed from its company network, kept up to date row by row.
+
+    ``get`` returns the kept value while the partnership's network revision stands; when it moved, the value is
+    ``update``d with the rows changed since (``network_changes``), or built again when they cannot be followed or
+    nothing is kept. ``update`` must return a new value and leave the old one as it was (other threads may be
+    reading it). Keyed like ``key``: the database URL and the partnership's creation time keep apart what must not
+    meet.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[Hashable, tuple[int, T]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, partnership_id: int, build: Callable[[], T], update: Callable[[T, NetworkChanges], T]) -> T:
+        revisions = _revisions_of(partnership_id)
+        if revisions is None:
+            return build()
+        created_at, revision, _reset_revision = revisions
+        key = (str(db.engine.url), partnership_id, created_at)
+        with self._lock:
+            kept = self._values.get(key)
+            if kept is not None:
+                self._values.move_to_end(key)
+        if kept is not None and kept[0] >= revision:  # as of now, or of a change this request began before
+            return kept[1]
+        changes = network_changes(partnership_id, kept[0]) if kept is not None else None
+        value = build() if changes is None else update(kept[1], changes)
+        with self._lock:
+            current = self._values.get(key)
+            if current is None or current[0] < revision:
+                self._values[key] = (revision, value)
+                self._values.move_to_end(key)
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
 class Cache(Generic[T]):

@@ -152,3 +152,79 @@ def test_a_core_write_on_a_connection_of_its_own_moves_the_revision_with_its_com
     with db.engine.begin() as connection:
         revisions.bump(connection, partnership.id, network=True)
     assert _revisions(partnership) == (before[0] + 1, before[1] + 1)
+
+
+# Following the network row by row ------------------------------------------------------------------------------
+
+def _network_revision(partnership) -> int:
+    return _revisions(partnership)[1]
+
+
+def test_changed_network_rows_are_found_after_the_revision_a_cache_was_built_at(partnership, other_partnership):
+    company = factories.company(partnership, name="Grøn Gård")
+    mentor = factories.mentor(company)
+    job = factories.job_function(company, mentor=mentor)
+    untouched = factories.job_function(company, title="Lagermedhjælper", mentor=mentor)
+    elsewhere = factories.company(other_partnership, name="Anden By ApS")
+    db.session.commit()
+    built_at = _network_revision(partnership)
+    assert revisions.network_changes(partnership.id, built_at) == revisions.NetworkChanges(
+        frozenset(), frozenset(), frozenset())
+
+    job.title = "Staldmedhjælper"
+    db.session.commit()
+    changes = revisions.network_changes(partnership.id, built_at)
+    assert changes.job_function_ids == {job.id} and not changes.company_ids and not changes.mentor_ids
+
+    company.town = "Tarm"
+    mentor.max_interns = 3
+    added = factories.job_function(company, title="Gartner", mentor=mentor)
+    elsewhere.town = "Skjern"
+    db.session.commit()
+    changes = revisions.network_changes(partnership.id, built_at)
+    assert changes.company_ids == {company.id} and changes.mentor_ids == {mentor.id}
+    assert changes.job_function_ids == {job.id, added.id} and untouched.id not in changes.job_function_ids
+    # Only what changed after the revision asked for.
+    latest = _network_revision(partnership)
+    assert len(revisions.network_changes(partnership.id, latest)) == 0
+
+
+def test_a_change_that_cannot_be_followed_row_by_row_asks_for_a_rebuild(partnership, other_partnership):
+    factories.company(partnership)
+    db.session.commit()
+    built_at = _network_revision(partnership)
+    db.session.add(Occupation(uri="http://data.europa.eu/esco/occupation/x", label="Stalddreng", isco_group="9212"))
+    db.session.commit()  # an occupation is shared by every partnership: not stamped on any row
+    assert revisions.network_changes(partnership.id, built_at) is None
+    assert revisions.network_changes(other_partnership.id, _network_revision(other_partnership)) is not None
+    again = _network_revision(partnership)
+    with db.engine.begin() as connection:  # a Core write (a bulk import) names no rows either
+        revisions.bump(connection, partnership.id, network=True)
+    assert revisions.network_changes(partnership.id, again) is None
+
+
+def test_incremental_values_are_updated_from_the_changed_rows_not_rebuilt(partnership):
+    company = factories.company(partnership, name="Grøn Gård")
+    db.session.commit()
+    calls = []
+    kept = revisions.Incremental(4)
+
+    def build():
+        calls.append("build")
+        return frozenset(db.session.scalars(select(Company.name).where(Company.partnership_id == partnership.id)))
+
+    def update(old, changes):
+        calls.append(("update", changes.company_ids))
+        names = db.session.scalars(select(Company.name).where(Company.id.in_(changes.company_ids)))
+        return old | frozenset(names)
+
+    assert kept.get(partnership.id, build, update) == {"Grøn Gård"}
+    assert kept.get(partnership.id, build, update) == {"Grøn Gård"}
+    other = factories.company(partnership, name="Tarm Auto")
+    db.session.commit()
+    assert kept.get(partnership.id, build, update) == {"Grøn Gård", "Tarm Auto"}
+    assert calls == ["build", ("update", frozenset({other.id}))]
+    db.session.add(Occupation(uri="http://data.europa.eu/esco/occupation/y", label="Mekaniker", isco_group="7231"))
+    db.session.commit()
+    kept.get(partnership.id, build, update)
+    assert calls[-1] == "build"

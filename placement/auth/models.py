@@ -67,8 +67,11 @@ class Partnership(Audited, TimestampMixin, db.Model):
                                                deferred_group="revisions")
     network_revision: Mapped[int] = mapped_column(Integer, server_default="0", deferred=True,
                                                   deferred_group="revisions")
+    #: The last network revision whose change cannot be followed row by row (``revisions.network_changes``).
+    network_reset_revision: Mapped[int] = mapped_column(Integer, server_default="0", deferred=True,
+                                                        deferred_group="revisions")
 
-    __audit_exclude__ = frozenset({"logo", "data_revision", "network_revision"})
+    __audit_exclude__ = frozenset({"logo", "data_revision", "network_revision", "network_reset_revision"})
 
     @property
     def archived(self) -> bool:

@@ -24,7 +24,16 @@ class CompanyKind(enum.StrEnum):
                 CompanyKind.SOCIAL_ECONOMIC: _l("Social-economic workplace")}[self]
 
 
-class Company(Audited, TimestampMixin, db.Model):
+class NetworkStamped:
+    """``network_revision``: the partnership's network revision at which this row last changed, written at commit by
+    ``placement.revisions`` (Core, so neither the audit log nor the row's version sees it); 0 before any change since
+    migration 0022. Caches of the network follow changes row by row through it (``revisions.network_changes``)."""
+
+    network_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0", index=True, deferred=True)
+    __audit_exclude__ = frozenset({"network_revision"})
+
+
+class Company(NetworkStamped, Audited, TimestampMixin, db.Model):
     __tablename__ = "companies"
     #: The duplicate check (a similar name in the same postcode) reads a partnership's companies by postcode.
     __table_args__ = (Index("ix_companies_partnership_id_postcode", "partnership_id", "postcode"),)
@@ -64,7 +73,7 @@ class Company(Audited, TimestampMixin, db.Model):
         return self.name
 
 
-class Mentor(Audited, TimestampMixin, db.Model):
+class Mentor(NetworkStamped, Audited, TimestampMixin, db.Model):
     __tablename__ = "mentors"
     __audit_personal__ = frozenset({"name", "email", "phone", "experience_notes"})
 
@@ -96,7 +105,7 @@ class Mentor(Audited, TimestampMixin, db.Model):
         return self.name
 
 
-class JobFunction(Audited, ProfileMixin, TimestampMixin, db.Model):
+class JobFunction(NetworkStamped, Audited, ProfileMixin, TimestampMixin, db.Model):
     """Concrete, routine, measurable tasks a company offers an intern (arbejdsfunktion)."""
 
     __tablename__ = "job_functions"
