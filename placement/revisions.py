@@ -397,24 +397,27 @@ class Cache(Generic[T]):
     """What a worker process computed for a revision key, least recently used first out.
 
     A value is only ever looked up by the key it was computed for, so a key with a newer revision simply misses;
-    the old entries age out. Two requests missing at once both compute (the later one's value is kept).
+    the old entries age out, or, with a ``slot`` (e.g. the partnership), are replaced at once by the slot's newest
+    value. Two requests missing at once both compute (the later one's value is kept).
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._values: OrderedDict[Hashable, tuple[Hashable, T]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], *, slot: Hashable | None = None) -> T:
         """Return the value kept for ``key``, computing and keeping it when there is none."""
+        place = key if slot is None else ("slot", slot)
         with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
+            kept = self._values.get(place)
+            if kept is not None and kept[0] == key:
+                self._values.move_to_end(place)
+                return kept[1]
         value = compute()
         with self._lock:
-            self._values[key] = value
-            self._values.move_to_end(key)
+            self._values[place] = (key, value)
+            self._values.move_to_end(place)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
         return value

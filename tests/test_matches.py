@@ -359,6 +359,64 @@ def test_mentor_and_company_changes_are_seen_too(world):
     assert excluded[world["kitchen"].id] == ["no_free_place"]
 
 
+def _offered(index) -> dict[int, int]:
+    return {int(index.job_ids[row]): int(row) for row in np.flatnonzero(index.present)}
+
+
+def test_the_network_follows_changes_row_by_row_as_a_full_build_would(world, monkeypatch):
+    partnership_id, young = world["partnership"].id, world["young"]
+    built = services.network(partnership_id)
+    builds = []
+    full_build = services._network_structure
+    monkeypatch.setattr(services, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+
+    world["kitchen"].title = "Køkkenmedhjælper i kantinen"
+    world["kitchen"].pace = 3
+    world["calm"].mentor.max_interns = 0
+    world["workshop"].company.active = False
+    world["far"].company.postcode, world["far"].company.town = "6950", "Ringkøbing"
+    farm = world["calm"].company
+    added = factories.job_function(farm, title="Staldhjælp med kalve", hours_min=10, hours_max=25,
+                                   mentor=factories.mentor(farm, experience_level=4, max_interns=2),
+                                   **_profile(structure=5, predictability=5, pace=2, social_contact=2, sensory_load=2))
+    db.session.commit()
+    updated = services.network(partnership_id)
+    assert builds == [] and updated is not built  # followed row by row, not built again
+    assert updated.offered == built.offered  # the workshop is no longer offered, the new job function is
+    assert updated.offered_row(world["workshop"].id) is None and updated.offered_row(added.id) is not None
+
+    fresh = full_build(partnership_id).with_occupancy(services.occupancy(partnership_id))
+    mine, theirs = _offered(updated), _offered(fresh)
+    assert mine.keys() == theirs.keys()
+    for ident, row in mine.items():
+        other = theirs[ident]
+        assert updated.jobs.row(row) == fresh.jobs.row(other)
+        assert updated.model.analysed(row) == fresh.model.analysed(other)
+        assert (updated.has_mentor[row], updated.kinds[row], updated.areas[row]) == \
+               (fresh.has_mentor[other], fresh.kinds[other], fresh.areas[other])
+    result = services.matches_for_participant(young)
+    assert added.id in {s.subject.id for s in result.suggestions}
+    assert WORKSHOP_TITLE not in _titles(result.suggestions) + _titles(result.excluded)
+
+    world["workshop"].company.active = True  # offered again: its old row comes back
+    db.session.commit()
+    again = services.network(partnership_id)
+    assert builds == [] and again.offered_row(world["workshop"].id) == built.offered_row(world["workshop"].id)
+    assert WORKSHOP_TITLE in _titles(services.matches_for_participant(young).suggestions)
+
+
+def test_the_network_is_built_again_when_a_change_cannot_be_followed_row_by_row(world, monkeypatch):
+    partnership_id = world["partnership"].id
+    services.network(partnership_id)
+    builds = []
+    full_build = services._network_structure
+    monkeypatch.setattr(services, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+    world["calm"].occupation.alt_labels = "staldmedhjælper\ndyrepasser\nkalvepasser"  # shared by everyone
+    db.session.commit()
+    services.network(partnership_id)
+    assert builds == [partnership_id]
+
+
 # Internship agreements take places and make the track record --------------------------------------------------
 
 MENTOR_LINK = Actor(None, "mentor (link)", True)

@@ -392,6 +392,23 @@ def test_update_document_and_compact():
     assert m.similarity("ladcykler")[4] > 0
 
 
+def test_an_updated_model_leaves_the_old_one_as_it_was():
+    m = InterestModel(DOCUMENTS)
+    before = m.similarity("cykel", ["7234"])
+    bike = JobDocument("Cykelværksted", "reparation af cykler og ladcykler", (), (), "7234")
+    new = m.updated({4: bike}, [JobDocument("Ladcykelmekaniker", "ladcykler"), bike])
+    assert len(new) == len(DOCUMENTS) + 2 and len(m) == len(DOCUMENTS)
+    np.testing.assert_array_equal(m.similarity("cykel", ["7234"]), before)  # readers of the old model see no change
+    after = new.similarity("cykel", ["7234"])
+    np.testing.assert_array_equal(np.delete(after[: len(DOCUMENTS)], 4), np.delete(before, 4))
+    assert after[4] > before[4] and after[-1] == pytest.approx(after[4])  # the same document, appended or replaced
+    assert new.similarity("ladcykler")[-2] > 0 and m.similarity("ladcykler").max() == 0
+    assert new.analysed(len(DOCUMENTS) + 1) == new.analysed(4)
+    people = new.people(["cykler"], [["7234"]])
+    expected = new.similarity("cykler", ["7234"])[-1]
+    assert new.similarity_to_people(len(DOCUMENTS) + 1, people)[0] == pytest.approx(expected)
+
+
 def test_similarity_to_people_is_symmetric(model):
     texts, codes = ["landbrug og dyr", "madlavning i køkken", "", "heste, stald"], [[], ["93"], ["7234"], []]
     people = model.people(texts, codes)

@@ -25,8 +25,13 @@ excluded with its reason):
 **Cache.** Each worker process keeps the last builds per partnership in memory, keyed by the partnership's
 revision counters (``placement.revisions``: they move in the very transaction that changes a record, so every
 worker, on any host, sees a change on its next request, without a restart or messages between processes).
-The network itself (arrays and interest model: seconds at 50,000 job functions) is built again only when the
-*network revision* moves (a company, mentor, job function or occupation changed). What the internships make of it
+The network itself (arrays and interest model: seconds at 50,000 job functions) is built once; when the
+*network revision* moves, the job functions of the companies, mentors and job functions changed since are read again
+and replace their rows in a new copy (``revisions.Incremental``: milliseconds, the interest model is ``updated``, not
+fitted again); a job function no longer offered keeps its row, marked not ``present``. It is built again when the
+change cannot be followed row by row (an occupation, the lexicon, a bulk import) or when more than ``REBUILD_SHARE`` of
+its rows changed since it was built (the interest model's word weights are those of the build). What the internships
+make of it
 (places taken, mentors' interns, companies' track records: three grouped queries, ``occupancy``) is read again
 when the *data revision* moves (an agreement confirmed, ended …); the interest model is shared between the two.
 Both revisions come with the partnership row the session loader reads at the start of every request, so checking
@@ -63,7 +68,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 
 import numpy as np
@@ -71,7 +76,7 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from placement import revisions, sanity
@@ -111,6 +116,9 @@ TOP = 20
 STRONGEST = 3
 #: How many partnerships' networks one worker keeps built (more only after many test apps in one process).
 MAX_CACHED_NETWORKS = 64
+#: The network is built again when more of its rows than this share (and ``REBUILD_MIN_ROWS``) changed since its build.
+REBUILD_SHARE = 0.1
+REBUILD_MIN_ROWS = 200
 #: How many ranked and explained results one worker keeps (young person × filters × locale; a few MB).
 MAX_CACHED_MATCHES = 128
 #: A result showing more job functions than this (every fitting one, or the excluded ones, of a large network)
@@ -160,9 +168,10 @@ AREAS = {
 
 @dataclass(frozen=True, eq=False)
 class NetworkIndex:
-    """A partnership's offered job functions as engine input; row i of every array is ``job_ids[i]``.
+    """A partnership's job functions as engine input; row i of every array is ``job_ids[i]``. Only rows whose
+    ``present`` is true are offered (a job function deactivated since the build keeps its row, not present).
 
-    Never changed after it is built (a change in the network builds a new one), so requests may share it.
+    Never changed after it is built (a change in the network makes a new one), so requests may share it.
     """
 
     partnership_id: int
@@ -176,7 +185,12 @@ class NetworkIndex:
     areas: np.ndarray
     #: False where the job function has no active mentor.
     has_mentor: np.ndarray
+    #: Job function id → row, present or not (``offered_row``: only offered ones).
     row_of: dict[int, int] = field(repr=False)
+    #: False where the job function is no longer offered (deactivated, or its company).
+    present: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
+    #: Rows changed since the network was built (``REBUILD_SHARE``).
+    changed: int = 0
     #: What the places and the mentors' room are computed from (see ``with_occupancy``): the job function's
     #: places, its active mentor's id (-1: none) and that mentor's ``max_interns`` (0: none), its company's id.
     places: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -186,6 +200,16 @@ class NetworkIndex:
 
     def __len__(self) -> int:
         return len(self.job_ids)
+
+    @property
+    def offered(self) -> int:
+        """How many job functions are offered."""
+        return int(np.count_nonzero(self.present))
+
+    def offered_row(self, job_function_id: int) -> int | None:
+        """The row of an offered job function, None when it is not offered."""
+        row = self.row_of.get(job_function_id)
+        return row if row is not None and self.present[row] else None
 
     def with_occupancy(self, occupancy: Occupancy) -> NetworkIndex:
         """The same network with the places taken, the mentors' interns and the companies' track records of
@@ -274,48 +298,97 @@ def build_network(partnership_id: int) -> NetworkIndex:
     return _network_structure(partnership_id).with_occupancy(occupancy(partnership_id))
 
 
-def _network_structure(partnership_id: int) -> NetworkIndex:
-    """Build the network as its companies, mentors, job functions and occupations make it, with every place free
-    (``with_occupancy`` adds what the internships take)."""
-    stmt = (select(JobFunction).join(JobFunction.company)
-            .where(Company.partnership_id == partnership_id, Company.active, JobFunction.active)
+def _network_query(partnership_id: int):
+    return (select(JobFunction).join(JobFunction.company).where(Company.partnership_id == partnership_id)
             .options(contains_eager(JobFunction.company), selectinload(JobFunction.mentor),
                      selectinload(JobFunction.occupation))
             .order_by(JobFunction.id))
+
+
+def _columns(rows: Sequence[JobFunction]) -> dict[str, np.ndarray]:
+    """The per-row columns of ``NetworkIndex`` for these job functions (``jobs`` and ``model`` apart)."""
+    mentors = [_active_mentor(job) for job in rows]
+    return {
+        "job_ids": np.array([job.id for job in rows], dtype=np.int64),
+        "kinds": np.array([job.company.kind.value for job in rows], dtype=object),
+        "areas": np.array([(job.occupation.isco_group or "")[:1] if job.occupation else "" for job in rows],
+                          dtype=object),
+        "has_mentor": np.array([mentor is not None for mentor in mentors], dtype=bool),
+        "present": np.array([job.active and job.company.active for job in rows], dtype=bool),
+        "places": np.array([job.places for job in rows], dtype=np.int64),
+        "mentor_ids": np.array([mentor.id if mentor else -1 for mentor in mentors], dtype=np.int64),
+        "max_interns": np.array([mentor.max_interns if mentor else 0 for mentor in mentors], dtype=np.int64),
+        "company_ids": np.array([job.company_id for job in rows], dtype=np.int64),
+    }
+
+
+def _network_structure(partnership_id: int) -> NetworkIndex:
+    """Build the network as its companies, mentors, job functions and occupations make it, with every place free
+    (``with_occupancy`` adds what the internships take)."""
+    stmt = _network_query(partnership_id).where(Company.active, JobFunction.active)
     rows = list(db.session.scalars(stmt).unique())
-    jobs = [job_for(job) for job in rows]
     documents = [document_for(job) for job in rows]
     model = InterestModel(documents, catalogue=occupation_services.matching_catalogue()) if rows else None
-    mentors = [_active_mentor(job) for job in rows]
-    return NetworkIndex(
-        partnership_id=partnership_id,
-        job_ids=np.array([job.id for job in rows], dtype=np.int64),
-        jobs=JobArrays.from_jobs(jobs),
-        model=model,
-        kinds=np.array([job.company.kind.value for job in rows], dtype=object),
-        areas=np.array([(job.occupation.isco_group or "")[:1] if job.occupation else "" for job in rows],
-                       dtype=object),
-        has_mentor=np.array([mentor is not None for mentor in mentors], dtype=bool),
-        row_of={job.id: i for i, job in enumerate(rows)},
-        places=np.array([job.places for job in rows], dtype=np.int64),
-        mentor_ids=np.array([mentor.id if mentor else -1 for mentor in mentors], dtype=np.int64),
-        max_interns=np.array([mentor.max_interns if mentor else 0 for mentor in mentors], dtype=np.int64),
-        company_ids=np.array([job.company_id for job in rows], dtype=np.int64),
-    )
+    return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays.from_jobs(job_for(job) for job in rows),
+                        model=model, row_of={job.id: i for i, job in enumerate(rows)}, **_columns(rows))
 
 
-#: The networks as built (per network revision) and with their occupancy (per data revision), per worker.
-_structures: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
+#: The fields of ``JobArrays`` given to its constructor (the others are derived from them).
+_JOB_FIELDS = tuple(f.name for f in fields(JobArrays) if f.init)
+
+
+def _updated_structure(old: NetworkIndex, changes: revisions.NetworkChanges) -> NetworkIndex:
+    """``old`` with the job functions of the changed companies, mentors and job functions read again: their rows
+    replaced, new ones appended (see the module docstring); built again when too much changed."""
+    partnership_id = old.partnership_id
+    stmt = _network_query(partnership_id).where(or_(JobFunction.id.in_(changes.job_function_ids),
+                                                    JobFunction.company_id.in_(changes.company_ids),
+                                                    JobFunction.mentor_id.in_(changes.mentor_ids)))
+    found = list(db.session.scalars(stmt).unique())
+    known = [job for job in found if job.id in old.row_of]
+    added = [job for job in found if job.id not in old.row_of and job.active and job.company.active]
+    changed = old.changed + len(known) + len(added)
+    if old.model is None or changed > max(REBUILD_MIN_ROWS, REBUILD_SHARE * len(old)):
+        return _network_structure(partnership_id)
+    if not known and not added:
+        return old
+    n = len(old)
+    rows = np.array([old.row_of[job.id] for job in known], dtype=np.int64)
+    part = _columns(known + added)
+    columns = {}
+    for name, values in part.items():
+        column = np.concatenate([getattr(old, name), values[len(known):]])
+        column[rows] = values[:len(known)]
+        columns[name] = column
+    part_jobs = JobArrays.from_jobs(job_for(job) for job in known + added)
+    job_columns = {}
+    for name in _JOB_FIELDS:
+        column = np.concatenate([getattr(old.jobs, name), getattr(part_jobs, name)[len(known):]])
+        column[rows] = getattr(part_jobs, name)[:len(known)]
+        job_columns[name] = column
+    model = old.model.updated({int(row): document_for(job) for row, job in zip(rows, known, strict=True)},
+                              [document_for(job) for job in added])
+    row_of = {**old.row_of, **{job.id: n + k for k, job in enumerate(added)}}
+    return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays(**job_columns), model=model, row_of=row_of,
+                        changed=changed, **columns)
+
+
+#: The networks as built and kept up to date (per network revision) and with their occupancy (per data revision),
+#: the newest of each partnership, per worker.
+_structures: revisions.Incremental[NetworkIndex] = revisions.Incremental(MAX_CACHED_NETWORKS)
 _networks: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
 
 
 def network(partnership_id: int) -> NetworkIndex:
-    """Return the partnership's network index as of now: rebuilt when its network revision moved, its occupancy
+    """Return the partnership's network index as of now: updated when its network revision moved, its occupancy
     read again when its data revision moved (see the module docstring)."""
-    structure_key = revisions.key((partnership_id,), network=True)
     data_key = revisions.key((partnership_id,))
-    return _networks.get((structure_key, data_key), lambda: _structures.get(
-        structure_key, lambda: _network_structure(partnership_id)).with_occupancy(occupancy(partnership_id)))
+
+    def compute() -> NetworkIndex:
+        structure = _structures.get(partnership_id, lambda: _network_structure(partnership_id), _updated_structure)
+        return structure.with_occupancy(occupancy(partnership_id))
+
+    return _networks.get(data_key, compute, slot=(data_key[0], partnership_id))
 
 
 def forget_networks() -> None:
@@ -729,7 +802,7 @@ def _excluded_rows(ranking: Ranking) -> np.ndarray:
 def _scope(index: NetworkIndex, filters: MatchFilters, distance_km: np.ndarray) -> np.ndarray:
     """Rows the filters keep. A job function whose distance is unknown is kept by a distance filter (as the
     engine never excludes it as too far)."""
-    keep = np.ones(len(index), dtype=bool)
+    keep = index.present.copy()
     if filters.kind:
         keep &= index.kinds == filters.kind
     if filters.area:
@@ -861,7 +934,7 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
         excluded=[scored(i) for i in shown_excluded],
         excluded_count=int(np.count_nonzero(effective)),
         excluded_reasons=exclusion_counts(effective, index.has_mentor[rows]),
-        offered=len(index),
+        offered=index.offered,
         considered=len(rows),
         fitting=int(np.count_nonzero(effective == 0)),
         near_misses=int(np.count_nonzero(near)),
@@ -1036,10 +1109,10 @@ def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[S
     """
     index = network(participant.partnership_id)
     ranking = _rank_person(participant, index, weights_for(participant.partnership_id))
-    if ranking is None or any(ident not in index.row_of for ident in job_function_ids):
+    if ranking is None or any(index.offered_row(ident) is None for ident in job_function_ids):
         raise LookupError("job function not offered in this partnership")
     ordered = ranking.order()
-    place = {int(row): rank for rank, row in enumerate(ordered, start=1)}
+    place = {int(row): rank for rank, row in enumerate(ordered[index.present[ordered]], start=1)}
     jobs = _job_functions(job_function_ids)
     captions = component_captions(ranking.weights)
     out = []
@@ -1060,7 +1133,7 @@ def candidates_for_job_function(job_function: JobFunction, user, limit: int | No
     partnership_id = job_function.company.partnership_id
     weights = weights_for(partnership_id)
     index = network(partnership_id)
-    row = index.row_of.get(job_function.id)
+    row = index.offered_row(job_function.id)
     if row is None:
         return JobFunctionCandidates(job_function, weights.normalised(), False, [], [], 0)
     stmt = participant_scope(select(Participant).where(Participant.partnership_id == partnership_id,
