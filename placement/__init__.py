@@ -176,6 +176,9 @@ def register_commands(app: Flask) -> None:
     from placement.imports.cli import worker_cli
 
     app.cli.add_command(worker_cli)
+    from placement.matches.cli import matching_cli
+
+    app.cli.add_command(matching_cli)
     from placement.privacy.cli import retention_cli
 
     app.cli.add_command(retention_cli)

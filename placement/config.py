@@ -18,6 +18,11 @@ class Config:
     IMPORT_JOBS_MODE = ""
     #: Uploads of at most this many lines are imported within the request; larger ones become a background job.
     IMPORT_INLINE_MAX_LINES = 100
+    #: ``PLACEMENT_NETWORK_SNAPSHOTS``: keep each partnership's built matching network on disk, so a worker started
+    #: later loads it instead of building it (``placement.snapshots``); ``PLACEMENT_NETWORK_SNAPSHOT_DIR``: where
+    #: (empty: ``snapshots`` in the instance folder).
+    NETWORK_SNAPSHOTS = True
+    NETWORK_SNAPSHOT_DIR = ""
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 

@@ -48,6 +48,7 @@ from sqlalchemy.orm.exc import UnmappedColumnError
 from placement.audit import chain
 from placement.auth.models import Partnership
 from placement.extensions import db
+from placement.snapshots import SnapshotStore
 
 T = TypeVar("T")
 
@@ -357,11 +358,13 @@ class Incremental(Generic[T]):
     ``update``d with the rows changed since (``network_changes``), or built again when they cannot be followed or
     nothing is kept. ``update`` must return a new value and leave the old one as it was (other threads may be
     reading it). Keyed like ``key``: the database URL and the partnership's creation time keep apart what must not
-    meet.
+    meet. With a ``store`` (``placement.snapshots``), a worker with nothing kept starts from the stored snapshot, and
+    what it builds is stored for the next; processes building the same partnership at once build it once.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, store: SnapshotStore | None = None) -> None:
         self.size = size
+        self.store = store
         self._values: OrderedDict[Hashable, tuple[int, T]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -375,10 +378,18 @@ class Incremental(Generic[T]):
             kept = self._values.get(key)
             if kept is not None:
                 self._values.move_to_end(key)
-        if kept is not None and kept[0] >= revision:  # as of now, or of a change this request began before
-            return kept[1]
-        changes = network_changes(partnership_id, kept[0]) if kept is not None else None
-        value = build() if changes is None else update(kept[1], changes)
+        if kept is None and self.store is not None:
+            kept = self.store.load(key)
+        value = self._current(partnership_id, revision, kept, update)
+        if value is None:
+            if self.store is None:
+                value = build()
+            else:
+                with self.store.building(key):  # another process may have built it meanwhile: use that
+                    value = self._current(partnership_id, revision, self.store.load(key), update)
+                    if value is None:
+                        value = build()
+                        self.store.save(key, revision, value)
         with self._lock:
             current = self._values.get(key)
             if current is None or current[0] < revision:
@@ -387,6 +398,17 @@ class Incremental(Generic[T]):
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
         return value
+
+    @staticmethod
+    def _current(partnership_id: int, revision: int, kept: tuple[int, T] | None,
+                 update: Callable[[T, NetworkChanges], T]) -> T | None:
+        """``kept`` as of ``revision`` (updated row by row), or None when it has to be built."""
+        if kept is None:
+            return None
+        if kept[0] >= revision:  # as of now, or of a change this request began before
+            return kept[1]
+        changes = network_changes(partnership_id, kept[0])
+        return None if changes is None else update(kept[1], changes)
 
     def clear(self) -> None:
         with self._lock:

@@ -29,6 +29,8 @@ def _config(url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSWORD_HASH_CHEAP": True,
+        # No matching networks on disk between tests (tests/test_snapshots.py turns them on in a folder of its own).
+        "NETWORK_SNAPSHOTS": False,
         # One-step login for the tests in general; tests/test_second_factor.py turns it on.
         "TOTP_REQUIRED": False,
         # Tests read English messages; test_auth checks that Danish is the service's default.

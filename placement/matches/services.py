@@ -109,6 +109,7 @@ from placement.participants.models import Participant
 from placement.profile import DIMENSION_KEYS
 from placement.retention.models import Employment
 from placement.retention.services import checks_of
+from placement.snapshots import SnapshotStore
 
 #: How many suggestions the pages show.
 TOP = 20
@@ -375,7 +376,8 @@ def _updated_structure(old: NetworkIndex, changes: revisions.NetworkChanges) -> 
 
 #: The networks as built and kept up to date (per network revision) and with their occupancy (per data revision),
 #: the newest of each partnership, per worker.
-_structures: revisions.Incremental[NetworkIndex] = revisions.Incremental(MAX_CACHED_NETWORKS)
+_structures: revisions.Incremental[NetworkIndex] = revisions.Incremental(MAX_CACHED_NETWORKS,
+                                                                         store=SnapshotStore("network"))
 _networks: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
 
 
