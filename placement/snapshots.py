@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import logging
 import os
-import pickle  # nosec B403 - only files this service signed with its secret key are unpickled
+import pickle  # nosec B403
 import tempfile
 from collections.abc import Hashable, Iterator
 from pathlib import Path
@@ -81,8 +81,8 @@ class SnapshotStore:
         if not blob.startswith(_MAGIC) or not hmac.compare_digest(signature, self._sign(data)):
             log.warning("network snapshot ignored: not signed with this service's key")
             return None
-        try:
-            saved_key, revision, value = pickle.loads(data)  # noqa: S301  # nosec B301 - signed by this service
+        try:  # only a file signed with this service's secret key gets here
+            saved_key, revision, value = pickle.loads(data)  # noqa: S301  # nosec B301
         except Exception:  # a snapshot of an older version of the code: build again
             log.warning("network snapshot ignored: written by another version of the service")
             return None
