@@ -156,6 +156,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(retention_bp)
 
+    from placement.lexicon.views import bp as lexicon_bp
+
+    app.register_blueprint(lexicon_bp)
+
 
 def register_commands(app: Flask) -> None:
     from placement.audit.cli import audit_cli

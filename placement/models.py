@@ -7,6 +7,7 @@ from placement.auth.models import ApiToken, Partnership, RecoveryCode, User, Use
 from placement.course.models import Meeting, MeetingAction, MeetingAttendee, StatusNote
 from placement.goals.models import GoalEvent, LearningGoal, SelfAssessment, YoungPersonLink
 from placement.imports.models import ImportJob
+from placement.lexicon.models import LexiconEntry
 from placement.mail.models import OutboxMessage
 from placement.matches.models import MatchingWeights
 from placement.network.models import Company, JobFunction, Mentor
@@ -34,6 +35,7 @@ __all__ = [
     "JobCheck",
     "JobFunction",
     "LearningGoal",
+    "LexiconEntry",
     "MatchingWeights",
     "Measurement",
     "Meeting",

@@ -58,7 +58,7 @@ IGNORED_TABLES = frozenset({
     "outbox_messages", "import_jobs", "audit_events", "audit_subjects", "privacy_requests",
 })
 #: Tables whose rows make up the company network (and the search index): they move ``network_revision`` too.
-NETWORK_TABLES = frozenset({"companies", "mentors", "job_functions", "occupations", "isco_groups"})
+NETWORK_TABLES = frozenset({"companies", "mentors", "job_functions", "occupations", "isco_groups", "lexicon_entries"})
 #: Of these tables only a change to the named columns counts (a user's login writes ``totp_last_counter``).
 COUNTED_COLUMNS = {"users": frozenset({"name", "partnership_id"})}
 

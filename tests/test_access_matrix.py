@@ -17,6 +17,7 @@ from placement.auth.models import Role
 from placement.extensions import db
 from placement.goals import services as goal_services
 from placement.imports.models import ImportJob, JobState
+from placement.lexicon.models import LexiconEntry
 from placement.mail.services import enqueue
 from placement.network.models import Company
 from placement.occupations.models import Occupation
@@ -225,6 +226,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "retention.check": Expect(CASE_EDITORS),
     "retention.ask_mentor": Expect(CASE_EDITORS),
     "retention.mentor_check": PUBLIC,
+    # placement/lexicon: the partnership's own everyday words; coordinators change them, job consultants read them.
+    "lexicon.entry_list": Expect(frozenset({Role.ADMIN, Role.COORDINATOR, Role.CONSULTANT})),
+    "lexicon.entry_create": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "lexicon.entry_edit": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "lexicon.entry_delete": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "lexicon.export_csv": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
+    "lexicon.import_csv": Expect(frozenset({Role.ADMIN, Role.COORDINATOR})),
 }
 
 #: Routes whose answer shows a young person's personal data: each writes exactly one audit entry naming the records
@@ -250,7 +258,7 @@ PERSONAL_DATA_ROUTES = frozenset({
 #: URL arguments naming records that belong to a partnership (or, for tokens, to a user).
 SCOPED_ARGUMENTS = {"company_id", "mentor_id", "job_function_id", "token_id", "participant_id", "agreement_id",
                     "goal_id", "message_id", "measurement_id", "partnership_id", "user_id", "job_id",
-                    "learning_goal_id", "meeting_id", "action_id", "note_id", "check_id"}
+                    "learning_goal_id", "meeting_id", "action_id", "note_id", "check_id", "lexicon_entry_id"}
 
 
 def _rules(app):
@@ -315,6 +323,11 @@ def world(app):
         meeting = factories.meeting(young, author, owner=users[Role.CASEWORKER] if key == "own" else None)
         note = factories.status_note(young, author)
         records[key].update(meeting_id=meeting.id, action_id=meeting.actions[0].id, note_id=note.id)
+        # A word of the partnership's own lexicon (the delete route sent without a version deletes nothing).
+        entry = LexiconEntry(partnership_id=partnership.id, words="ridning", isco_groups="9212")
+        db.session.add(entry)
+        db.session.commit()
+        records[key]["lexicon_entry_id"] = entry.id
     # A confirmed internship of the own young person, in the consultant's calendar feed (opened by its real key).
     confirmed = agreement_services.new_agreement(
         participant=db.session.get(Participant, records["own"]["participant_id"]),
