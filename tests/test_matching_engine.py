@@ -598,3 +598,17 @@ def test_meeting_a_need_better_never_lowers_the_score(seed, dim):
     above_tolerance = dim == "pace" and job.profile[k] > person.needs[k]
     if short_of_need or above_tolerance:
         assert ranking.totals[1] > ranking.totals[0]
+
+
+def test_occupancy_columns_replaced_as_if_built_with_them():
+    jobs = [make_job(id=1), make_job(id=2, free_places=3, hires=1, ended=2)]
+    arrays = JobArrays.from_jobs(jobs)
+    changed = arrays.with_occupancy(free_places=[0, 1], mentor_free_capacity=[2.0, 0.0], hires=[2, 0], ended=[3, 0])
+    expected = JobArrays.from_jobs([
+        make_job(id=1, free_places=0, mentor_free_capacity=2.0, hires=2, ended=3),
+        make_job(id=2, free_places=1, mentor_free_capacity=0.0, hires=0, ended=0),
+    ])
+    assert changed.rows() == expected.rows() and arrays.rows() == JobArrays.from_jobs(jobs).rows()
+    np.testing.assert_array_equal(changed.track_record, expected.track_record)
+    with pytest.raises(ValueError):
+        arrays.with_occupancy(free_places=[0, 1], mentor_free_capacity=[0, 0], hires=[2, 0], ended=[1, 0])

@@ -85,6 +85,7 @@ from placement.agreements.models import HOLDS_PLACE, Agreement, Decision, NotHir
 from placement.auth.access import participant_scope
 from placement.auth.models import Partnership
 from placement.extensions import db
+from placement.lexicon.services import lexicon_for
 from placement.matches.models import MatchingWeights
 from placement.matching import (
     COMPONENTS,
@@ -217,14 +218,29 @@ class NetworkIndex:
         ``occupancy``: only these four columns are computed again (vectorised), the interest model is shared."""
         if not len(self):
             return self
-        taken = np.array([occupancy.taken.get(int(i), 0) for i in self.job_ids], dtype=np.int64)
-        interns = np.array([occupancy.interns.get(int(m), 0) for m in self.mentor_ids], dtype=np.int64)
-        record = [occupancy.record.get(int(c), (0, 0)) for c in self.company_ids]
-        jobs = replace(self.jobs, free_places=np.maximum(self.places - taken, 0),
-                       mentor_free_capacity=np.maximum(self.max_interns - interns, 0).astype(np.float64),
-                       hires=np.array([hires for hires, _ended in record], dtype=np.int64),
-                       ended=np.array([ended for _hires, ended in record], dtype=np.int64))
+        record = occupancy.record
+        jobs = self.jobs.with_occupancy(
+            free_places=np.maximum(self.places - _per_row(occupancy.taken, self.job_ids), 0),
+            mentor_free_capacity=np.maximum(self.max_interns - _per_row(occupancy.interns, self.mentor_ids), 0),
+            hires=_per_row({company: hires for company, (hires, _ended) in record.items()}, self.company_ids),
+            ended=_per_row({company: ended for company, (_hires, ended) in record.items()}, self.company_ids))
         return replace(self, jobs=jobs)
+
+
+def _per_row(counts: dict[int, int], keys: np.ndarray) -> np.ndarray:
+    """``counts[key]`` for each row's key, 0 where there is none (vectorised: the counts are few, the rows many)."""
+    out = np.zeros(len(keys), dtype=np.int64)
+    counts = {key: count for key, count in counts.items() if key is not None}  # an agreement without a mentor
+    if not counts:
+        return out
+    known = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    order = np.argsort(known)
+    known, values = known[order], values[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    hit = known[at] == keys
+    out[hit] = values[at[hit]]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +345,8 @@ def _network_structure(partnership_id: int) -> NetworkIndex:
     stmt = _network_query(partnership_id).where(Company.active, JobFunction.active)
     rows = list(db.session.scalars(stmt).unique())
     documents = [document_for(job) for job in rows]
-    model = InterestModel(documents, catalogue=occupation_services.matching_catalogue()) if rows else None
+    model = InterestModel(documents, catalogue=occupation_services.matching_catalogue(),
+                          lexicon=lexicon_for(partnership_id)) if rows else None
     return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays.from_jobs(job_for(job) for job in rows),
                         model=model, row_of={job.id: i for i, job in enumerate(rows)}, **_columns(rows))
 

@@ -14,6 +14,7 @@ Scales (all 1–5, see ``placement.profile.DIMENSIONS``):
 
 from __future__ import annotations
 
+import copy
 import enum
 import math
 from collections.abc import Iterable, Sequence
@@ -324,6 +325,23 @@ class JobArrays:
             hires=[j.hires for j in rows],
             ended=[j.ended for j in rows],
         )
+
+    def with_occupancy(self, free_places: np.ndarray, mentor_free_capacity: np.ndarray, hires: np.ndarray,
+                       ended: np.ndarray) -> JobArrays:
+        """The same job functions with other free places, mentor room and track records: only these columns (and the
+        track record derived from them) are converted and checked; the others are shared with this object."""
+        new = copy.copy(self)
+        columns = {"free_places": free_places, "mentor_free_capacity": mentor_free_capacity, "hires": hires,
+                   "ended": ended}
+        for name, values in columns.items():
+            arr = np.array(values, dtype=_JOB_DTYPES[name], order="C", copy=True)
+            if arr.shape != (len(self),):
+                raise ValueError(f"{name} must have {len(self)} rows")
+            object.__setattr__(new, name, arr)
+        if np.any(new.hires < 0) or np.any(new.hires > new.ended):
+            raise ValueError("need 0 <= hires <= ended")
+        object.__setattr__(new, "track_record", track_record_score(new.hires, new.ended))
+        return new
 
     def row(self, index: int) -> Job:
         """Return row ``index`` as a ``Job``."""
