@@ -34,6 +34,9 @@ Core insert calling ``bump``) sets ``network_reset_revision``: what was built be
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -351,6 +354,14 @@ def network_changes(partnership_id: int, since: int) -> NetworkChanges | None:
     return NetworkChanges(frozenset(ids["c"]), frozenset(ids["m"]), frozenset(ids["j"]))
 
 
+def _give_back_memory() -> None:
+    """Return the memory a build or a load left free to the operating system (glibc keeps it otherwise, and a worker
+    would look as large as its peak)."""
+    gc.collect()  # what the build loaded (ORM objects refer to each other) is freed now, not at some later collection
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 class Incremental(Generic[T]):
     """One value per partnership computed from its company network, kept up to date row by row.
 
@@ -378,10 +389,12 @@ class Incremental(Generic[T]):
             kept = self._values.get(key)
             if kept is not None:
                 self._values.move_to_end(key)
-        if kept is None and self.store is not None:
+        loaded = kept is None and self.store is not None
+        if loaded:
             kept = self.store.load(key)
         value = self._current(partnership_id, revision, kept, update)
         if value is None:
+            loaded = True
             if self.store is None:
                 value = build()
             else:
@@ -390,6 +403,8 @@ class Incremental(Generic[T]):
                     if value is None:
                         value = build()
                         self.store.save(key, revision, value)
+        if loaded:
+            _give_back_memory()
         with self._lock:
             current = self._values.get(key)
             if current is None or current[0] < revision:

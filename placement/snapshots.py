@@ -61,7 +61,7 @@ class SnapshotStore:
         return directory / f"{self.name}-{digest}"
 
     @staticmethod
-    def _sign(data: bytes) -> bytes:
+    def _sign(data: bytes | memoryview) -> bytes:
         return hmac.new(current_app.config["SECRET_KEY"].encode(), data, hashlib.sha256).digest()
 
     def load(self, key: Hashable) -> tuple[int, Any] | None:
@@ -77,7 +77,7 @@ class SnapshotStore:
             log.warning("network snapshot not read: %s", error.strerror)
             return None
         head = len(_MAGIC) + _SIGNATURE
-        signature, data = blob[len(_MAGIC):head], blob[head:]
+        signature, data = blob[len(_MAGIC):head], memoryview(blob)[head:]  # no copy of a large file
         if not blob.startswith(_MAGIC) or not hmac.compare_digest(signature, self._sign(data)):
             log.warning("network snapshot ignored: not signed with this service's key")
             return None

@@ -64,6 +64,7 @@ marked with the figures (``Scored.near_miss``), never silently.
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections import OrderedDict
@@ -305,8 +306,14 @@ def document_for(job_function: JobFunction) -> JobDocument:
     if occupation is None:
         return JobDocument(title=job_function.title, tasks=job_function.tasks or "")
     return JobDocument(title=job_function.title, tasks=job_function.tasks or "",
-                       occupation_labels=(occupation.label,), synonyms=tuple(occupation.synonyms),
+                       occupation_labels=(occupation.label,), synonyms=_synonyms(occupation.alt_labels or ""),
                        isco=occupation.isco_group or "", occupation=occupation.uri or "")
+
+
+@functools.lru_cache(maxsize=8192)
+def _synonyms(alt_labels: str) -> tuple[str, ...]:
+    """An occupation's synonyms as one tuple shared by all its job functions' documents (and their snapshot)."""
+    return tuple(s for s in alt_labels.splitlines() if s.strip())
 
 
 def build_network(partnership_id: int) -> NetworkIndex:
