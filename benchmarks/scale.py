@@ -10,11 +10,14 @@ never a suggestion) and a job-function file. The job functions carry everyday Da
 mostly within 40 km of Ringkøbing (6900), so the young person of the worked example (Mikkel Dyrholm, at most 15 km)
 has a realistic mix of suggestions and exclusions.
 
-It then starts gunicorn as ``benchmarks load`` does (production settings, 2 sync workers, Redis db 15 flushed,
+It then builds the matching networks ahead of the first request with ``flask matching warm``, as the README's
+production steps do (the snapshots go to a folder of the run's own), starts gunicorn as ``benchmarks load`` does
+(production settings, 2 sync workers, Redis db 15 flushed,
 ``PLACEMENT_TOTP_REQUIRED=false``), logs in as the demo consultant, issues an API token and measures, one request at
 a time (the access log names the worker that answered each request):
 
-* the first *Find praktikpladser* page for Mikkel after the start, on each worker (the network is built there);
+* the first *Find praktikpladser* page for Mikkel after the start, on each worker (the network is loaded from its
+  snapshot there);
 * steady state: 50 page requests and 50 ``/api/v1/participants/{id}/matches`` requests for Mikkel (his ranking is
   cached per data revision), and 50 page requests cycling through all of the consultant's young people;
 * one edit of a job function through the API (``PATCH /api/v1/job-functions/{id}``), then the first page request
@@ -382,6 +385,7 @@ def _run(args, started: float) -> int:
     access = tmp / "access.log"
     env = load._env(DATABASE_URL, port, args.workers)
     env.update({"PLACEMENT_REDIS_URL": REDIS_URL, "PLACEMENT_TIMEOUT": "600", "PLACEMENT_ACCESS_LOG": str(access),
+                "PLACEMENT_NETWORK_SNAPSHOT_DIR": str(tmp / "snapshots"),
                 "GUNICORN_CMD_ARGS": "--access-logformat '%(p)s %(s)s %(M)sms %(m)s %(U)s'"})
     _recreate_database()
     redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
@@ -406,6 +410,8 @@ def _run(args, started: float) -> int:
         seconds = _flask(env, "network", "import", kind, str(path), "--partnership", PARTNERSHIP,
                          log=tmp / f"{kind}.log")
         phases.append((f"import {lines:,} {kind.replace('_', ' ')}", seconds))
+    print("building the matching networks with flask matching warm (as a deploy does) …", flush=True)
+    phases.append(("flask matching warm", _flask(env, "matching", "warm")))
     fixtures = _fixtures(env, cvrs[0])
     print(f"{PARTNERSHIP} now holds {fixtures.job_functions:,} job functions and {fixtures.companies:,} companies "
           f"({mix}).", flush=True)
