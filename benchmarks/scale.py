@@ -29,7 +29,8 @@ a time (the access log names the worker that answered each request):
 
 It prints each figure with its target and PASS/FAIL and exits 0: it is a measurement, not a test. The load
 generator, PostgreSQL and gunicorn share the machine's cores (and whatever else runs on it).
-``--quick``: 2,000 job functions and 5,000 companies. The database is dropped at the end unless ``--keep``.
+``--quick``: 2,000 job functions and 5,000 companies. The database is dropped at the end unless ``--keep``;
+``--reuse`` measures again on the database such a run left (no new database, no imports).
 """
 
 from __future__ import annotations
@@ -362,6 +363,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--quick", action="store_true", help="2,000 job functions and 5,000 companies")
     parser.add_argument("--keep", action="store_true", help="keep the database placement_scale afterwards")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again on the database a --keep run left (same --jobs, --companies, --seed): "
+                             "no new database, no imports")
     args = parser.parse_args(argv)
     if args.quick:
         args.jobs, args.companies = 2000, 5000
@@ -371,7 +375,7 @@ def main(argv: list[str]) -> int:
     try:
         return _run(args, started)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             _drop_database()
 
 
@@ -387,20 +391,22 @@ def _run(args, started: float) -> int:
     env.update({"PLACEMENT_REDIS_URL": REDIS_URL, "PLACEMENT_TIMEOUT": "600", "PLACEMENT_ACCESS_LOG": str(access),
                 "PLACEMENT_NETWORK_SNAPSHOT_DIR": str(tmp / "snapshots"),
                 "GUNICORN_CMD_ARGS": "--access-logformat '%(p)s %(s)s %(M)sms %(m)s %(U)s'"})
-    _recreate_database()
+    if not args.reuse:
+        _recreate_database()
     redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
     phases = []
     print(f"database {DATABASE}: migrating …", flush=True)
     phases.append(("migrate", _flask(env, "db", "upgrade")))
-    if (ESCO_DIR / "occupations_da.csv").exists():
-        phases.append(("ESCO import", _flask(env, "occupations", "import", str(ESCO_DIR / "ISCOGroups_da.csv"),
-                                             str(ESCO_DIR / "occupations_da.csv"))))
-    phases.append(("demo seed", _flask(env, "demo", "seed")))
+    if not args.reuse:
+        if (ESCO_DIR / "occupations_da.csv").exists():
+            phases.append(("ESCO import", _flask(env, "occupations", "import", str(ESCO_DIR / "ISCOGroups_da.csv"),
+                                                 str(ESCO_DIR / "occupations_da.csv"))))
+        phases.append(("demo seed", _flask(env, "demo", "seed")))
 
     companies = company_csv(args.companies, args.seed, FIRST_CVR)
     cvrs = _cvrs(companies)
     mentors, jobs, mix = network_files(args.jobs, cvrs, args.seed)
-    files = {"companies": companies, "mentors": mentors, "job_functions": jobs}
+    files = {} if args.reuse else {"companies": companies, "mentors": mentors, "job_functions": jobs}
     for kind, content in files.items():
         path = tmp / f"{kind}.csv"
         path.write_bytes(content)
