@@ -8,8 +8,9 @@ process builds, the others wait for it (a lock file per partnership) and load wh
 build once.
 
 A snapshot file holds the key it was made for (database, partnership, the partnership's creation time), its network
-revision and the value, pickled and signed with the service's secret key (HMAC-SHA256). A file with another key, a
-wrong signature (another secret key, damaged, not ours) or that cannot be read is ignored and the value built again.
+revision and the value, pickled and signed with the service's secret key (HMAC-SHA256); its name names the code that
+made it (another release of the matching code neither reads it nor keeps it). A file with another key, a wrong
+signature (another secret key, damaged, not ours) or that cannot be read is ignored and the value built again.
 Files are written to a temporary name and renamed (a reader never sees half a file), readable by the service's user
 only, in ``PLACEMENT_NETWORK_SNAPSHOT_DIR`` (default ``snapshots`` in the instance folder;
 ``PLACEMENT_NETWORK_SNAPSHOTS`` false turns them off, as in the tests). They hold the network's business data (job
@@ -26,7 +27,7 @@ import logging
 import os
 import pickle  # nosec B403
 import tempfile
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,15 @@ _SIGNATURE = hashlib.sha256().digest_size
 
 
 class SnapshotStore:
-    """Snapshots of one kind of value (``name``: part of the file names), one file per key."""
+    """Snapshots of one kind of value (``name``: part of the file names), one file per key. ``code``: the files of
+    the code that makes the values: a snapshot made by other code (another release) is not used."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, code: Iterable[Path] = ()) -> None:
         self.name = name
+        digest = hashlib.sha256()
+        for path in sorted(code):
+            digest.update(path.read_bytes())
+        self.version = digest.hexdigest()[:16]
 
     def _directory(self) -> Path | None:
         if not has_app_context() or not current_app.config.get("NETWORK_SNAPSHOTS", True):
@@ -56,9 +62,9 @@ class SnapshotStore:
             return None
         return directory
 
-    def _path(self, directory: Path, key: Hashable) -> Path:
+    def _path(self, directory: Path, key: Hashable, version: str | None = None) -> Path:
         digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
-        return directory / f"{self.name}-{digest}"
+        return directory / f"{self.name}-{version or self.version}-{digest}"
 
     @staticmethod
     def _sign(data: bytes | memoryview) -> bytes:
@@ -100,6 +106,9 @@ class SnapshotStore:
             with os.fdopen(handle, "wb") as out:
                 out.write(_MAGIC + self._sign(data) + data)
             os.replace(temporary, target)
+            for older in directory.glob(self._path(directory, key, "*").name + ".*"):
+                if not older.name.startswith(target.with_suffix("").name):  # made by other code: never read again
+                    older.unlink(missing_ok=True)
         except OSError as error:
             log.warning("network snapshot not written: %s", error.strerror)
             with contextlib.suppress(OSError, UnboundLocalError):

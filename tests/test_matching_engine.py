@@ -376,7 +376,7 @@ def test_title_resolves_to_an_occupation_when_not_linked():
                                      CatalogueOccupation("uri:bager", "bager", "7512")])
     m = InterestModel([JobDocument("Lagerarbejder hos Coop"), JobDocument("Bager")], catalogue=catalogue)
     assert m.occupation_scores(m.query("lagermedhjælper")).tolist() == [1.0, 0.0]
-    evidence = m.evidence("lagermedhjælper", 0)
+    evidence = m.evidence("lagermedhjælper", 0, JobDocument("Lagerarbejder hos Coop"))
     assert evidence.occupation.job_label == "lagerarbejder" and evidence.occupation.from_title
 
 
@@ -431,7 +431,8 @@ def test_the_explanation_names_the_evidence(model):
     person = make_person()
     jobs = JobArrays.from_jobs([make_job(id=i + 1) for i in range(len(DOCUMENTS))])
     query = model.query("lager")
-    ranking = score_person(person, jobs, model.similarity(query), evidence=lambda i: model.evidence(query, i))
+    ranking = score_person(person, jobs, model.similarity(query),
+                           evidence=lambda i: model.evidence(query, i, DOCUMENTS[i]))
     first = ranking.top(1)[0]
     assert first.job_id == 3
     assert ("Interesser 0,96 (vægt 25 %): Passer godt til interesserne: 'lager' = lagerarbejder; "
@@ -439,10 +440,10 @@ def test_the_explanation_names_the_evidence(model):
     scanning = model.query("scanning")
     value = float(model.similarity(scanning)[4])
     text = "\n".join(score_person(person, JobArrays.from_jobs([make_job(id=5)]), [value],
-                                  evidence=lambda i: model.evidence(scanning, 4)).top(1)[0].explanations)
+                                  evidence=lambda i: model.evidence(scanning, 4, DOCUMENTS[4])).top(1)[0].explanations)
     assert "Passer delvist til interesserne: 'scanning' i opgaverne" in text  # 0,48: not "godt"
     heste = model.query("heste")
-    evidence = model.evidence(heste, 5)
+    evidence = model.evidence(heste, 5, DOCUMENTS[5])
     assert evidence.occupation.level == "group" and evidence.occupation.job_isco == "9212"
 
 

@@ -87,3 +87,15 @@ def test_the_store_keeps_one_value_per_key(app, tmp_path):
     assert store.load(("db", 1, "x")) == (8, {"rows": [1]})
     files = sorted(p.name for p in (tmp_path / "snapshots").iterdir() if not p.name.endswith(".lock"))
     assert len(files) == 1 and (tmp_path / "snapshots" / files[0]).stat().st_mode & 0o077 == 0
+
+
+def test_a_snapshot_made_by_other_code_is_neither_read_nor_kept(app, tmp_path):
+    old_code, new_code = tmp_path / "old.py", tmp_path / "new.py"
+    old_code.write_text("WEIGHT = 1\n")
+    new_code.write_text("WEIGHT = 2\n")
+    SnapshotStore("test", code=[old_code]).save(("db", 1), 1, "made by the old release")
+    new = SnapshotStore("test", code=[new_code])
+    assert new.load(("db", 1)) is None
+    new.save(("db", 1), 2, "made by the new one")
+    assert new.load(("db", 1)) == (2, "made by the new one")
+    assert [p.name.split("-")[1] for p in (tmp_path / "snapshots").glob("test-*.snapshot")] == [new.version]

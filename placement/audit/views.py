@@ -30,7 +30,7 @@ ENTITIES = {"partnerships": _l("Partnership"), "users": _l("User"), "api_tokens"
             "companies": _l("Company"), "mentors": _l("Mentor"), "job_functions": _l("Job function"),
             "participants": _l("Young person"), "agreements": _l("Internship agreement"),
             "progress_measurements": _l("Progress measurement"), "partnership_targets": _l("Targets"),
-            "matching_weights": _l("Matching weights")}
+            "matching_weights": _l("Matching weights"), "lexicon_entries": _l("Word list entry")}
 
 
 #: A date as the log stores it.

@@ -71,6 +71,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from flask_babel import format_decimal, get_locale
@@ -400,8 +401,9 @@ def _updated_structure(old: NetworkIndex, changes: revisions.NetworkChanges) -> 
 
 #: The networks as built and kept up to date (per network revision) and with their occupancy (per data revision),
 #: the newest of each partnership, per worker.
-_structures: revisions.Incremental[NetworkIndex] = revisions.Incremental(MAX_CACHED_NETWORKS,
-                                                                         store=SnapshotStore("network"))
+_structures: revisions.Incremental[NetworkIndex] = revisions.Incremental(
+    MAX_CACHED_NETWORKS, store=SnapshotStore("network", code=[Path(__file__), *Path(__file__).parent.parent.joinpath(
+        "matching").glob("*.py")]))
 _networks: revisions.Cache[NetworkIndex] = revisions.Cache(MAX_CACHED_NETWORKS)
 
 
@@ -848,16 +850,21 @@ def _job_functions(ids: Sequence[int]) -> dict[int, JobFunction]:
     return {job.id: job for job in db.session.scalars(stmt)}
 
 
-def _job_views(ids: Sequence[int]) -> dict[int, JobView]:
-    """Load what the matches show of these job functions: one query (company and occupation joined)."""
+def _shown(ids: Sequence[int]) -> tuple[dict[int, JobView], dict[int, JobDocument]]:
+    """Load what the matches show of these job functions and their documents (for the interest evidence): one query
+    (company and occupation joined)."""
     if not ids:
-        return {}
+        return {}, {}
     stmt = (select(JobFunction).where(JobFunction.id.in_(list(ids)))
             .options(joinedload(JobFunction.company), joinedload(JobFunction.occupation)))
-    return {job.id: JobView.of(job) for job in db.session.scalars(stmt)}
+    jobs = list(db.session.scalars(stmt))
+    return {job.id: JobView.of(job) for job in jobs}, {job.id: document_for(job) for job in jobs}
 
 
-def _rank_person(participant: Participant, index: NetworkIndex, weights: Weights) -> Ranking | None:
+def _rank_person(participant: Participant, index: NetworkIndex, weights: Weights,
+                 documents: dict[int, JobDocument]) -> Ranking | None:
+    """Rank the network for a young person. The ranking's interest evidence of a row is read from ``documents`` (job
+    function id → its document: the model keeps no texts), which the caller fills for the rows it shows."""
     if not len(index):
         return None
     if index.model is None:
@@ -865,7 +872,7 @@ def _rank_person(participant: Participant, index: NetworkIndex, weights: Weights
     model = index.model
     query = model.query(interest_text(participant), isco_codes(participant))
     return score_person(person_for(participant), index.jobs, model.similarity(query), weights,
-                        evidence=lambda i: model.evidence(query, i))
+                        evidence=lambda i: model.evidence(query, i, documents[int(index.job_ids[i])]))
 
 
 _results: OrderedDict[tuple, ParticipantMatches] = OrderedDict()
@@ -920,7 +927,8 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
     agreements = _agreements_of(participant)
     history = participant_history(agreements)
     status = status_notes(agreements)
-    ranking = _rank_person(participant, index, weights)
+    documents: dict[int, JobDocument] = {}
+    ranking = _rank_person(participant, index, weights, documents)
     if ranking is None:
         return ParticipantMatches(filters, weights.normalised(), own_weights, [], [], 0, [], 0, 0, status=status)
     rows = np.flatnonzero(_scope(index, filters, ranking.distance_km))
@@ -934,7 +942,8 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
     top = _ordered_with_lowered_last(sub, effective, lowered, limit)
     listed = _with_exclusions(sub, effective)
     shown_excluded = [int(i) for i in _excluded_rows(listed)] if excluded else []
-    jobs = _job_views([int(sub.ids[i]) for i in top + shown_excluded])
+    jobs, shown_documents = _shown([int(sub.ids[i]) for i in top + shown_excluded])
+    documents.update(shown_documents)
     # A job function deleted since this request began is left out rather than failing the page.
     top = [i for i in top if int(sub.ids[i]) in jobs]
     shown_excluded = [i for i in shown_excluded if int(sub.ids[i]) in jobs]
@@ -1134,12 +1143,14 @@ def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[S
     Raise LookupError when one of them is not offered in the young person's partnership.
     """
     index = network(participant.partnership_id)
-    ranking = _rank_person(participant, index, weights_for(participant.partnership_id))
+    documents: dict[int, JobDocument] = {}
+    ranking = _rank_person(participant, index, weights_for(participant.partnership_id), documents)
     if ranking is None or any(index.offered_row(ident) is None for ident in job_function_ids):
         raise LookupError("job function not offered in this partnership")
     ordered = ranking.order()
     place = {int(row): rank for rank, row in enumerate(ordered[index.present[ordered]], start=1)}
     jobs = _job_functions(job_function_ids)
+    documents.update({ident: document_for(job) for ident, job in jobs.items()})
     captions = component_captions(ranking.weights)
     out = []
     for ident in job_function_ids:
@@ -1169,10 +1180,10 @@ def candidates_for_job_function(job_function: JobFunction, user, limit: int | No
         return JobFunctionCandidates(job_function, weights.normalised(), True, [], [], 0)
     arrays = PeopleArrays.from_people([person_for(p) for p in people])
     if index.model is not None:
-        model = index.model
+        model, document = index.model, document_for(job_function)
         interests = model.people([interest_text(p) for p in people], [isco_codes(p) for p in people])
         ranking = score_job(index.jobs, row, arrays, model.similarity_to_people(row, interests), weights,
-                            evidence=lambda i: model.evidence(interests.queries[i], row))
+                            evidence=lambda i: model.evidence(interests.queries[i], row, document))
     else:
         ranking = score_job(index.jobs, row, arrays, np.zeros(len(people)), weights)
     by_id = {p.id: p for p in people}

@@ -267,8 +267,8 @@ def score_person(
 ) -> Ranking:
     """Score one young person against every job function (``interest[i]`` belongs to row i of ``jobs``).
 
-    ``evidence``: optional ``row -> InterestEvidence`` (e.g. ``lambda i: model.evidence(query, i)``), named in the
-    explanations of the matches ``top`` returns.
+    ``evidence``: optional ``row -> InterestEvidence`` (e.g. ``lambda i: model.evidence(query, i, documents[i])``),
+    named in the explanations of the matches ``top`` returns.
     """
     n = len(jobs)
     weights = (weights or Weights()).normalised()

@@ -202,7 +202,8 @@ class PeopleInterests:
 
 
 class InterestModel:
-    """The job functions' documents, analysed; row i of every result belongs to document i.
+    """The job functions' documents, analysed; row i of every result belongs to document i. The documents' texts are
+    not kept (``evidence`` is given the document it explains).
 
     ``catalogue``: the ESCO occupations to resolve interests and titles against (default: the occupations the
     documents name); ``lexicon``: the everyday-words lexicon (default: the project's, ``default_lexicon()``).
@@ -215,10 +216,10 @@ class InterestModel:
         catalogue: OccupationCatalogue | None = None,
         lexicon: Lexicon | None = None,
     ) -> None:
-        self._documents = list(documents)
-        self.catalogue = catalogue if catalogue is not None else _catalogue_of(self._documents)
+        documents = list(documents)
+        self.catalogue = catalogue if catalogue is not None else _catalogue_of(documents)
         self.lexicon = lexicon if lexicon is not None else default_lexicon()
-        n = len(self._documents)
+        n = len(documents)
 
         # Words of every document first: the compound splitter needs the whole vocabulary. Titles, labels and
         # synonyms repeat across job functions, so each distinct text is analysed once while building.
@@ -226,7 +227,7 @@ class InterestModel:
         self._build_words: dict[str, tuple[str, ...]] = {}
         self._build_terms: dict[str, tuple[tuple[str, float, str, bool], ...]] = {}
         doc_stems: set[str] = set()
-        for doc in self._documents:
+        for doc in documents:
             for _field, text in self._fields(doc):
                 doc_stems.update(danish.stem(w) for w in self._content_words(text))
         heads = {danish.stem(w) for w in danish.COMMON_HEADS}
@@ -245,7 +246,7 @@ class InterestModel:
         self._from_title = np.zeros(n, dtype=bool)
 
         # Terms: strengths per document, document frequencies, IDF.
-        analysed = [self._analyse_terms(doc) for doc in self._documents]
+        analysed = [self._analyse_terms(doc) for doc in documents]
         self._vocab: dict[str, int] = {}
         df: list[int] = []
         rows, cols, vals = [], [], []
@@ -266,7 +267,7 @@ class InterestModel:
             (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
             shape=(self._n_main, n),
         )
-        for i, doc in enumerate(self._documents):
+        for i, doc in enumerate(documents):
             self._set_slots(i, doc)
         self._patched: dict[int, dict[int, float]] = {}
         self._caching = False
@@ -362,7 +363,7 @@ class InterestModel:
     # --- size -----------------------------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._documents)
+        return self._slot_key.shape[0]
 
     @property
     def vocabulary_size(self) -> int:
@@ -612,10 +613,11 @@ class InterestModel:
             names[t] = term
         return names
 
-    def evidence(self, interests: str | InterestQuery, index: int, isco_codes: Iterable[str] = ()) -> InterestEvidence:
-        """What the interests share with job function ``index``: the best occupation link and the words found."""
+    def evidence(self, interests: str | InterestQuery, index: int, document: JobDocument,
+                 isco_codes: Iterable[str] = ()) -> InterestEvidence:
+        """What the interests share with job function ``index``, whose ``document`` is given (the model keeps no
+        texts: the caller has the few it shows): the best occupation link and the words found."""
         query = self._as_query(interests, isco_codes)
-        document = self._documents[index]
         occupation = None
         for item in query.resolved:
             for s in range(MAX_SLOTS):
@@ -655,7 +657,6 @@ class InterestModel:
         """Replace document ``index`` (a changed job function) without refitting; O(size of one document)."""
         if not 0 <= index < len(self):
             raise IndexError(index)
-        self._documents[index] = document
         terms = {}
         for term, strength in self._analyse_terms(document).items():
             t = self._vocab.setdefault(term, len(self._vocab))
@@ -673,7 +674,6 @@ class InterestModel:
         50,000 job functions) plus the changed documents' analysis."""
         model = copy.copy(self)
         n, extra = len(self), len(added)
-        model._documents = [*self._documents, *added]
         model._vocab = dict(self._vocab)
         model._idf = list(self._idf)
         model._known = set(self._known)
