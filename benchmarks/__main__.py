@@ -1,14 +1,14 @@
-"""``python -m benchmarks [matching|retrieval|reports|load|imports|scale] [options]``: run a benchmark suite.
+"""``python -m benchmarks [matching|retrieval|reports|load|imports|scale|search] [options]``: run a benchmark suite.
 
 The default is ``matching``.
 """
 
 import sys
 
-from benchmarks import imports, load, matching, reports, retrieval, scale
+from benchmarks import imports, load, matching, reports, retrieval, scale, search
 
 SUITES = {"matching": matching.main, "retrieval": retrieval.main, "reports": reports.main, "load": load.main,
-          "imports": imports.main, "scale": scale.main}
+          "imports": imports.main, "scale": scale.main, "search": search.main}
 
 
 def main(argv: list[str]) -> int:

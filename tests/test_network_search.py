@@ -1,12 +1,15 @@
 """Tests for placement.network.search (pure, no app fixture) and for the index the service keeps per network."""
 
 import dataclasses
+import random
 
 import pytest
+from rapidfuzz import fuzz
 from sqlalchemy import event
 
 from placement.auth.models import Role
 from placement.extensions import db
+from placement.network import search, services
 from placement.network.search import SearchDocument, SearchHit, SearchIndex, identifier, normalise
 from placement.occupations.models import Occupation
 from tests import factories
@@ -302,6 +305,138 @@ def test_hits_carry_their_context(registered: SearchIndex) -> None:
     assert hit.context == "Hansens Maskinstation ApS"
 
 
+# --- The scoring of the module docstring, the slow way -----------------------------------------------------
+
+
+def reference_search(documents: list[SearchDocument], query: str, min_score: float) -> list[tuple]:
+    """Score every document by the module docstring, comparing each token with each of its words; return
+    (score, kind, id) of the hits, best first, ties by kind, normalised title, title, id."""
+    norm = normalise(query)
+    exact = identifier(norm)
+    tokens = [exact] if exact is not None else norm.split()
+    whole = "" if norm.replace(" ", "").isdigit() else norm
+
+    def word_score(token: str, word: str) -> float:
+        if token.isdigit():
+            return 100.0 if word == token else 0.0
+        if len(token) <= 2:
+            return (100.0 if word == token else 95.0) if word.startswith(token) else 0.0
+        if len(word) < len(token):
+            score = fuzz.ratio(token, word)
+            return score if score >= 75 else 0.0
+        score = fuzz.partial_ratio(token, f"\0\0\0\0{word}\0\0\0\0")  # padded as the index pads
+        if score < 75:
+            return 0.0
+        return 100.0 if word == token else max(fuzz.ratio(token, word), score * 0.95)
+
+    hits = []
+    for doc in documents:
+        title_words = set(normalise(doc.title).split())
+        text_words = set(normalise(doc.text).split()) - title_words
+        total, touched = 0.0, False
+        for token in tokens:
+            if identifier(token) is not None:
+                best = 100.0 if identifier(token) in doc.identifiers else 0.0
+            else:
+                best = max([word_score(token, w) for w in title_words]
+                           + [word_score(token, w) * 0.9 for w in text_words] + [0.0])
+            touched |= best > 0
+            total += best / len(tokens)
+        if len(whole) > 2:
+            title_score = fuzz.ratio(whole, normalise(doc.title), score_cutoff=max(min_score, 85))
+            touched |= title_score > 0
+            total = max(total, title_score)
+        if touched and round(total, 2) >= min_score:
+            hits.append((round(total, 2), doc.kind, normalise(doc.title), doc.title, doc.id))
+    hits.sort(key=lambda h: (-h[0], *h[1:]))
+    return [(score, kind, ident) for score, kind, _, _, ident in hits]
+
+
+def found(index: SearchIndex, query: str, min_score: float) -> list[tuple]:
+    return [(hit.score, hit.kind, hit.id) for hit in index.search(query, limit=10_000, min_score=min_score)]
+
+
+@pytest.fixture(scope="module")
+def random_documents() -> list[SearchDocument]:
+    rng = random.Random(11)
+    syllables = ["han", "sen", "mas", "kin", "sta", "tion", "grøn", "gård", "køk", "ken", "lan", "brug", "med",
+                 "hjæl", "per", "bag", "eri", "vvs", "tøm", "rer", "æb", "le", "ha", "ve", "n", "s", "ås", "ü"]
+    words = ["".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(150)] + ["6900", "12"]
+    docs = []
+    for n in range(400):
+        title = " ".join(rng.choices(words, k=rng.randint(1, 3))).title() + rng.choice(["", " ApS", " & Søn"])
+        text = " ".join(rng.choices(words, k=rng.randint(0, 6)))
+        cvr = (f"{rng.randrange(10**8):08d}",) if n % 3 == 0 else ()
+        docs.append(SearchDocument(rng.choice(["company", "mentor", "job_function"]), n, title, text,
+                                   identifiers=cvr))
+    return docs
+
+
+def test_scores_are_those_of_the_docstring(random_documents: list[SearchDocument]) -> None:
+    rng = random.Random(12)
+    index = SearchIndex(random_documents)
+    queries = ["ha", "h", "6900", "690", "hansen grøn", "køkkenmedhjælper", "grongaard",
+               random_documents[3].identifiers[0]]
+    for _ in range(60):
+        doc = rng.choice(random_documents)
+        word = rng.choice(normalise(f"{doc.title} {doc.text}").split())
+        cut = rng.randrange(len(word))
+        queries.append(rng.choice([word[:cut] + word[cut + 1:], word[:cut] + "e" + word[cut:], word[cut:cut + 4],
+                                   doc.title.replace(" ", ""), f"{word} {doc.title.split()[0]}", doc.title[:-1]]))
+    for query in queries:
+        for min_score in (0, 60, 90):
+            assert found(index, query, min_score) == reference_search(random_documents, query, min_score), query
+
+
+# --- Updated indexes: the changed documents replaced, the rest shared -----------------------------------------
+
+
+def test_an_updated_index_answers_as_one_built_afresh(index: SearchIndex) -> None:
+    before = {q: index.search(q, limit=100, min_score=0) for q in ("skjern kro", "grøn gård", "landbrug", "hansens")}
+    renamed = SearchDocument("company", COMPANIES.index("Grøn Gård") + 1, "Grøn Gård Maskinstation", "Skjern")
+    added = [SearchDocument("company", 0, "Hansens Maskinstation ApS", "Tarm"),  # ties before and after the one kept
+             SearchDocument("company", 100, "Hansens Maskinstation ApS", "Tarm"),
+             SearchDocument("job_function", 100, "Kvægpasser", "Fodring af kalve, landbrug"),
+             SearchDocument("company", 300, "Grøn Gård Maskinstation", "Tarm"),  # ties among the added ones
+             SearchDocument("company", 200, "Grøn Gård Maskinstation", "Tarm")]
+    removed = [("company", COMPANIES.index("Skjern Kro") + 1), ("job_function", 1), ("company", 999)]
+    updated = index.updated(removed, [renamed, *added])
+
+    gone = {*removed, (renamed.kind, renamed.id)}
+    afresh = SearchIndex([d for d in index.documents if (d.kind, d.id) not in gone] + [renamed, *added])
+    assert len(updated) == len(afresh) == len(index) + 3
+    assert sorted(updated.documents, key=repr) == sorted(afresh.documents, key=repr)
+    for query in ("skjern kro", "grøn gård", "grøn gård maskinstation", "landbrug", "hansens maskinstation",
+                  "kvaegpasser", "ha", "gar"):
+        assert updated.search(query, limit=100, min_score=0) == afresh.search(query, limit=100, min_score=0), query
+    assert [h.id for h in updated.search("hansens maskinstation aps")][:3] == [0, 1, 100]
+    assert [h.id for h in updated.search("grøn gård maskinstation")][:3] == [6, 200, 300]
+    assert {q: index.search(q, limit=100, min_score=0) for q in before} == before  # the old index as it was
+
+
+def test_updates_upon_updates_and_folding_them_in(index: SearchIndex, monkeypatch) -> None:
+    docs = {(d.kind, d.id): d for d in index.documents}
+    updated = index
+    for n, title in enumerate(["Grøn Gård Øst", "Grøn Gård Vest", "Grønne Gårde", "Gård & Grønt"]):
+        if n == 2:
+            monkeypatch.setattr(search, "MAX_APART", 1)  # from here on, a whole new index every time
+        changed = [SearchDocument("company", 6, title, "Skjern"), SearchDocument("mentor", n, f"Karen {title}", "")]
+        updated = updated.updated([("company", 1)], changed)
+        docs.pop(("company", 1), None)
+        docs.update({(d.kind, d.id): d for d in changed})
+        afresh = SearchIndex(docs.values())
+        for query in ("grøn gård", "karen", "hansens maskinstation"):
+            assert updated.search(query, limit=100, min_score=0) == afresh.search(query, limit=100, min_score=0)
+        assert len(updated) == len(docs)
+
+
+def test_lines_are_normalised_as_the_whole_text() -> None:
+    for text in ["Grøn  Gård\nHansen", "Hansen_&_Søn\n\nSkjern", "a\n\u0301b", "Straße\u00a0Café\n-/-", "x\n-/- y",
+                 "Ærø\tÅ\né"]:
+        lines = [w for line in text.split("\n") for w in normalise(line).split()]
+        assert lines == normalise(text).split(), text  # what an index reads line by line
+
+
 # --- The service's index: built once per network revision, never stale -----------------------------------
 
 
@@ -361,3 +496,54 @@ def test_every_network_change_shows_in_the_next_search(searcher, partnership, ot
 
     factories.company(other_partnership, name="Grøn Gård I/S")  # another partnership's: never shown
     assert "Grøn Gård I/S" not in searcher("grøn gård")
+
+
+def test_network_changes_update_the_partnership_index_without_a_rebuild(client, login, partnership, monkeypatch):
+    login(factories.user(Role.CONSULTANT, partnership))
+
+    def live(query: str) -> list[tuple[str, str]]:
+        response = client.post("/search/live", data={"q": query})
+        assert response.status_code == 200
+        return [(r["title"], r["context"]) for r in response.get_json()["results"]]
+
+    company = factories.company(partnership, name="Hansens Maskinstation ApS", industry="Landbrug")
+    factories.mentor(company, name="Karen Holm")
+    factories.job_function(company, title="Staldhjælp")
+    other = factories.company(partnership, name="Nielsens Landbrug")
+    assert live("hansen maskinstation")[0] == ("Hansens Maskinstation ApS", "")  # built here, once
+    builds = []
+    build = services.build_search_index
+    monkeypatch.setattr(services, "build_search_index", lambda ident: builds.append(ident) or build(ident))
+
+    company.name = "Grøn Gård ApS"  # renamed: its mentor and job function carry the new name
+    db.session.commit()
+    assert live("grøn gård")[0] == ("Grøn Gård ApS", "") and live("hansen maskinstation") == []
+    assert live("karen holm")[0] == ("Karen Holm", "Grøn Gård ApS")
+    assert live("staldhjælp")[0] == ("Staldhjælp", "Grøn Gård ApS")
+    factories.job_function(company, title="Kvægpasser")  # added
+    assert live("kvaegpasser")[0] == ("Kvægpasser", "Grøn Gård ApS")
+    other.active = False  # deactivated: still found, as every company of the network is
+    company.industry = "Gartneri"
+    db.session.commit()
+    assert live("nielsens landbrug")[0] == ("Nielsens Landbrug", "")
+    assert ("Staldhjælp", "Grøn Gård ApS") in live("gartneri") and live("landbrug") == [("Nielsens Landbrug", "")]
+    assert builds == []
+
+    kept = services.search_index(partnership.id)
+    afresh = build(partnership.id)
+    for query in ("grøn gård", "karen", "staldhjælp", "landbrug", "gartneri", "ha", company.cvr):
+        assert kept.search(query, limit=100, min_score=0) == afresh.search(query, limit=100, min_score=0), query
+
+
+def test_an_admin_searches_every_partnership_and_each_change_shows(client, login, partnership, other_partnership):
+    login(factories.user(Role.ADMIN, partnership))
+
+    def live(query: str) -> list[str]:
+        return [r["title"] for r in client.post("/search/live", data={"q": query}).get_json()["results"]]
+
+    factories.company(partnership, name="Grøn Gård ApS")
+    theirs = factories.company(other_partnership, name="Grøn Gård I/S")
+    assert sorted(live("grøn gård")) == ["Grøn Gård ApS", "Grøn Gård I/S"]
+    theirs.name = "Hansens Maskinstation I/S"
+    db.session.commit()
+    assert live("grøn gård") == ["Grøn Gård ApS"] and live("hansens maskinstation") == ["Hansens Maskinstation I/S"]

@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, func, or_, select
 
 from placement import revisions
 from placement.auth.models import Partnership
@@ -244,38 +243,96 @@ def company_query(base: Select, filters: CompanyFilters) -> Select:
     return stmt.order_by(*COMPANY_SORTS.get(filters.sort, COMPANY_SORTS["name"]))
 
 
-#: How many partnerships' search indexes one worker keeps (each admin's "all partnerships" index counts as one).
+#: How many partnerships' search indexes one worker keeps (and one of all partnerships, for admins).
 MAX_CACHED_INDEXES = 16
-_indexes: revisions.Cache[SearchIndex] = revisions.Cache(MAX_CACHED_INDEXES)
+#: Changed rows beyond which a partnership's index is built again rather than updated (a bulk change).
+MAX_UPDATED_ROWS = 2000
+_indexes: revisions.Cache[SearchIndex] = revisions.Cache(1)  # of all partnerships (an admin's)
+_partnership_indexes: revisions.Incremental[SearchIndex] = revisions.Incremental(MAX_CACHED_INDEXES)
 
 
 def search_index(partnership_id: int | None) -> SearchIndex:
     """Return the fuzzy search index over a partnership's network (all partnerships when None).
 
-    Built once per network revision (``placement.revisions``): kept until a company, mentor, job function or
-    occupation changes, then rebuilt at the next search.
+    A partnership's index is built once (per worker) and then kept current row by row (``revisions.Incremental``):
+    each company, mentor or job function changed since replaces its documents (a company those of its mentors and
+    job functions too: they carry its name and industry), which costs milliseconds; a change that cannot be followed
+    so (a deletion, an occupation, a bulk import) builds it again. The index of all partnerships is built again at
+    the first search after any network changed.
     """
-    key = revisions.key(None if partnership_id is None else (partnership_id,), network=True)
-    return _indexes.get((key, partnership_id), lambda: build_search_index(partnership_id))
+    if partnership_id is None:  # one kept: a newer one replaces it
+        return _indexes.get(revisions.key(None, network=True), lambda: build_search_index(None), slot="all")
+    return _partnership_indexes.get(partnership_id, lambda: build_search_index(partnership_id),
+                                    lambda index, changes: _updated_search_index(index, partnership_id, changes))
 
 
 def build_search_index(partnership_id: int | None) -> SearchIndex:
     """Build the fuzzy search index over a partnership's network (all partnerships when None)."""
-    companies = select(Company).options(selectinload(Company.mentors),
-                                        selectinload(Company.job_functions).selectinload(JobFunction.occupation))
+    return SearchIndex(_search_documents(partnership_id))
+
+
+def _updated_search_index(index: SearchIndex, partnership_id: int,
+                          changes: revisions.NetworkChanges) -> SearchIndex:
+    """A new index: ``index`` with the documents of the changed rows read again (``index`` stays as it was)."""
+    if len(changes) > MAX_UPDATED_ROWS:
+        return build_search_index(partnership_id)
+    removed = {("company", ident) for ident in changes.company_ids}
+    removed |= {("mentor", ident) for ident in changes.mentor_ids}
+    removed |= {("job_function", ident) for ident in changes.job_function_ids}
+    return index.updated(removed, _search_documents(partnership_id, changes))
+
+
+def _search_documents(partnership_id: int | None, changes: revisions.NetworkChanges | None = None
+                      ) -> list[SearchDocument]:
+    """The search documents of a partnership's network (all partnerships' when None), read as plain columns.
+
+    With ``changes``, only those of the changed rows: the changed companies with all their mentors and job
+    functions, and the changed mentors and job functions.
+    """
+    from placement.occupations.models import Occupation
+
+    companies = select(Company.id, Company.name, Company.industry, Company.town, Company.cvr)
+    mentors = select(Mentor.id, Mentor.name, Mentor.company_id)
+    jobs = select(JobFunction.id, JobFunction.title, JobFunction.tasks, JobFunction.company_id,
+                  JobFunction.occupation_id)
     if partnership_id is not None:
         companies = companies.where(Company.partnership_id == partnership_id)
-    documents = []
-    for company in db.session.scalars(companies):
-        documents.append(SearchDocument("company", company.id, company.name, f"{company.industry} {company.town}",
-                                        identifiers=(company.cvr,) if company.cvr else ()))
-        for mentor in company.mentors:
-            documents.append(SearchDocument("mentor", mentor.id, mentor.name, company.name, context=company.name))
-        for job in company.job_functions:
-            occupation = ""
-            if job.occupation is not None:
-                occupation = f"{job.occupation.label} {' '.join(job.occupation.synonyms)}"
-            documents.append(SearchDocument("job_function", job.id, job.title,
-                                            f"{job.tasks} {occupation} {company.name} {company.industry}",
-                                            context=company.name))
-    return SearchIndex(documents)
+        mentors = mentors.join(Mentor.company).where(Company.partnership_id == partnership_id)
+        jobs = jobs.join(JobFunction.company).where(Company.partnership_id == partnership_id)
+    if changes is not None:  # (an empty IN would keep SQLite from its indexes)
+        mentors = _where_any(mentors, (Mentor.company_id, changes.company_ids), (Mentor.id, changes.mentor_ids))
+        jobs = _where_any(jobs, (JobFunction.company_id, changes.company_ids),
+                          (JobFunction.id, changes.job_function_ids))
+    mentor_rows = db.session.execute(mentors).all() if mentors is not None else []
+    job_rows = db.session.execute(jobs).all() if jobs is not None else []
+    if changes is not None:  # the changed rows' companies (for their names) too
+        named = changes.company_ids | {row.company_id for row in (*mentor_rows, *job_rows)}
+        companies = companies.where(Company.id.in_(sorted(named)))
+    company_rows = {row.id: row for row in db.session.execute(companies)}
+    occupation_ids = sorted({row.occupation_id for row in job_rows if row.occupation_id is not None})
+    occupations = {}
+    for ident, label, alt_labels in db.session.execute(
+            select(Occupation.id, Occupation.label, Occupation.alt_labels).where(Occupation.id.in_(occupation_ids))):
+        synonyms = [s for s in alt_labels.splitlines() if s.strip()]  # as Occupation.synonyms
+        occupations[ident] = f"{label} {' '.join(synonyms)}"
+
+    # Each part of a text on a line of its own: the index reads each distinct line once.
+    documents = [SearchDocument("company", c.id, c.name, f"{c.industry}\n{c.town}",
+                                identifiers=(c.cvr,) if c.cvr else ())
+                 for c in company_rows.values() if changes is None or c.id in changes.company_ids]
+    for mentor in mentor_rows:
+        company = company_rows[mentor.company_id]
+        documents.append(SearchDocument("mentor", mentor.id, mentor.name, company.name, context=company.name))
+    for job in job_rows:
+        company = company_rows[job.company_id]
+        occupation = occupations.get(job.occupation_id, "")
+        documents.append(SearchDocument("job_function", job.id, job.title,
+                                        f"{job.tasks}\n{occupation}\n{company.name}\n{company.industry}",
+                                        context=company.name))
+    return documents
+
+
+def _where_any(stmt: Select, *conditions: tuple) -> Select | None:
+    """``stmt`` with the rows whose column is one of the ids, for any (column, ids) given; None if there are no ids."""
+    chosen = [column.in_(sorted(ids)) for column, ids in conditions if ids]
+    return stmt.where(or_(*chosen)) if chosen else None
