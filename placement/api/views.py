@@ -100,6 +100,10 @@ def _bool_arg(name: str) -> bool | None:
     abort(400, description=f"The query parameter {name} must be true or false.")
 
 
+#: Ids per statement when a search's hits are checked against a listing's filters.
+ID_CHUNK = 10_000
+
+
 def _listing(stmt: Select, model, kind: str, order: tuple, serialise) -> dict:
     """Answer one page of a listing; with ``q``, ranked by the fuzzy search, else in ``order``."""
     page = _int_arg("page", 1)
@@ -108,9 +112,16 @@ def _listing(stmt: Select, model, kind: str, order: tuple, serialise) -> dict:
     if query:
         index = services.search_index(None if current_user.is_admin else current_user.partnership_id)
         ranked = [hit.id for hit in index.search(query, limit=len(index)) if hit.kind == kind]
-        found = {obj.id: obj for obj in db.session.scalars(stmt.where(model.id.in_(ranked)))}
-        matches = [found[ident] for ident in ranked if ident in found]
-        total, items = len(matches), matches[(page - 1) * per_page:page * per_page]
+        # Which hits the listing's filters keep: ids only, in chunks (a statement takes at most 65,535 parameters);
+        # only the page's records are loaded.
+        ids = stmt.with_only_columns(model.id)
+        kept: set[int] = set()
+        for start in range(0, len(ranked), ID_CHUNK):
+            kept.update(db.session.scalars(ids.where(model.id.in_(ranked[start:start + ID_CHUNK]))))
+        matches = [ident for ident in ranked if ident in kept]
+        shown = matches[(page - 1) * per_page:page * per_page]
+        found = {obj.id: obj for obj in db.session.scalars(stmt.where(model.id.in_(shown)))} if shown else {}
+        total, items = len(matches), [found[ident] for ident in shown if ident in found]
     else:
         pagination = db.paginate(stmt.order_by(*order), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
                                  error_out=False)

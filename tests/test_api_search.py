@@ -1,0 +1,33 @@
+"""The API's fuzzy listings: the hits are checked against the listing's filters in chunks and only a page is loaded."""
+
+from placement.api import views
+from placement.auth import services as auth_services
+from placement.auth.models import Role
+from placement.extensions import db
+from tests import factories
+
+
+def test_search_hits_are_filtered_in_chunks_and_paged_in_rank_order(client, partnership, other_partnership,
+                                                                      monkeypatch):
+    names = ["Grøn Gård ApS", "Grønt Gartneri", "Grøn Gård Tarm", "Grøn Gård Skjern", "Grøn Gårdbutik"]
+    companies = [factories.company(partnership, name=name) for name in names]
+    companies[2].active = False
+    factories.company(other_partnership, name="Grøn Gård Randers")
+    _token, plain = auth_services.issue_api_token(factories.user(Role.CONSULTANT, partnership), "test")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {plain}"}
+
+    def page(**args) -> dict:
+        query = "&".join(f"{key}={value}" for key, value in args.items())
+        return client.get(f"/api/v1/companies?{query}", headers=headers).get_json()
+
+    whole = page(q="grøn gård", per_page=50)
+    monkeypatch.setattr(views, "ID_CHUNK", 2)  # as a search with more hits than a statement takes parameters
+    assert page(q="grøn gård", per_page=50) == whole
+    ranked = [item["name"] for item in whole["items"]]
+    assert "Grøn Gård Randers" not in ranked and "Grøn Gård Tarm" in ranked
+    first, second = page(q="grøn gård", per_page=2, page=1), page(q="grøn gård", per_page=2, page=2)
+    assert [item["name"] for item in first["items"] + second["items"]] == ranked[:4]
+    assert first["total"] == whole["total"] == len(ranked)
+    active = page(q="grøn gård", per_page=50, active="true")
+    assert [item["name"] for item in active["items"]] == [name for name in ranked if name != "Grøn Gård Tarm"]
