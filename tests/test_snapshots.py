@@ -99,3 +99,17 @@ def test_a_snapshot_made_by_other_code_is_neither_read_nor_kept(app, tmp_path):
     new.save(("db", 1), 2, "made by the new one")
     assert new.load(("db", 1)) == (2, "made by the new one")
     assert [p.name.split("-")[1] for p in (tmp_path / "snapshots").glob("test-*.snapshot")] == [new.version]
+
+
+def test_a_new_worker_loads_the_search_index_from_its_snapshot(partnership, monkeypatch):
+    from placement.network import services as network_services
+
+    _network(partnership)
+    built = network_services.search_index(partnership.id)
+    network_services._partnership_indexes.clear()  # as a worker process started later
+    builds = []
+    full_build = network_services.build_search_index
+    monkeypatch.setattr(network_services, "build_search_index", lambda ident: builds.append(ident) or full_build(ident))
+    loaded = network_services.search_index(partnership.id)
+    assert builds == [] and loaded is not built
+    assert loaded.search("kvægbrug") == built.search("kvægbrug") != []

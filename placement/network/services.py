@@ -1,6 +1,7 @@
 """The company network's operations: create, change, deactivate, list and search. Callers commit."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rapidfuzz import fuzz
 from sqlalchemy import Select, func, or_, select
@@ -12,6 +13,7 @@ from placement.geo import lookup_known
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.search import SearchDocument, SearchIndex, normalise
 from placement.profile import DIMENSION_KEYS
+from placement.snapshots import SnapshotStore
 
 #: Name similarity (rapidfuzz token-sort ratio on normalised names, 0–100) above which two companies in the
 #: same postcode are likely the same one.
@@ -248,7 +250,8 @@ MAX_CACHED_INDEXES = 16
 #: Changed rows beyond which a partnership's index is built again rather than updated (a bulk change).
 MAX_UPDATED_ROWS = 2000
 _indexes: revisions.Cache[SearchIndex] = revisions.Cache(1)  # of all partnerships (an admin's)
-_partnership_indexes: revisions.Incremental[SearchIndex] = revisions.Incremental(MAX_CACHED_INDEXES)
+_partnership_indexes: revisions.Incremental[SearchIndex] = revisions.Incremental(
+    MAX_CACHED_INDEXES, store=SnapshotStore("search", code=[Path(__file__), Path(__file__).with_name("search.py")]))
 
 
 def search_index(partnership_id: int | None) -> SearchIndex:
