@@ -23,7 +23,9 @@ class Config:
     #: (empty: ``snapshots`` in the instance folder).
     NETWORK_SNAPSHOTS = True
     NETWORK_SNAPSHOT_DIR = ""
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: No ``pool_pre_ping`` (a round trip on every request): a connection the server closed is noticed without one
+    #: (``placement.database``); none is kept longer than half an hour, should a firewall drop it silently.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_recycle": 1800}
     SQLALCHEMY_RECORD_QUERIES = False
 
     SESSION_COOKIE_HTTPONLY = True

@@ -20,13 +20,19 @@ ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M
 #: Request and response headers never logged, whatever the format asks for.
 _SECRET_HEADERS = frozenset({"{authorization}i", "{cookie}i", "{proxy-authorization}i", "{set-cookie}o",
                              "{x-api-key}i"})
+#: The WSGI environ keys ``gunicorn.glogging.Logger.atoms`` reads.
+_ATOM_ENVIRON = ("REMOTE_ADDR", "REQUEST_METHOD", "RAW_URI", "SERVER_PROTOCOL", "PATH_INFO", "QUERY_STRING",
+                 "HTTP_REFERER", "HTTP_USER_AGENT", "HTTP_AUTHORIZATION")
 
 
 class RedactingLogger(Logger):
     """gunicorn's logger with the access-log atoms redacted (``logger_class`` in ``gunicorn.conf.py``)."""
 
     def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
+        # Only the environ keys gunicorn's own atoms read: its "{key}e" atom of every other key would be made and
+        # escaped on every request, only to be deleted below.
+        atoms = super().atoms(resp, req, {key: environ[key] for key in _ATOM_ENVIRON if key in environ},
+                              request_time)
         path = redact_path(environ.get("PATH_INFO"))
         atoms["r"] = f"{environ.get('REQUEST_METHOD', '-')} {path} {environ.get('SERVER_PROTOCOL', '-')}"
         atoms["U"] = path

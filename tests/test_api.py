@@ -648,3 +648,51 @@ def test_openapi_states_the_servers_limits(client):
     assert not re.fullmatch(create["name"]["pattern"], "  ") and not re.fullmatch(create["name"]["pattern"], "a\0b")
     assert create["employees"]["type"] == ["integer", "null"] and create["employees"]["maximum"] == 1_000_000
     assert "from 1900-01-01 to" in json.dumps(birth)
+
+
+# What a request costs: matches serialised once per kept result -------------------------------------------------
+
+def test_match_filters_of_a_query_without_filters_are_the_forms_defaults(app):
+    from werkzeug.datastructures import MultiDict
+
+    from placement.api.matches import DEFAULT_FILTERS
+    from placement.matches.forms import MatchFilterForm
+
+    with app.test_request_context():
+        form = MatchFilterForm(formdata=MultiDict(), travel_limit=15)
+        assert form.validate()
+        assert form.filters() == DEFAULT_FILTERS
+
+
+def test_matches_are_serialised_once_per_kept_result_and_follow_every_change(client, partnership, other_partnership,
+                                                                             token_for, monkeypatch):
+    from placement.api import matches as api_matches
+    from tests.test_matches import CALM_TITLE, scenario
+
+    world = scenario(partnership, other_partnership)
+    young, calm = world["young"], world["calm"]
+    headers = token_for(world["consultant"])
+    url = f"{API}/participants/{young.id}/matches"
+    serialised = []
+    body = api_matches._matches_body
+    monkeypatch.setattr(api_matches, "_matches_body", lambda *args: serialised.append(args) or body(*args))
+
+    client.get(url, headers=headers)  # the day's first suggestions are recorded: the partnership's data moved
+    serialised.clear()
+    first = client.get(url, headers=headers)
+    again = client.get(url, headers=headers)
+
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data and again.mimetype == "application/json"
+    assert len(serialised) == 1
+    assert first.get_json()["matches"][0]["job_function"]["title"] == CALM_TITLE
+    reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "view",
+                                                        AuditEvent.entity_id == str(young.id))).all()
+    assert len(reads) == 3  # each answer is a read of the young person's record, audited
+
+    calm.active = False
+    db.session.commit()
+    changed = client.get(url, headers=headers).get_json()
+    assert CALM_TITLE not in [m["job_function"]["title"] for m in changed["matches"]]
+    assert len(serialised) == 2
+    assert client.get(url + "?include_excluded=true", headers=headers).get_json()["excluded"]

@@ -184,6 +184,21 @@ def test_danish_by_default_english_on_request(client, partnership, app_config):
     assert '<html lang="en">' in client.get("/login").get_data(as_text=True)
 
 
+def test_a_request_translates_in_its_language_and_follows_a_forced_or_changed_one(app, partnership):
+    """The request's translations are looked up once (``placement.extensions.RequestDomain``), yet follow a change."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale, gettext, refresh
+
+    with app.test_request_context("/"):
+        assert gettext("Company") == "Company" == render_template_string("{{ _('Company') }}")
+        with force_locale("da"):
+            assert gettext("Company") == "Virksomhed" == render_template_string("{{ _('Company') }}")
+        assert gettext("Company") == "Company"
+        session["lang"] = "da"
+        refresh()
+        assert gettext("Company") == "Virksomhed" == render_template_string("{{ _('Company') }}")
+
+
 def test_the_audit_log_records_who_changed_what_and_refuses_changes(client, login, partnership):
     company = factories.company(partnership, name="Før ApS")
     user = login(factories.user(Role.CONSULTANT, partnership))

@@ -275,6 +275,41 @@ def test_healthz_is_not_rate_limited(client, app_config):
     assert all(client.get("/healthz").status_code == 200 for _ in range(30))
 
 
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "2 per minute"}])
+def test_a_configured_default_rate_limit_holds_on_every_page_but_health(client, app_config):
+    """Without one, the limiter's check before each request is skipped (``placement.extensions.Limiter``)."""
+    from placement.extensions import limiter
+
+    try:
+        assert [client.get("/login").status_code for _ in range(3)] == [200, 200, 429]
+        assert all(client.get("/healthz").status_code == 200 for _ in range(5))
+    finally:
+        limiter.limit_manager.set_default_limits([])  # one limiter per process: the next app's tests have none
+
+
+@pytest.mark.skipif(not os.environ.get("PLACEMENT_TEST_DATABASE_URL"), reason="a PostgreSQL server to close it")
+def test_a_connection_the_server_closed_is_replaced_before_a_request_uses_it(client, login, partnership):
+    """No round trip checks a pooled connection before each request (``pool_pre_ping``); the socket tells."""
+    import psycopg
+
+    assert db.engine.pool._pre_ping is False
+    name = login(factories.user(Role.CONSULTANT, partnership)).name
+    db.session.remove()
+    assert client.get("/").status_code == 200
+    url = os.environ["PLACEMENT_TEST_DATABASE_URL"]
+    with psycopg.connect(url, autocommit=True) as admin:
+        others = "datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        assert admin.execute(f"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE {others}"  # noqa: S608
+                             ).fetchone()[0] >= 1
+        deadline = time.monotonic() + 10
+        while admin.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {others}").fetchone()[0]:  # noqa: S608
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    page = client.get("/")
+    assert page.status_code == 200 and name in page.get_data(as_text=True)
+    assert client.get("/healthz").get_json()["checks"]["database"] == "ok"
+
+
 # 5. make run: the demo's links follow the served address ---------------------------------------------------
 
 @pytest.mark.parametrize("app_config", [{"BASE_URL": "http://127.0.0.1:8123"}])

@@ -2,9 +2,11 @@
 and the same numbers. Suggestions only: no endpoint assigns anything from a score.
 """
 
+import threading
 from dataclasses import replace
+from weakref import WeakKeyDictionary
 
-from flask import abort
+from flask import Response, abort, current_app
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -23,6 +25,14 @@ from placement.network.models import JobFunction
 #: Most suggestions one request may ask for.
 MAX_LIMIT = 100
 FILTER_PARAMETERS = ("max_km", "kind", "area")
+#: What the filter form gives when the query string names no filter: none (``tests/test_api.py`` checks it).
+DEFAULT_FILTERS = services.MatchFilters()
+
+#: The JSON of each kept result (``services.matches_for_participant`` reuses a result while nothing it depends on
+#: changes, the language included), with and without the excluded: serialising the explained suggestions costs
+#: more than the rest of the request. It goes when the result goes.
+_bodies: WeakKeyDictionary[services.ParticipantMatches, dict[bool, bytes]] = WeakKeyDictionary()
+_bodies_lock = threading.Lock()
 
 
 def _weights(weights) -> dict[str, float]:
@@ -86,6 +96,8 @@ def _participant(participant) -> dict:
 def _filters(travel_limit: int) -> services.MatchFilters:
     """Read the page's filters from the query string with the page's form; answer 400 naming a bad one."""
     given = MultiDict({name: value for name in FILTER_PARAMETERS if (value := query_arg(name)) is not None})
+    if not given:  # the form's defaults (``DEFAULT_FILTERS``), without building the form on every request
+        return replace(DEFAULT_FILTERS, near_miss=bool(_bool_arg("near_miss")))
     form = MatchFilterForm(formdata=given, travel_limit=travel_limit)
     if not form.validate():
         name, messages = next((n, m) for n, m in form.errors.items() if n in FILTER_PARAMETERS)
@@ -103,8 +115,29 @@ def participant_matches(participant_id: int):
     limit = _int_arg("limit", services.TOP, maximum=MAX_LIMIT)
     include_excluded = bool(_bool_arg("include_excluded"))
     result = services.matches_for_participant(participant, filters, limit=limit, excluded=include_excluded)
+    response = _matches_response(participant.id, result, include_excluded)
+    # The read's audit entry comes last, before the commit (see ``placement.matches.views.for_participant``).
+    audit_read(participant, (BASE,), api=True)
+    # The results funnel's first step: the suggestions were shown (one event per young person and day).
+    record_suggestions(db.session, participant)
+    db.session.commit()
+    return response
+
+
+def _matches_response(participant_id: int, result: services.ParticipantMatches, include_excluded: bool) -> Response:
+    """Answer a young person's result (its key holds their id) as JSON, serialised once per kept result."""
+    with _bodies_lock:
+        data = _bodies.get(result, {}).get(include_excluded)
+    if data is None:
+        data = current_app.json.response(_matches_body(participant_id, result, include_excluded)).get_data()
+        with _bodies_lock:
+            _bodies.setdefault(result, {})[include_excluded] = data
+    return current_app.response_class(data, mimetype=current_app.json.mimetype)
+
+
+def _matches_body(participant_id: int, result: services.ParticipantMatches, include_excluded: bool) -> dict:
     body = {
-        "participant_id": participant.id,
+        "participant_id": participant_id,
         "filters": {"max_km": result.filters.max_km, "kind": result.filters.kind, "area": result.filters.area,
                     "near_miss": result.filters.near_miss},
         "status": [_status(note) for note in result.status],
@@ -118,11 +151,6 @@ def participant_matches(participant_id: int):
     }
     if include_excluded:
         body["excluded"] = [_suggestion(s) for s in result.excluded]
-    # The read's audit entry comes last, before the commit (see ``placement.matches.views.for_participant``).
-    audit_read(participant, (BASE,), api=True)
-    # The results funnel's first step: the suggestions were shown (one event per young person and day).
-    record_suggestions(db.session, participant)
-    db.session.commit()
     return body
 
 

@@ -1,13 +1,14 @@
 """Accounts: passwords, server-side sessions and API tokens."""
 
+import functools
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Select, bindparam, func, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
@@ -104,68 +105,77 @@ def start_session(user: User, *, user_agent: str = "", pending: bool = False) ->
     return login
 
 
+@functools.cache
+def _session_query() -> Select:
+    """The query of ``load_session_user``, built once (building it costs about as much as running it)."""
+    sessions = UserSession.__table__.c
+    return (select(User, sessions.ended_at, sessions.expires_at, sessions.last_seen_at,
+                   sessions.second_factor_pending)
+            .join(UserSession.__table__, sessions.user_id == User.id).join(User.partnership)
+            .where(sessions.key == bindparam("key"))
+            .options(contains_eager(User.partnership).undefer_group("revisions")))
+
+
 def load_session_user(key: str) -> User | None:
     """Return the user of a live session, or None when it ended, expired or the user was deactivated."""
-    # One query for the session, its user and the user's partnership (with its revisions, the keys of the cached
-    # figures and search index: ``placement.revisions``): every logged-in request pays for it.
-    login = db.session.scalar(select(UserSession).join(UserSession.user).join(User.partnership)
-                              .where(UserSession.key == key)
-                              .options(contains_eager(UserSession.user).contains_eager(User.partnership)
-                                       .undefer_group("revisions")))
-    if login is None or login.ended_at is not None or login.expires_at <= utcnow() or not login.user.active:
+    # One query for the session's state, its user and the user's partnership (with its revisions, the keys of the
+    # cached figures and search index: ``placement.revisions``): every logged-in request pays for it.
+    row = db.session.execute(_session_query(), {"key": key}).first()
+    if row is None:
         return None
-    if login.second_factor_pending:
+    user, ended_at, expires_at, last_seen_at, pending = row
+    if ended_at is not None or expires_at <= utcnow() or not user.active:
+        return None
+    if pending:
         return None  # only the second-step pages open it (``placement.auth.second_factor.pending_session``)
-    if login.user.partnership.archived_at is not None:
+    if user.partnership.archived_at is not None:
         return None  # an archived partnership's users can no longer log in
-    if _idle_too_long(login):
+    if _idle_too_long(key, last_seen_at):
         return None
-    _touch_session(login)
-    login.user.session_key = key
-    return login.user
+    _touch_session(key, last_seen_at)
+    user.session_key = key
+    return user
 
 
 #: ``UserSession.last_seen_at`` is written at most this often per session.
 LAST_SEEN_EVERY = timedelta(minutes=1)
 
 
-def _idle_too_long(login: UserSession) -> bool:
+def _idle_too_long(key: str, last_seen_at: datetime | None) -> bool:
     """End a session unused longer than ``SESSION_IDLE_MINUTES`` and tell the user why they must log in again.
 
     ``last_seen_at`` is written at most once a minute, so a session ends between N and N+1 minutes of idleness.
     """
     minutes = current_app.config["SESSION_IDLE_MINUTES"]
-    if not minutes or login.last_seen_at is None or utcnow() - login.last_seen_at <= timedelta(minutes=minutes):
+    if not minutes or last_seen_at is None or utcnow() - last_seen_at <= timedelta(minutes=minutes):
         return False
     with db.engine.begin() as connection:  # its own transaction: the request may never commit
-        connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == login.key,
+        connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == key,
                                                               UserSession.__table__.c.ended_at.is_(None))
                            .values(ended_at=utcnow()))
-    set_committed_value(login, "ended_at", utcnow())
     if has_request_context():
         flash(_("You were logged out after %(minutes)d minutes without activity.", minutes=minutes), "info")
     return True
 
 
-def _touch_session(login: UserSession) -> None:
+def _touch_session(key: str, last_seen_at: datetime | None) -> None:
     """Record that the session was just used (at most once a minute).
 
     One UPDATE in its own short transaction: the request's session may never commit (a GET), and must not be
-    committed early by the loader. The loaded object gets the new value without being marked changed.
+    committed early by the loader.
     """
     now = utcnow()
-    if login.last_seen_at is not None and now - login.last_seen_at < LAST_SEEN_EVERY:
+    if last_seen_at is not None and now - last_seen_at < LAST_SEEN_EVERY:
         return
     try:
         with db.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 # Never wait on a request that holds the row: a missed "last seen" is retried on the next request.
                 connection.execute(text("SET LOCAL lock_timeout = '2s'"))
-            connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == login.key)
+            connection.execute(update(UserSession.__table__).where(UserSession.__table__.c.key == key)
                                .values(last_seen_at=now))
     except OperationalError:
         return
-    set_committed_value(login, "last_seen_at", now)
 
 
 def end_session(key: str | None) -> None:
@@ -208,14 +218,18 @@ def issue_api_token(user: User, name: str, *, days: int = DEFAULT_TOKEN_LIFETIME
     return token, plain
 
 
+@functools.cache
+def _token_query() -> Select:
+    """One query for a token, its user and the user's partnership (with its revisions, as a session's), built once."""
+    return (select(ApiToken).join(ApiToken.user).join(User.partnership)
+            .where(ApiToken.digest == bindparam("digest"))
+            .options(contains_eager(ApiToken.user).contains_eager(User.partnership).undefer_group("revisions")))
+
+
 def check_api_token(plain: str) -> tuple[ApiToken | None, str | None]:
     """Return ``(token, None)`` for a live token of an active user (the caller records its use: ``record_use``),
     or ``(None, reason)`` with reason ``unknown``, ``revoked``, ``expired`` or ``deactivated``."""
-    # One query for the token, its user and the user's partnership (with its revisions, as a session's login).
-    token = db.session.scalar(select(ApiToken).join(ApiToken.user).join(User.partnership)
-                              .where(ApiToken.digest == ApiToken.digest_of(plain))
-                              .options(contains_eager(ApiToken.user).contains_eager(User.partnership)
-                                       .undefer_group("revisions")))
+    token = db.session.scalar(_token_query(), {"digest": ApiToken.digest_of(plain)})
     if token is None:
         return None, "unknown"
     if token.revoked_at is not None:
