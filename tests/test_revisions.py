@@ -204,7 +204,7 @@ def test_a_change_that_cannot_be_followed_row_by_row_asks_for_a_rebuild(partners
 
 
 def test_incremental_values_are_updated_from_the_changed_rows_not_rebuilt(partnership):
-    company = factories.company(partnership, name="Grøn Gård")
+    factories.company(partnership, name="Grøn Gård")
     db.session.commit()
     calls = []
     kept = revisions.Incremental(4)
