@@ -18,6 +18,8 @@ class Config:
     IMPORT_JOBS_MODE = ""
     #: Uploads of at most this many lines are imported within the request; larger ones become a background job.
     IMPORT_INLINE_MAX_LINES = 100
+    #: The largest file an import page takes, in bytes (every other form: MAX_CONTENT_LENGTH).
+    IMPORT_MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     #: ``PLACEMENT_NETWORK_SNAPSHOTS``: keep each partnership's built matching network on disk, so a worker started
     #: later loads it instead of building it (``placement.snapshots``); ``PLACEMENT_NETWORK_SNAPSHOT_DIR``: where
     #: (empty: ``snapshots`` in the instance folder).

@@ -226,13 +226,23 @@ def test_the_import_page_reports_the_links_and_has_the_switch(client, login, par
 @pytest.mark.parametrize("app_config", [{"IMPORT_INLINE_MAX_LINES": 0, "IMPORT_JOBS_MODE": "inline"}])
 def test_a_background_import_follows_the_switch(client, login, partnership, company, occupations):
     login(factories.user(Role.CONSULTANT, partnership))
-    upload = job_csv(company.cvr, ["Lagerarbejder"]).encode()
+    upload = job_csv(company.cvr, ["Lagerarbejder", "Havemedhjælper"]).encode()
+    said = []
     for auto_link in ({"auto_link": "y"}, {}):
         response = client.post("/network/import", data={"kind": JOB_FUNCTIONS, **auto_link,
                                                         "file": (io.BytesIO(upload), "jobs.csv")},
                                content_type="multipart/form-data")
         assert response.status_code == 302 and "/imports/" in response.headers["Location"]
-    assert [j.occupation_id for j in job_functions()] == [occupations["lager"].id, None]
+        status = client.get(response.headers["Location"] + "/status.json").get_json()
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        said.append(((status["auto_linked"], status["without_occupation"]), page))
+    assert [j.occupation_id for j in job_functions()] == [occupations["lager"].id, None, None, None]
+    # The job's page says how many were linked from their title, and how many have none.
+    assert said[0][0] == (1, 1)
+    assert ("1 job function was linked to an ESCO occupation from its title; 1 has no occupation."
+            in said[0][1])
+    assert said[1][0] == (0, 2)
+    assert "2 job functions have no occupation (automatic linking was switched off)." in said[1][1]
 
 
 def test_the_cli_reports_the_links_and_takes_no_auto_link(runner, tmp_path, partnership, company, occupations):

@@ -90,7 +90,8 @@ def test_upload_answers_at_once_with_a_status_page_and_the_job_imports(app, clie
     assert "<progress" in page and "/static/js/import-job.js" in page and "<script>" not in page
     status = wait_for(client, f"/imports/{job.id}/status.json")
     assert status == {"id": job.id, "state": "done", "finished": True, "lines_total": 301, "lines_checked": 301,
-                      "lines_imported": 300, "errors": 0, "warnings": status["warnings"]}
+                      "lines_imported": 300, "errors": 0, "warnings": status["warnings"], "auto_linked": None,
+                      "without_occupation": None}
     assert status["warnings"] > 0  # the names are alike: "Firma nummer 1 ApS", "Firma nummer 2 ApS"
     assert companies(partnership) == 300
     page = client.get(location).get_data(as_text=True)
@@ -159,6 +160,31 @@ def test_a_small_file_is_still_imported_within_the_request(app, client, login, p
     response = upload(client, company_csv(3))
     assert response.status_code == 200 and "3 companies were imported." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 0
+
+
+@pytest.mark.parametrize("app_config", [{"IMPORT_INLINE_MAX_LINES": 0, "IMPORT_JOBS_MODE": "inline",
+                                         "MAX_CONTENT_LENGTH": 64 * 1024, "IMPORT_MAX_CONTENT_LENGTH": 1024 * 1024}])
+def test_the_import_pages_take_larger_uploads_than_other_pages_and_say_when_one_is_too_large(app, client, login,
+                                                                                            partnership):
+    login(factories.user(Role.COORDINATOR, partnership))
+    large = company_csv(2000)
+    assert 64 * 1024 < len(large) < 1024 * 1024
+    response = upload(client, large)  # above the other pages' limit, within the import pages'
+    assert response.status_code == 302
+    status = client.get(response.headers["Location"] + "/status.json").get_json()
+    assert (status["state"], status["lines_imported"]) == ("done", 2000)
+    response = client.post("/participants/import", data={"file": (io.BytesIO(large), "unge.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "Choose a .csv file." in response.get_data(as_text=True)
+
+    # Refused before any of it is read: as it would be sent, announced larger than the limit.
+    too_large = client.post("/network/import", data=b"x" * (1024 * 1024 + 1),
+                            content_type="multipart/form-data; boundary=upload")
+    assert too_large.status_code == 413
+    assert ("The file is too large: an import takes files of at most 1 MB. Split it into smaller files and import "
+            "them one after the other.") in too_large.get_data(as_text=True)
+    assert client.post("/language", data={"lang": "da", "pad": "x" * (64 * 1024)}).status_code == 413
+    assert db.session.scalar(select(func.count()).select_from(ImportJob)) == 1
 
 
 @pytest.mark.parametrize("app_config", [{"IMPORT_JOBS_MODE": "inline"}])

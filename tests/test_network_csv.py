@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from placement.audit.models import AuditEvent
-from placement.auth.models import Role
+from placement.auth.models import Partnership, Role
 from placement.extensions import db
 from placement.network import csvio
 from placement.network.csvio import COMPANIES, JOB_FUNCTIONS, MENTORS, RowError, escape_formula
@@ -380,6 +380,91 @@ def test_job_function_checks(partnership, other_partnership, imported_companies)
     assert where(report) == {(3, "mentor_email"), (4, "occupation_uri"), (5, "hours_max"),
                              (6, "location_postcode"), (6, "structure")}
     assert count(JobFunction) == 0
+
+
+def test_mentor_and_job_function_errors_name_line_and_column_in_danish(partnership, imported_companies):
+    lager, _kantine = imported_companies
+    unknown = factories.cvr()
+    text = make_csv(["Virksomhedens CVR-nummer", "Titel", "Mentorens e-mail", "Stillingsbetegnelse (ESCO-URI)",
+                     "Timer om ugen fra", "Timer om ugen til"],
+                    [[lager, "Pakning", "", "", "", ""], [lager, "Opvask", "x@example.dk", "", "", ""],
+                     [lager, "Lager", "", "http://example.test/nope", "20", "10"],
+                     [unknown, "Kantine", "", "", "", ""]])
+    with force_locale("da"):
+        report = csvio.import_csv(JOB_FUNCTIONS, text, partnership)
+    assert [(e.line, e.column, e.message) for e in report.errors] == [
+        (3, "Mentorens e-mail", "x@example.dk er ikke mentor i denne virksomhed."),
+        (4, "Stillingsbetegnelse (ESCO-URI)",
+         "Ukendt stillingsbetegnelse: ingen ESCO-stillingsbetegnelse har denne URI."),
+        (4, "Timer om ugen til", "Skal være mindst den nedre grænse (20)."),
+        (5, "Virksomhedens CVR-nummer", f"Der er ingen virksomhed med CVR-nummer {unknown} i partnerskabets netværk."),
+    ]
+    assert report.imported == 0 and count(JobFunction) == 0  # the good first line is not imported either
+
+
+def test_a_name_the_company_has_already_or_on_an_earlier_line_is_a_warning(partnership, imported_companies):
+    lager, kantine = imported_companies
+    company = db.session.scalar(select(Company).where(Company.cvr == lager))
+    factories.mentor(company, name="Anne Jensen")
+    factories.job_function(company, title="Pakning")
+    report = csvio.import_csv(MENTORS, mentor_csv([
+        {"company_cvr": lager, "name": "anne jensen"}, {"company_cvr": kantine, "name": "Anne Jensen"},
+        {"company_cvr": kantine, "name": "Anne Jensen"}]), partnership)
+    assert report.ok and report.imported == 3
+    assert [(w.line, w.column, w.message) for w in report.warnings] == [
+        (2, "name", "The company already has a mentor named anne jensen."),
+        (4, "name", "Anne Jensen is also on line 3 for the same company.")]
+    report = csvio.import_csv(JOB_FUNCTIONS, job_csv([
+        {"company_cvr": kantine, "title": "Pakning"}, {"company_cvr": lager, "title": "PAKNING"}]), partnership)
+    assert report.ok and [(w.line, w.message) for w in report.warnings] == [
+        (3, "The company already has a job function called PAKNING.")]
+
+
+def test_imported_mentors_and_job_functions_are_logged_one_entry_each_as_a_page_logs_them(runner, partnership,
+                                                                                          imported_companies):
+    lager, kantine = imported_companies
+    company = db.session.scalar(select(Company).where(Company.cvr == lager))
+    by_page = factories.mentor(company, name="Bo Holm", email="bo@example.dk", phone="12345678",
+                               experience_level=4, max_interns=2)
+    table = Partnership.__table__
+    before = db.session.execute(select(table.c.network_revision).where(table.c.id == partnership.id)).scalar_one()
+    report = csvio.import_csv(MENTORS, mentor_csv([
+        {"company_cvr": lager, "name": "Anne Jensen", "email": "anne@example.dk", "phone": "87654321",
+         "experience_level": "4", "max_interns": "2"},
+        {"company_cvr": kantine, "name": "Carl"}]), partnership)
+    assert report.imported == 2
+    db.session.commit()
+    report = csvio.import_csv(JOB_FUNCTIONS, job_csv([
+        {"company_cvr": lager, "title": "Pakning", "mentor_email": "anne@example.dk", "location_postcode": "8000"}]),
+        partnership)
+    assert report.imported == 1
+    db.session.commit()
+
+    entries = {(e.entity, e.entity_id): e for e in db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity.in_(["mentors", "job_functions"])))}
+    anne = db.session.scalar(select(Mentor).where(Mentor.name == "Anne Jensen"))
+    carl = db.session.scalar(select(Mentor).where(Mentor.name == "Carl"))
+    job = db.session.scalar(select(JobFunction).where(JobFunction.title == "Pakning"))
+    assert len(entries) == 4  # Bo's, made on a page, and one per imported record
+    logged = entries[("mentors", str(anne.id))]
+    assert (logged.action, logged.partnership_id) == ("create", partnership.id)
+    assert logged.changes.keys() == entries[("mentors", str(by_page.id))].changes.keys()
+    # Personal fields are logged as set, never with their value; the rest as the page logs them.
+    assert logged.changes["name"] == logged.changes["email"] == logged.changes["phone"] == [None, "changed"]
+    assert (logged.changes["id"], logged.changes["company_id"], logged.changes["max_interns"]) == (
+        [None, anne.id], [None, company.id], [None, 2])
+    assert entries[("mentors", str(carl.id))].changes["experience_level"] == [None, 3]
+    logged = entries[("job_functions", str(job.id))].changes
+    assert (logged["title"], logged["mentor_id"], logged["location_town"], logged["hours_min"]) == (
+        [None, "Pakning"], [None, anne.id], [None, "Aarhus C"], [None, 10])
+    assert (job.mentor_id, job.location_town, job.latitude is not None, job.version) == (anne.id, "Aarhus C", True, 1)
+    # The network's caches see the change and are built again (rows inserted in bulk are not followed one by one).
+    after, reset = db.session.execute(select(table.c.network_revision, table.c.network_reset_revision)
+                                      .where(table.c.id == partnership.id)).one()
+    assert after > before and reset == after
+    db.session.remove()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0, result.output
 
 
 def test_mentors_in_a_companies_file_are_refused(partnership):

@@ -13,6 +13,7 @@ from placement.audit import chain
 from placement.audit.models import Audited, AuditEvent, AuditSubject
 from placement.auth.models import Partnership
 from placement.database import utcnow
+from placement.imports.bulk import insert_many
 
 _SKIPPED = frozenset({"created_at", "updated_at"})
 #: What the log holds instead of a personal field's value.
@@ -31,8 +32,7 @@ def append(connection: Connection, rows: list[dict]) -> list[int]:
     table = AuditEvent.__table__
     chain.link(rows, _last_hash(connection))
     if len(rows) > 1 and all(row.keys() == rows[0].keys() for row in rows):  # many at once (e.g. an import)
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(connection.execute(stmt, rows).scalars())
+        return insert_many(connection, table, rows)  # in order (ids from the sequence, then COPY on PostgreSQL)
     return [connection.execute(insert(table).returning(table.c.id), row).scalar_one() for row in rows]
 
 
@@ -190,6 +190,41 @@ def _record(session: Session, _context) -> None:
             })
     if rows:
         append(session.connection(), rows)
+
+
+def record_creates(connection: Connection, model: type[Audited], rows: list[dict], partnership_id: int | None) -> None:
+    """Log rows inserted without the ORM (a bulk import) as the ORM's flush would: one ``create`` entry per row.
+
+    ``rows`` hold each new row's column values by column key, its ``id`` and its defaults included; the entries are
+    those ``_changes`` writes for a record created through the ORM, chained in one go. Moves the partnership's
+    revisions, as ``record_bulk_create`` does.
+    """
+    if not rows:
+        return
+    actor_id, actor_label = _actor()
+    logged = [(attr.key, attr.columns[0].key, model.audit_is_personal(attr.key))
+              for attr in inspect(model).column_attrs
+              if attr.key not in _SKIPPED and attr.key not in model.__audit_exclude__]
+    revisions.bump(connection, partnership_id, network=model.__tablename__ in revisions.NETWORK_TABLES)
+    now = utcnow()
+    append(connection, [{
+        "at": now, "actor_id": actor_id, "actor_label": actor_label, "action": "create", "entity": model.__tablename__,
+        "entity_id": str(row["id"]), "partnership_id": partnership_id, "changes": _created(row, logged),
+    } for row in rows])
+
+
+#: Values logged as they are (``_plain`` would return them unchanged, at the cost of two ``isinstance`` each).
+_JSON_TYPES = frozenset({str, int, float, bool})
+
+
+def _created(row: dict, logged: list[tuple[str, str, bool]]) -> dict:
+    """A new row's ``changes``, as ``_changes`` writes them for a record created through the ORM."""
+    changes = {}
+    for key, column, personal in logged:
+        value = row.get(column)
+        if value is not None and value != "":
+            changes[key] = [None, PERSONAL if personal else value if type(value) in _JSON_TYPES else _plain(value)]
+    return changes
 
 
 def record_bulk_create(connection: Connection, model: type[Audited], ids: list[int],

@@ -10,11 +10,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, Table, func, insert, select
 
 
-def _filled(table: Table, rows: list[dict]) -> tuple[list[str], list[dict]]:
-    """Return the column keys to insert and the rows with the Python-side defaults filled in.
+def with_defaults(table: Table, rows: list[dict]) -> list[dict]:
+    """Return the rows with the Python-side column defaults filled in, as the ORM would fill them.
 
     A callable default is called once for all the rows: they share e.g. their ``created_at``, as rows inserted
-    in one statement would.
+    in one statement would. A value a row has already is kept.
     """
     defaults = {}
     for column in table.columns:
@@ -22,15 +22,15 @@ def _filled(table: Table, rows: list[dict]) -> tuple[list[str], list[dict]]:
         if default is None or default.is_sequence:
             continue
         defaults[column.key] = default.arg(None) if default.is_callable else default.arg
-    names = [c.key for c in table.columns if c.key in rows[0] or c.key in defaults]
-    return names, [{**defaults, **row} for row in rows]
+    return [{**defaults, **row} for row in rows]
 
 
 def insert_many(connection: Connection, table: Table, rows: list[dict]) -> list[int]:
     """Insert rows (dicts by column key, all with the same keys, no id) in one go; return their ids, in order."""
     if not rows:
         return []
-    names, filled = _filled(table, rows)
+    filled = with_defaults(table, rows)
+    names = [c.key for c in table.columns if c.key in filled[0]]
     [key] = table.primary_key.columns
     if connection.dialect.name != "postgresql":
         stmt = insert(table).returning(key, sort_by_parameter_order=True)

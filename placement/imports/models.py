@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from placement.database import UTCDateTime, enum_column, utcnow
 from placement.extensions import db
 
+#: The end of a job-function import's kind when the automatic link to an ESCO occupation is switched off.
+NO_AUTO_LINK = ":no-auto-link"
+
 
 class JobState(enum.StrEnum):
     QUEUED = "queued"
@@ -39,6 +42,10 @@ class ImportJob(db.Model):
     errors: Mapped[list] = mapped_column(JSON, default=list)
     #: Warnings that did not stop the import, in the same form.
     warnings: Mapped[list] = mapped_column(JSON, default=list)
+    #: Of the job functions a job imported: how many were linked to an ESCO occupation from their title, and how many
+    #: have no occupation (None for other kinds of file, and when nothing was imported).
+    auto_linked: Mapped[int | None] = mapped_column(Integer)
+    without_occupation: Mapped[int | None] = mapped_column(Integer)
     #: The uploaded file until the job has run; then deleted (None).
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -48,3 +55,8 @@ class ImportJob(db.Model):
     @property
     def finished(self) -> bool:
         return self.state in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def auto_link(self) -> bool:
+        """Whether job functions without an occupation were to be linked to the one their title names."""
+        return not self.kind.endswith(NO_AUTO_LINK)

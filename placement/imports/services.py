@@ -47,7 +47,7 @@ from placement.auth.models import Partnership, Role, User
 from placement.csvtools import FileProblem, ImportReport, RowError, decode, delimiter, records
 from placement.database import utcnow
 from placement.extensions import db
-from placement.imports.models import ImportJob, JobState
+from placement.imports.models import NO_AUTO_LINK, ImportJob, JobState
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +112,9 @@ KINDS: dict[str, Kind] = {
     "network:job_functions": Kind(_l("Job functions"), "network.import_csv", {}, frozenset({"mentor_email"}),
                                   _network("job_functions")),
     # The same with the automatic link to an ESCO occupation from the title switched off.
-    "network:job_functions:no-auto-link": Kind(_l("Job functions"), "network.import_csv", {},
-                                               frozenset({"mentor_email"}),
-                                               _network("job_functions", auto_link=False)),
+    f"network:job_functions{NO_AUTO_LINK}": Kind(_l("Job functions"), "network.import_csv", {},
+                                                 frozenset({"mentor_email"}),
+                                                 _network("job_functions", auto_link=False)),
     "participants": Kind(_l("Young people"), "participants.import_csv", {}, _EVERY_COLUMN, _participants),
     "history:measurements": Kind(_l("Progress measurements"), "progress.history_import", {}, _EVERY_COLUMN,
                                  _history("measurements")),
@@ -268,6 +268,8 @@ def _run(job: ImportJob) -> None:
     personal = frozenset(report.columns.get(key, key).lower() for key in kind.personal)
     job.errors = _redact(content, report.errors, personal)
     job.warnings = _redact(content, report.warnings, personal)
+    if report.ok and hasattr(report, "without_occupation"):  # job functions (``network.csvio.JobFunctionReport``)
+        job.auto_linked, job.without_occupation = report.auto_linked, report.without_occupation
     job.state = JobState.DONE if report.ok else JobState.FAILED
     job.finished_at, job.content = utcnow(), None
     db.session.commit()  # the records and the job's outcome together
@@ -393,4 +395,5 @@ def status(job: ImportJob) -> dict:
     """The job's state as the status page's script reads it (no personal data)."""
     return {"id": job.id, "state": job.state.value, "finished": job.finished, "lines_total": job.lines_total,
             "lines_checked": min(job.lines_checked, job.lines_total), "lines_imported": job.lines_imported,
-            "errors": len(job.errors or ()), "warnings": len(job.warnings or ())}
+            "errors": len(job.errors or ()), "warnings": len(job.warnings or ()), "auto_linked": job.auto_linked,
+            "without_occupation": job.without_occupation}

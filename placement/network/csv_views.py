@@ -15,6 +15,7 @@ from placement.csvtools import csv_response, language
 from placement.extensions import db
 from placement.forms import BaseForm
 from placement.imports import services as import_jobs
+from placement.imports.models import NO_AUTO_LINK
 from placement.network import csvio
 from placement.network.models import Company
 from placement.network.views import bp
@@ -47,7 +48,7 @@ def import_csv():
         content = form.file.data.read()
         kind, auto_link = form.kind.data, bool(form.auto_link.data)
         if import_jobs.in_background(content):  # a large file: a job, and its status page at once
-            job_kind = f"network:{kind}" + ("" if auto_link or kind != csvio.JOB_FUNCTIONS else ":no-auto-link")
+            job_kind = f"network:{kind}" + ("" if auto_link or kind != csvio.JOB_FUNCTIONS else NO_AUTO_LINK)
             job = import_jobs.start(job_kind, content, form.file.data.filename,
                                     current_user.partnership, current_user._get_current_object())
             return redirect(url_for("imports.status", job_id=job.id))

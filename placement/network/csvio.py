@@ -16,13 +16,17 @@ A job function imported without ``occupation_uri`` is linked to the ESCO occupat
 (``services.TitleResolver`` states the rule) unless the import is asked not to (``auto_link=False``); the report
 (``JobFunctionReport``) counts the job functions linked so and those left without an occupation.
 
-Every row is validated by the same forms as the pages (``CompanyForm``, ``MentorForm``, ``JobFunctionForm``)
-and checked against the other rows; if anything is wrong, nothing is added to the session.
+Every row is validated by the same forms as the pages (``CompanyForm``, ``MentorForm``, ``JobFunctionForm``; one
+instance per import, filled anew for each line) and checked against the other rows; if anything is wrong, nothing is
+written. Otherwise all the rows go in at once (``placement.imports.bulk.insert_many``, on the session's connection)
+with their audit entries: one naming every new company (companies are business data), one per new mentor or job
+function, as a page's change writes it. Both move the partnership's revisions (``revisions.bump``): caches of the
+network are built again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -30,8 +34,10 @@ from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import UnboundField
 
-from placement.audit.services import record_bulk_create
+from placement.audit.services import record_bulk_create, record_creates
 from placement.auth.models import Partnership
 from placement.csvtools import (
     DANISH,
@@ -53,13 +59,14 @@ from placement.csvtools import formdata as row_formdata
 from placement.csvtools import language as csv_language
 from placement.csvtools import write_csv as _write_csv
 from placement.extensions import db
-from placement.imports.bulk import insert_many
+from placement.forms import BaseForm, ScaleField
+from placement.imports.bulk import insert_many, with_defaults
 from placement.network import services
 from placement.network.cvr import cvr_error, normalise_cvr
 from placement.network.forms import CompanyForm, JobFunctionForm, MentorForm
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.search import normalise
-from placement.profile import DIMENSION_KEYS
+from placement.profile import DIMENSION_KEYS, SCALE_MAX, SCALE_MIN
 
 COMPANIES = "companies"
 MENTORS = "mentors"
@@ -174,6 +181,58 @@ class _ImportCompanyForm(CompanyForm):
             super().validate_cvr(field)  # the page's own check and message
 
 
+_SCALE = range(SCALE_MIN, SCALE_MAX + 1)
+
+
+class _ScaleField(ScaleField):
+    """A 1–5 scale that takes a value in range at once and leaves anything else to the page's check, message and all
+    (walking its five choices cost more than the rest of the scale's validation: a job function has seven)."""
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors or self.data not in _SCALE:
+            super().pre_validate(form)
+
+
+def _quick_scales(form_class):
+    """Check a form class's scale fields as ``_ScaleField`` does (the same fields, labels and messages)."""
+    for name in dir(form_class):
+        unbound = getattr(form_class, name)
+        if isinstance(unbound, UnboundField) and unbound.field_class is ScaleField:
+            setattr(form_class, name, UnboundField(_ScaleField, *unbound.args, name=unbound.name, **unbound.kwargs))
+    return form_class
+
+
+@_quick_scales
+class _ImportMentorForm(MentorForm):
+    """The mentor form without the version a new record has not got (a file has no column for it)."""
+
+    version = None
+
+
+@_quick_scales
+class _ImportJobFunctionForm(JobFunctionForm):
+    """The job-function form for one import: its mentor offered per line (``offer``), the known occupations read once.
+
+    Without the version a new record has not got. The occupation's id comes from a URI the import looked up among
+    the known occupations, so it is checked against those, not once per line in the database.
+    """
+
+    version = None
+
+    def __init__(self, *args, occupation_ids: Collection[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._occupation_ids = occupation_ids
+        self._none = self.mentor_id.choices[:1]
+
+    def offer(self, mentor: tuple[int, str] | None) -> None:
+        """Let the line name this mentor (the one its ``mentor_email`` names), or none."""
+        self.mentor_id.choices = [*self._none, *([SelectChoice(*mentor)] if mentor else [])]
+
+    def validate_occupation_id(self, field) -> None:
+        if field.data and field.data not in self._occupation_ids:
+            super().validate_occupation_id(field)
+
+
 _MENTOR_FORM_FIELDS = tuple(c for c in COLUMNS[MENTORS] if c not in ("company_cvr", "active"))
 _JOB_FORM_FIELDS = tuple(c for c in COLUMNS[JOB_FUNCTIONS]
                          if c not in ("company_cvr", "occupation_uri", "mentor_email", "active"))
@@ -201,41 +260,64 @@ class JobFunctionReport(ImportReport):
     without_occupation: int = 0
 
 
+#: What each kind creates.
+_MODELS = {COMPANIES: Company, MENTORS: Mentor, JOB_FUNCTIONS: JobFunction}
+
+
 class _Importer:
-    """Validate every row first (collecting every error), then create them all."""
+    """Validate every row first (collecting every error), then create them all at once.
+
+    What the rows are checked against is read once per import, as plain columns: the partnership's companies by
+    CVR number, their mentors by e-mail and the names of their mentors and job functions (a file of 50,000 lines
+    must not cost a query, or a company's whole list, per line).
+    """
 
     def __init__(self, kind: str, partnership: Partnership, report: ImportReport):
         self.kind = kind
         self.partnership = partnership
-        self._occupation_ids: dict[str, int] | None = None
         self.report = report
-        #: What to create, in file order: (line, data, company or None).
-        self.valid: list[tuple[int, dict, Company | None]] = []
-        self._companies: dict[str, Company] | None = None
+        #: What to create, in file order: (line, data, company id or None).
+        self.valid: list[tuple[int, dict, int | None]] = []
+        #: The form every line is validated with, made at the first line.
+        self._form = None
+        self._company_ids: dict[str, int] | None = None
+        #: Company id → the names of its mentors (or job functions) as compared (``normalise``), for the whole
+        #: partnership.
+        self._existing_names: dict[int, set[str]] | None = None
+        #: (company id, e-mail folded) → (id, name) of the partnership's mentors; the first by name for an e-mail.
+        self._mentors: dict[tuple[int, str], tuple[int, str]] | None = None
+        self._occupation_ids: dict[str, int] | None = None
         self._seen_cvrs: dict[str, int] = {}
         self._seen_names: dict[tuple, int] = {}
         #: The companies of the file so far, by postcode: (lines, names) and their names as compared (`_sorted_words`).
         self._seen_companies: dict[str, tuple[list[tuple[int, str]], list[str]]] = {}
-        #: The registered CVR numbers (service-wide) and the partnership's companies by postcode, read once.
-        self._taken_cvrs: set[str] | None = None
-        self._company_form: _ImportCompanyForm | None = None
+        #: The partnership's companies by postcode, read once.
         self._registered: dict[str, tuple[list[tuple[str, str]], list[str]]] | None = None
+
+    def _bound(self, formdata, make: Callable) -> BaseForm:
+        """The import's form filled with a line's data: made by ``make(formdata)`` at the first line, then filled
+        anew (binding its fields anew for every line would cost more than checking them)."""
+        if self._form is None:
+            self._form = make(formdata)
+        else:
+            self._form.process(formdata)
+        return self._form
 
     # Companies named by company_cvr ----------------------------------------------------------------------
 
-    def _company(self, row: _Row) -> Company | None:
+    def _company_id(self, row: _Row) -> int | None:
         cvr = normalise_cvr(row.values.get("company_cvr", ""))
         if not cvr:
             row.error("company_cvr", _("This field is required."))
             return None
-        if self._companies is None:
-            stmt = select(Company).where(Company.partnership_id == self.partnership.id)
-            self._companies = {c.cvr: c for c in db.session.scalars(stmt)}
-        company = self._companies.get(cvr)
-        if company is None:
+        if self._company_ids is None:
+            self._company_ids = dict(db.session.execute(
+                select(Company.cvr, Company.id).where(Company.partnership_id == self.partnership.id)).all())
+        company_id = self._company_ids.get(cvr)
+        if company_id is None:
             row.error("company_cvr", _("No company with CVR number %(cvr)s in the partnership's network.",
                                        cvr=cvr))
-        return company
+        return company_id
 
     def _warn(self, row: _Row, column: str, message: str) -> None:
         self.report.warnings.append(row.problem(column, message))
@@ -250,13 +332,8 @@ class _Importer:
             row.error("kind", _("Use %(kinds)s.", kinds=COMPANY_KINDS.listing(csv_language())))
         else:
             formdata["kind"] = code
-        if self._taken_cvrs is None:
-            self._taken_cvrs = set(db.session.scalars(select(Company.cvr)))
-        if self._company_form is None:
-            self._company_form = bound_form(_ImportCompanyForm, formdata, taken=self._taken_cvrs)
-        else:  # one form for every line: binding its fields anew would cost more than checking them
-            self._company_form.process(formdata)
-        form = self._company_form
+        form = self._bound(formdata, lambda data: bound_form(
+            _ImportCompanyForm, data, taken=set(db.session.scalars(select(Company.cvr)))))
         data = validate(row, form, _FIELD_COLUMNS)
         cvr = form.cvr.data
         if "cvr" not in form.errors and cvr:
@@ -299,54 +376,77 @@ class _Importer:
         return self._registered.get(postcode, ([], []))
 
     def mentors(self, row: _Row) -> None:
-        company = self._company(row)
-        form = bound_form(MentorForm, row_formdata(row, MentorForm, _MENTOR_FORM_FIELDS))
+        company_id = self._company_id(row)
+        formdata = row_formdata(row, MentorForm, _MENTOR_FORM_FIELDS)
+        form = self._bound(formdata, lambda data: bound_form(_ImportMentorForm, data))
         data = validate(row, form, _FIELD_COLUMNS)
-        if data is None or company is None:
+        if data is None or company_id is None:
             return
-        self._name_warning(row, company, "name", data["name"], [m.name for m in company.mentors],
+        self._name_warning(row, company_id, "name", data["name"],
                            _("The company already has a mentor named %(name)s."))
-        self.valid.append((row.line, data, company))
+        self.valid.append((row.line, data, company_id))
 
     def job_functions(self, row: _Row) -> None:
-        from placement.occupations.models import Occupation
-
-        company = self._company(row)
+        company_id = self._company_id(row)
         formdata = row_formdata(row, JobFunctionForm, _JOB_FORM_FIELDS)
-        mentors = []
+        mentor = None
         email = row.values.get("mentor_email", "").casefold()
         formdata["mentor_id"] = "0"
-        if email and company is not None:
-            mentor = next((m for m in company.mentors if m.email and m.email.casefold() == email), None)
+        if email and company_id is not None:
+            mentor = self._mentor(company_id, email)
             if mentor is None:
                 row.error("mentor_email", _("%(email)s is not a mentor of this company.",
                                             email=row.values["mentor_email"]))
             else:
-                mentors = [mentor]
-                formdata["mentor_id"] = str(mentor.id)
+                formdata["mentor_id"] = str(mentor[0])
         uri = row.values.get("occupation_uri", "")
         if uri:
-            if self._occupation_ids is None:  # one query per import, not one per row
-                self._occupation_ids = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
-            occupation_id = self._occupation_ids.get(uri)
+            occupation_id = self._occupations().get(uri)
             if occupation_id is None:
                 row.error("occupation_uri", _("Unknown occupation: no ESCO occupation has this URI."))
             else:
                 formdata["occupation_id"] = str(occupation_id)
-        form = bound_form(JobFunctionForm, formdata, mentors=mentors)
+        form = self._bound(formdata, lambda data: bound_form(
+            _ImportJobFunctionForm, data, occupation_ids=set(self._occupations().values())))
+        form.offer(mentor)
         data = validate(row, form, _FIELD_COLUMNS)
-        if data is None or company is None:
+        if data is None or company_id is None:
             return
-        self._name_warning(row, company, "title", data["title"], [j.title for j in company.job_functions],
+        self._name_warning(row, company_id, "title", data["title"],
                            _("The company already has a job function called %(name)s."))
-        self.valid.append((row.line, data, company))
+        self.valid.append((row.line, data, company_id))
 
-    def _name_warning(self, row: _Row, company: Company, column: str, name: str, existing: list[str],
-                      message: str) -> None:
+    def _mentor(self, company_id: int, email: str) -> tuple[int, str] | None:
+        """The (id, name) of the company's mentor with this e-mail (folded), the first by name; None if none."""
+        if self._mentors is None:  # the partnership's mentors, read once
+            self._mentors = {}
+            stmt = select(Mentor.company_id, Mentor.email, Mentor.id, Mentor.name).join(Mentor.company).where(
+                Company.partnership_id == self.partnership.id, Mentor.email != "").order_by(Mentor.name, Mentor.id)
+            for mentor_company, mentor_email, ident, name in db.session.execute(stmt):
+                self._mentors.setdefault((mentor_company, mentor_email.casefold()), (ident, name))
+        return self._mentors.get((company_id, email))
+
+    def _occupations(self) -> dict[str, int]:
+        """The known occupations' ids by URI, read once."""
+        from placement.occupations.models import Occupation
+
+        if self._occupation_ids is None:
+            self._occupation_ids = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
+        return self._occupation_ids
+
+    def _name_warning(self, row: _Row, company_id: int, column: str, name: str, message: str) -> None:
+        """Warn of a mentor's or job function's name the company has already, or has on an earlier line."""
+        if self._existing_names is None:  # the names of the partnership's mentors (job functions), read once
+            model, named = (Mentor, Mentor.name) if self.kind == MENTORS else (JobFunction, JobFunction.title)
+            stmt = select(model.company_id, named).join(model.company).where(
+                Company.partnership_id == self.partnership.id)
+            self._existing_names = {}
+            for company, existing in db.session.execute(stmt):
+                self._existing_names.setdefault(company, set()).add(normalise(existing))
         key = normalise(name)
-        if key in {normalise(n) for n in existing}:
-            self._warn(row, column, message)
-        first = self._seen_names.setdefault((company.id, key), row.line)
+        if key in self._existing_names.get(company_id, ()):
+            self._warn(row, column, message % {"name": name})
+        first = self._seen_names.setdefault((company_id, key), row.line)
         if first != row.line:
             self._warn(row, column, _("%(name)s is also on line %(line)s for the same company.", name=name,
                                       line=first))
@@ -354,21 +454,25 @@ class _Importer:
     # Creating --------------------------------------------------------------------------------------------
 
     def create(self) -> int:
-        if self.kind == COMPANIES:  # in bulk, with one audit entry naming every new company
-            connection = db.session.connection()
+        """Insert the valid rows at once, with their audit entries; return how many."""
+        model = _MODELS[self.kind]
+        table = model.__table__
+        connection = db.session.connection()
+        if self.kind == COMPANIES:  # with one audit entry naming every new company
             rows = [services.company_values(self.partnership, data) for _line, data, _company in self.valid]
-            ids = insert_many(connection, Company.__table__, rows)
+            ids = insert_many(connection, table, rows)
             record_bulk_create(connection, Company, ids, self.partnership.id)
             return len(ids)
         if self.kind == JOB_FUNCTIONS:
             self._link_occupations()
-        for _line, data, company in self.valid:
-            if self.kind == MENTORS:
-                services.create_mentor(company, data)
-            else:
-                services.create_job_function(company, data)
-        db.session.flush()
-        return len(self.valid)
+        # The column values the page's services would set (on a record never added to the session), defaults too.
+        apply = services.apply_mentor if self.kind == MENTORS else services.apply_job_function
+        rows = with_defaults(table, [{**_column_values(apply(model(), data), table), "company_id": company_id}
+                                     for _line, data, company_id in self.valid])
+        for row, ident in zip(rows, insert_many(connection, table, rows), strict=True):
+            row["id"] = ident
+        record_creates(connection, model, rows, self.partnership.id)  # one entry each, as a page's change
+        return len(rows)
 
     def _link_occupations(self) -> None:
         """Give each job function without an occupation the one its title names unambiguously, and count."""
@@ -383,6 +487,12 @@ class _Importer:
             else:
                 data["occupation_id"] = occupation_id
                 report.auto_linked += 1
+
+
+def _column_values(record, table) -> dict:
+    """The column values set on a new record that is not in the session, by column key."""
+    state = vars(record)
+    return {column.key: state[column.key] for column in table.columns if column.key in state}
 
 
 def import_csv(kind: str, stream_or_text, partnership: Partnership,
