@@ -6,11 +6,11 @@ Objects of another partnership answer 404, not 403, so ids cannot be probed.
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
+from flask import abort, request
 from flask_login import current_user
 from sqlalchemy import Select
 
-from placement.auth.models import Role
+from placement.auth.models import Partnership, Role
 from placement.extensions import db, login_manager
 
 #: The roles that keep and read the company network.
@@ -106,3 +106,16 @@ def get_participant_or_404(ident):
     if participant is None or not may_see_participant(participant):
         abort(404)
     return participant
+
+
+def chosen_partnership() -> Partnership:
+    """The partnership a settings page works on: an admin may choose one (``?partnership=ID``), the others get
+    their own; any other choice answers 404."""
+    ident = request.args.get("partnership", type=int)
+    if ident is None or ident == current_user.partnership_id:
+        if request.args.get("partnership", "").strip() not in ("", str(current_user.partnership_id)):
+            abort(404)
+        return current_user.partnership
+    if not current_user.is_admin:
+        abort(404)
+    return db.get_or_404(Partnership, ident)

@@ -1,14 +1,14 @@
 """Pages of the everyday-words lexicon: the project's entries and the partnership's own, which its coordinators
 add, change and delete (one by one or as a CSV file); job consultants read them."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from placement import locking
-from placement.auth.access import get_or_404, roles_required
+from placement.auth.access import chosen_partnership, get_or_404, roles_required
 from placement.auth.models import Partnership, Role
 from placement.csvtools import csv_response, language
 from placement.extensions import db
@@ -23,18 +23,6 @@ bp = Blueprint("lexicon", __name__, url_prefix="/lexicon")
 LEXICON_EDITORS = frozenset({Role.ADMIN, Role.COORDINATOR})
 #: Who reads it.
 LEXICON_READERS = LEXICON_EDITORS | {Role.CONSULTANT}
-
-
-def _partnership() -> Partnership:
-    """An admin may choose the partnership (``?partnership=ID``); the others see their own."""
-    ident = request.args.get("partnership", type=int)
-    if ident is None or ident == current_user.partnership_id:
-        if request.args.get("partnership", "").strip() not in ("", str(current_user.partnership_id)):
-            abort(404)
-        return current_user.partnership
-    if not current_user.is_admin:
-        abort(404)
-    return db.get_or_404(Partnership, ident)
 
 
 def _partnerships() -> list[Partnership]:
@@ -54,7 +42,7 @@ def _list_url(partnership_id: int, anchor: str | None = None) -> str:
 @roles_required(LEXICON_READERS)
 def entry_list():
     """List the partnership's own words and the project's."""
-    partnership = _partnership()
+    partnership = chosen_partnership()
     entries = services.partnership_entries(partnership.id)
     project = sorted(default_lexicon(), key=lambda entry: entry.words.casefold())
     return render_template("lexicon/entry_list.html", partnership=partnership, partnerships=_partnerships(),
@@ -67,7 +55,7 @@ def entry_list():
 @roles_required(LEXICON_EDITORS)
 def entry_create():
     """Add a word or phrase to the partnership's lexicon."""
-    partnership = _partnership()
+    partnership = chosen_partnership()
     form = LexiconEntryForm(partnership_id=partnership.id)
     if form.validate_on_submit():
         entry = locking.insert_unique(lambda: services.create_entry(partnership.id, form.values()),
@@ -125,7 +113,7 @@ def entry_delete(lexicon_entry_id: int):
 @roles_required(LEXICON_EDITORS)
 def export_csv():
     """Download the partnership's own entries as a CSV file (the upload's format)."""
-    partnership = _partnership()
+    partnership = chosen_partnership()
     text = csvio.export_csv(services.partnership_entries(partnership.id), language())
     return csv_response(text, f"ordliste-{partnership.id}.csv")
 
@@ -134,7 +122,7 @@ def export_csv():
 @roles_required(LEXICON_EDITORS)
 def import_csv():
     """Add and change the partnership's entries from a CSV file: every line or none."""
-    partnership = _partnership()
+    partnership = chosen_partnership()
     form = ImportForm()
     report = None
     if form.validate_on_submit():

@@ -19,6 +19,7 @@ from placement.auth.access import (
     CASE_EDITORS,
     CASE_ROLES,
     NETWORK_READERS,
+    chosen_partnership,
     get_or_404,
     get_participant_or_404,
     roles_required,
@@ -128,21 +129,11 @@ def for_job_function(job_function_id: int):
                            show_excluded=show_excluded, components=COMPONENTS)
 
 
-def _partnership_for_weights() -> Partnership:
-    """An admin may choose the partnership (``?partnership=ID``); a coordinator edits their own."""
-    ident = request.args.get("partnership", type=int)
-    if ident is None or ident == current_user.partnership_id:
-        return current_user.partnership
-    if not current_user.is_admin:
-        abort(404)
-    return db.get_or_404(Partnership, ident)
-
-
 @bp.route("/matching/weights", methods=["GET", "POST"])
 @roles_required(WEIGHT_EDITORS)
 def weights():
     """Let a coordinator set how much each component of a match weighs in the partnership."""
-    partnership = _partnership_for_weights()
+    partnership = chosen_partnership()
     back = url_for(".weights", partnership=partnership.id) if partnership.id != current_user.partnership_id \
         else url_for(".weights")
     if request.method == "POST" and "reset" in request.form:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from placement import locking
-from placement.auth.access import CASE_ROLES, roles_required
+from placement.auth.access import CASE_ROLES, chosen_partnership, roles_required
 from placement.auth.models import Partnership, Role
 from placement.csvtools import csv_response
 from placement.extensions import db
@@ -99,18 +99,6 @@ def table_csv(table: str):
     return csv_response(content, name)
 
 
-def _partnership_for_targets() -> Partnership:
-    """An admin may choose the partnership (``?partnership=ID``); a coordinator sets their own."""
-    ident = request.args.get("partnership", type=int)
-    if ident is None or ident == current_user.partnership_id:
-        if request.args.get("partnership", "").strip() not in ("", str(current_user.partnership_id)):
-            abort(404)
-        return current_user.partnership
-    if not current_user.is_admin:
-        abort(404)
-    return db.get_or_404(Partnership, ident)
-
-
 def _initial(targets: Targets | None) -> dict:
     if targets is None:
         defaults = Targets.__table__.c
@@ -131,7 +119,7 @@ def _initial(targets: Targets | None) -> dict:
 @roles_required(TARGET_EDITORS)
 def targets():
     """Let a youth coordinator set the partnership's targets: enrolled, closer share, ordinary-or-flex share."""
-    partnership = _partnership_for_targets()
+    partnership = chosen_partnership()
     own = services.targets_for(partnership.id)
     form = TargetsForm(data=None if request.method == "POST" else {**_initial(own),
                                                                     "version": own.version if own else 0})
