@@ -409,6 +409,9 @@ def test_an_updated_index_answers_as_one_built_afresh(index: SearchIndex) -> Non
     for query in ("skjern kro", "grøn gård", "grøn gård maskinstation", "landbrug", "hansens maskinstation",
                   "kvaegpasser", "ha", "gar"):
         assert updated.search(query, limit=100, min_score=0) == afresh.search(query, limit=100, min_score=0), query
+        for kind in ("company", "job_function", "mentor", "nothing"):  # the API's listings: ids of one kind
+            expected = [h.id for h in afresh.search(query, limit=len(afresh)) if h.kind == kind]
+            assert updated.ids(query, kind) == afresh.ids(query, kind) == expected, (query, kind)
     assert [h.id for h in updated.search("hansens maskinstation aps")][:3] == [0, 1, 100]
     assert [h.id for h in updated.search("grøn gård maskinstation")][:3] == [6, 200, 300]
     assert {q: index.search(q, limit=100, min_score=0) for q in before} == before  # the old index as it was

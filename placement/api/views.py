@@ -104,34 +104,37 @@ def _bool_arg(name: str) -> bool | None:
 ID_CHUNK = 10_000
 
 
-def _listing(stmt: Select, model, kind: str, order: tuple, serialise) -> dict:
-    """Answer one page of a listing; with ``q``, ranked by the fuzzy search, else in ``order``."""
+def _listing(stmt: Select, filters: list, model, kind: str, order: tuple, serialise) -> dict:
+    """Answer one page of a listing of ``stmt`` (what the user may see) kept by ``filters`` (the query
+    parameters'); with ``q``, ranked by the fuzzy search, else in ``order``."""
     page = _int_arg("page", 1)
     per_page = _int_arg("per_page", min(current_app.config["PAGE_SIZE"], MAX_PER_PAGE), maximum=MAX_PER_PAGE)
     query = request.args.get("q", "").strip()
     if query:
+        # The index holds just what the user may see (their partnership's network, all for an admin) and is
+        # current: without filters, its hits are the matches and only the page's records are loaded.
         index = services.search_index(None if current_user.is_admin else current_user.partnership_id)
-        ranked = [hit.id for hit in index.search(query, limit=len(index)) if hit.kind == kind]
-        # Which hits the listing's filters keep: ids only, in chunks (a statement takes at most 65,535 parameters);
-        # only the page's records are loaded.
-        ids = stmt.with_only_columns(model.id)
-        kept: set[int] = set()
-        for start in range(0, len(ranked), ID_CHUNK):
-            kept.update(db.session.scalars(ids.where(model.id.in_(ranked[start:start + ID_CHUNK]))))
-        matches = [ident for ident in ranked if ident in kept]
+        matches = index.ids(query, kind)
+        if filters:  # which hits the filters keep: ids only, in chunks (at most 65,535 parameters a statement)
+            ids = stmt.with_only_columns(model.id).where(*filters)
+            kept: set[int] = set()
+            for start in range(0, len(matches), ID_CHUNK):
+                kept.update(db.session.scalars(ids.where(model.id.in_(matches[start:start + ID_CHUNK]))))
+            matches = [ident for ident in matches if ident in kept]
         shown = matches[(page - 1) * per_page:page * per_page]
         found = {obj.id: obj for obj in db.session.scalars(stmt.where(model.id.in_(shown)))} if shown else {}
         total, items = len(matches), [found[ident] for ident in shown if ident in found]
     else:
-        pagination = db.paginate(stmt.order_by(*order), page=page, per_page=per_page, max_per_page=MAX_PER_PAGE,
-                                 error_out=False)
+        pagination = db.paginate(stmt.where(*filters).order_by(*order), page=page, per_page=per_page,
+                                 max_per_page=MAX_PER_PAGE, error_out=False)
         total, items = pagination.total, pagination.items
     return {"items": [serialise(obj) for obj in items], "page": page, "per_page": per_page, "total": total}
 
 
-def _active_filter(stmt: Select, column) -> Select:
+def _active_filter(column) -> list:
+    """The filter of the ``active`` query parameter, if given."""
     active = _bool_arg("active")
-    return stmt if active is None else stmt.where(column.is_(active))
+    return [] if active is None else [column.is_(active)]
 
 
 def _created(data: dict, endpoint: str, **values):
@@ -158,8 +161,9 @@ def _company_from_body(body: dict) -> tuple[Company | None, dict[str, list[str]]
 @roles_required(NETWORK_READERS)
 def list_companies():
     """List companies: fuzzy search with ``q``, filter with ``active``, in pages."""
-    stmt = _active_filter(in_partnership(select(Company), Company.partnership_id), Company.active)
-    return _listing(stmt, Company, "company", (Company.name, Company.id), schemas.company)
+    stmt = in_partnership(select(Company), Company.partnership_id)
+    return _listing(stmt, _active_filter(Company.active), Company, "company", (Company.name, Company.id),
+                    schemas.company)
 
 
 def _partnership_for_new_company(body: dict) -> tuple[Partnership, dict[str, list[str]]]:
@@ -237,10 +241,9 @@ def list_mentors():
     """List mentors: filter with ``company_id`` and ``active``, fuzzy search with ``q``, in pages."""
     stmt = in_partnership(select(Mentor).join(Mentor.company), Company.partnership_id)
     company_id = _int_arg("company_id")
-    if company_id is not None:
-        stmt = stmt.where(Mentor.company_id == company_id)
-    stmt = _active_filter(stmt, Mentor.active)
-    return _listing(stmt, Mentor, "mentor", (Mentor.name, Mentor.id), schemas.mentor)
+    filters = [] if company_id is None else [Mentor.company_id == company_id]
+    return _listing(stmt, filters + _active_filter(Mentor.active), Mentor, "mentor", (Mentor.name, Mentor.id),
+                    schemas.mentor)
 
 
 @bp.post("/mentors")
@@ -287,10 +290,10 @@ def list_job_functions():
     """List job functions: filter with ``company_id`` and ``active``, fuzzy search with ``q``, in pages."""
     stmt = in_partnership(select(JobFunction).join(JobFunction.company), Company.partnership_id)
     company_id = _int_arg("company_id")
-    if company_id is not None:
-        stmt = stmt.where(JobFunction.company_id == company_id)
-    stmt = _active_filter(stmt, JobFunction.active).options(selectinload(JobFunction.occupation))
-    return _listing(stmt, JobFunction, "job_function", (JobFunction.title, JobFunction.id), schemas.job_function)
+    filters = [] if company_id is None else [JobFunction.company_id == company_id]
+    stmt = stmt.options(selectinload(JobFunction.occupation))
+    return _listing(stmt, filters + _active_filter(JobFunction.active), JobFunction, "job_function",
+                    (JobFunction.title, JobFunction.id), schemas.job_function)
 
 
 @bp.post("/job-functions")

@@ -326,6 +326,14 @@ class _Part:
         return [SearchHit(names[kind], ident, title, score, context)
                 for kind, ident, title, score, context in zip(kinds, ids, titles, scores, contexts, strict=True)]
 
+    def ids(self, positions: np.ndarray) -> np.ndarray:
+        """The ids of the documents at ``positions``."""
+        return self._ids[positions]
+
+    def of_kind(self, kind: str) -> np.ndarray:
+        """Which documents are of ``kind`` (a mask)."""
+        return self._doc_kinds == self._kinds.get(kind, -1)
+
     def keys(self) -> list[tuple[str, int]]:
         """Each document's (kind, id)."""
         names = self._kind_names
@@ -535,9 +543,35 @@ class SearchIndex:
 
     def search(self, query: str, limit: int = 20, min_score: float = 60) -> list[SearchHit]:
         """Return up to ``limit`` hits scoring at least ``min_score``, best first, ties by kind, title, id."""
+        places, scores = self._ranked(query, limit, min_score)
+        size = len(self._base)
+        if not len(self._apart):
+            return self._base.hits(places, scores)
+        hits = {}
+        for part, chosen, offset in ((self._base, [k for k, place in enumerate(places) if place < size], 0),
+                                     (self._apart, [k for k, place in enumerate(places) if place >= size], size)):
+            hits.update(zip(chosen, part.hits([places[k] - offset for k in chosen], [scores[k] for k in chosen]),
+                            strict=True))
+        return [hits[k] for k in range(len(places))]
+
+    def ids(self, query: str, kind: str, min_score: float = 60) -> list[int]:
+        """Return the ids of every document of ``kind`` that ``search`` finds, in its order (no hits are made)."""
+        places, _ = self._ranked(query, self._count, min_score, kind)
+        places = np.array(places, dtype=np.int64)
+        size = len(self._base)
+        ids = np.empty(len(places), dtype=np.int64)
+        in_base = places < size
+        ids[in_base] = self._base.ids(places[in_base])
+        ids[~in_base] = self._apart.ids(places[~in_base] - size)
+        return ids.tolist()
+
+    def _ranked(self, query: str, limit: int, min_score: float, kind: str | None = None
+                ) -> tuple[list[int], list[float]]:
+        """The places (the base's documents, then the added ones) and scores of the first ``limit`` documents
+        (of ``kind`` only, if given) scoring at least ``min_score``, best first, ties by kind, title, id."""
         norm = normalise(query)
         if not norm or limit <= 0:
-            return []
+            return [], []
         exact = identifier(norm)
         tokens = [exact] if exact is not None else norm.split()  # "DK 1234 5678": one identifier, not four numbers
         if norm.replace(" ", "").isdigit():
@@ -550,6 +584,8 @@ class SearchIndex:
             scores = part.scores(tokens, norm, min_score)
             if gone is not None:
                 scores[gone] = 0.0
+            if kind is not None:
+                scores[~part.of_kind(kind)] = 0.0
             found = np.flatnonzero((scores > 0) & (scores >= min_score - 0.01))
             rounded = _python_rounded(scores[found])
             shown = rounded >= min_score
@@ -558,7 +594,7 @@ class SearchIndex:
             ties.append(part_ties[found])
             places.append(found + offset)
         if not scored:
-            return []
+            return [], []
         scores, ties, places = np.concatenate(scored), np.concatenate(ties), np.concatenate(places)
         # One sort key: the score (in hundredths, best first), then the place in the order of ties.
         keys = (10_000 - np.rint(scores * 100).astype(np.int64)) << 40 | ties
@@ -573,15 +609,7 @@ class SearchIndex:
             while end < len(places) and keys[end] == keys[start]:
                 end += 1
             places[start:end] = sorted(places[start:end], key=lambda place: self._apart.key(place - size))
-        places, scores = places[:limit], scores[:limit]
-        if not len(self._apart):
-            return self._base.hits(places, scores)
-        hits = {}
-        for part, chosen, offset in ((self._base, [k for k, place in enumerate(places) if place < size], 0),
-                                     (self._apart, [k for k, place in enumerate(places) if place >= size], size)):
-            hits.update(zip(chosen, part.hits([places[k] - offset for k in chosen], [scores[k] for k in chosen]),
-                            strict=True))
-        return [hits[k] for k in range(len(places))]
+        return places[:limit], scores[:limit]
 
 
 _EMPTY = _Part(())
