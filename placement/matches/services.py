@@ -189,8 +189,6 @@ class NetworkIndex:
     areas: np.ndarray
     #: False where the job function has no active mentor.
     has_mentor: np.ndarray
-    #: Job function id → row, present or not (``offered_row``: only offered ones).
-    row_of: dict[int, int] = field(repr=False)
     #: False where the job function is no longer offered (deactivated, or its company).
     present: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=bool))
     #: Rows changed since the network was built (``REBUILD_SHARE``).
@@ -205,6 +203,21 @@ class NetworkIndex:
     def __len__(self) -> int:
         return len(self.job_ids)
 
+    @functools.cached_property
+    def _id_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """The job function ids in ascending order and the row of each (a dict would take ten times the memory)."""
+        order = np.argsort(self.job_ids, kind="stable")
+        return self.job_ids[order], order
+
+    def rows_of(self, job_function_ids: Sequence[int]) -> np.ndarray:
+        """The row of each job function, present or not; -1 where it has none."""
+        wanted = np.asarray(job_function_ids, dtype=np.int64)
+        if not len(self):
+            return np.full(len(wanted), -1, dtype=np.int64)
+        ids, rows = self._id_order
+        at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+        return np.where(ids[at] == wanted, rows[at], -1)
+
     @property
     def offered(self) -> int:
         """How many job functions are offered."""
@@ -212,8 +225,8 @@ class NetworkIndex:
 
     def offered_row(self, job_function_id: int) -> int | None:
         """The row of an offered job function, None when it is not offered."""
-        row = self.row_of.get(job_function_id)
-        return row if row is not None and self.present[row] else None
+        row = int(self.rows_of([job_function_id])[0])
+        return row if row >= 0 and self.present[row] else None
 
     def with_occupancy(self, occupancy: Occupancy) -> NetworkIndex:
         """The same network with the places taken, the mentors' interns and the companies' track records of
@@ -226,7 +239,10 @@ class NetworkIndex:
             mentor_free_capacity=np.maximum(self.max_interns - _per_row(occupancy.interns, self.mentor_ids), 0),
             hires=_per_row({company: hires for company, (hires, _ended) in record.items()}, self.company_ids),
             ended=_per_row({company: ended for company, (_hires, ended) in record.items()}, self.company_ids))
-        return replace(self, jobs=jobs)
+        copy = replace(self, jobs=jobs)
+        if "_id_order" in self.__dict__:  # the same rows: shared
+            copy.__dict__["_id_order"] = self._id_order
+        return copy
 
 
 def _per_row(counts: dict[int, int], keys: np.ndarray) -> np.ndarray:
@@ -356,7 +372,7 @@ def _network_structure(partnership_id: int) -> NetworkIndex:
     model = InterestModel(documents, catalogue=occupation_services.matching_catalogue(),
                           lexicon=lexicon_for(partnership_id)) if rows else None
     return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays.from_jobs(job_for(job) for job in rows),
-                        model=model, row_of={job.id: i for i, job in enumerate(rows)}, **_columns(rows))
+                        model=model, **_columns(rows))
 
 
 #: The fields of ``JobArrays`` given to its constructor (the others are derived from them).
@@ -371,15 +387,15 @@ def _updated_structure(old: NetworkIndex, changes: revisions.NetworkChanges) -> 
                                                     JobFunction.company_id.in_(changes.company_ids),
                                                     JobFunction.mentor_id.in_(changes.mentor_ids)))
     found = list(db.session.scalars(stmt).unique())
-    known = [job for job in found if job.id in old.row_of]
-    added = [job for job in found if job.id not in old.row_of and job.active and job.company.active]
+    found_rows = old.rows_of([job.id for job in found]).tolist()
+    known = [job for job, row in zip(found, found_rows, strict=True) if row >= 0]
+    added = [job for job, row in zip(found, found_rows, strict=True) if row < 0 and job.active and job.company.active]
     changed = old.changed + len(known) + len(added)
     if old.model is None or changed > max(REBUILD_MIN_ROWS, REBUILD_SHARE * len(old)):
         return _network_structure(partnership_id)
     if not known and not added:
         return old
-    n = len(old)
-    rows = np.array([old.row_of[job.id] for job in known], dtype=np.int64)
+    rows = np.array([row for row in found_rows if row >= 0], dtype=np.int64)
     part = _columns(known + added)
     columns = {}
     for name, values in part.items():
@@ -394,9 +410,8 @@ def _updated_structure(old: NetworkIndex, changes: revisions.NetworkChanges) -> 
         job_columns[name] = column
     model = old.model.updated({int(row): document_for(job) for row, job in zip(rows, known, strict=True)},
                               [document_for(job) for job in added])
-    row_of = {**old.row_of, **{job.id: n + k for k, job in enumerate(added)}}
-    return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays(**job_columns), model=model, row_of=row_of,
-                        changed=changed, **columns)
+    return NetworkIndex(partnership_id=partnership_id, jobs=JobArrays(**job_columns), model=model, changed=changed,
+                        **columns)
 
 
 #: The networks as built and kept up to date (per network revision) and with their occupancy (per data revision),
@@ -1154,7 +1169,7 @@ def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[S
     captions = component_captions(ranking.weights)
     out = []
     for ident in job_function_ids:
-        row = index.row_of[ident]
+        row = index.offered_row(ident)
         out.append(_scored(ranking, row, jobs[ident], bool(index.has_mentor[row]), captions, place.get(row)))
     return out
 

@@ -12,6 +12,7 @@ from the ESCO CSV files (``from_esco_csv``).
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +52,9 @@ class OccupationCatalogue:
     def __init__(self, occupations: Iterable[CatalogueOccupation]) -> None:
         self.by_key: dict[str, CatalogueOccupation] = {}
         self._by_label: dict[str, list[CatalogueOccupation]] = {}
-        self._names: list[tuple[frozenset[str], int, str, str]] = []  # stems, occupation no., name, kind
+        # stems (interned: each string kept once), occupation no., name, kind: tuples take a quarter of
+        # the memory of frozensets, and there are ten thousand names.
+        self._names: list[tuple[tuple[str, ...], int, str, str]] = []
         self._occupations: list[CatalogueOccupation] = []
         self._by_stem: dict[str, list[int]] = {}
         for occupation in occupations:
@@ -67,10 +70,15 @@ class OccupationCatalogue:
                 if not name_stems or name_stems in seen:
                     continue
                 seen.add(name_stems)
-                for s in name_stems:
+                shared = tuple(sys.intern(s) for s in sorted(name_stems))
+                for s in shared:
                     self._by_stem.setdefault(s, []).append(len(self._names))
-                self._names.append((name_stems, number, name, kind))
-        self.vocabulary = frozenset(self._by_stem)
+                self._names.append((shared, number, name, kind))
+
+    @property
+    def vocabulary(self):
+        """Every stem of a name (a set-like view)."""
+        return self._by_stem.keys()
 
     def __len__(self) -> int:
         return len(self._occupations)
@@ -88,8 +96,10 @@ class OccupationCatalogue:
         found: dict[int, tuple[frozenset[str], int, str, str]] = {}
         for s in have:
             for name_no in self._by_stem.get(s, ()):
-                if name_no not in found and self._names[name_no][0] <= have:
-                    found[name_no] = self._names[name_no]
+                if name_no not in found:
+                    name_stems, number, name, kind = self._names[name_no]
+                    if have.issuperset(name_stems):
+                        found[name_no] = (frozenset(name_stems), number, name, kind)
         kept = [n for n in found.values() if not any(n[0] < other[0] for other in found.values())]
         best: dict[int, Named] = {}
         for _stems, number, name, kind in sorted(kept, key=lambda n: (n[3] != LABEL, -len(n[0]), n[2])):

@@ -241,8 +241,8 @@ class InterestModel:
         for occupation in self.catalogue:
             self._key_id(occupation.key, occupation.label)
         self._slot_key = np.full((n, MAX_SLOTS), -1, dtype=np.int32)
-        self._slot_prefix = np.full((ISCO_DIGITS, n, MAX_SLOTS), -1, dtype=np.int32)
-        self._slot_isco = np.full((n, MAX_SLOTS), "", dtype=f"<U{ISCO_DIGITS}")
+        # The ISCO group's first 1 … 4 digits as numbers (-1: not so many digits), the group itself as ``_isco``.
+        self._slot_prefix = np.full((ISCO_DIGITS, n, MAX_SLOTS), -1, dtype=np.int16)
         self._from_title = np.zeros(n, dtype=bool)
 
         # Terms: strengths per document, document frequencies, IDF.
@@ -351,12 +351,10 @@ class InterestModel:
     def _set_slots(self, index: int, doc: JobDocument) -> None:
         self._slot_key[index] = -1
         self._slot_prefix[:, index] = -1
-        self._slot_isco[index] = ""
         occupations = self._document_occupations(doc)
         self._from_title[index] = bool(occupations) and occupations[0][3]
         for s, (key, isco, label, _title) in enumerate(occupations):
             self._slot_key[index, s] = self._key_id(key, label)
-            self._slot_isco[index, s] = isco
             for d in range(1, len(isco) + 1):
                 self._slot_prefix[d - 1, index, s] = int(isco[:d])
 
@@ -373,8 +371,14 @@ class InterestModel:
     def nbytes(self) -> int:
         """Bytes held by the document matrix and the occupation slots (not the Python dicts)."""
         m = self._by_term
-        slots = self._slot_key.nbytes + self._slot_prefix.nbytes + self._slot_isco.nbytes + self._from_title.nbytes
+        slots = self._slot_key.nbytes + self._slot_prefix.nbytes + self._from_title.nbytes
         return m.data.nbytes + m.indices.nbytes + m.indptr.nbytes + slots
+
+    def _isco(self, index: int, slot: int) -> str:
+        """The ISCO group of a document's occupation slot ("" when it has none)."""
+        prefixes = self._slot_prefix[:, index, slot]
+        digits = int(np.count_nonzero(prefixes >= 0))
+        return str(int(prefixes[digits - 1])).zfill(digits) if digits else ""
 
     # --- the young person's side ----------------------------------------------------------------------------------
 
@@ -601,7 +605,7 @@ class InterestModel:
         names = self._term_names()
         terms = {names[t]: float(np.float32(strength)) for t, strength in self._document_vector(index).items()}
         occupations = tuple(
-            (self._key_names[int(self._slot_key[index, s])], str(self._slot_isco[index, s]),
+            (self._key_names[int(self._slot_key[index, s])], self._isco(index, s),
              self._key_labels[int(self._slot_key[index, s])], bool(self._from_title[index]))
             for s in range(MAX_SLOTS) if self._slot_key[index, s] >= 0
         )
@@ -624,7 +628,7 @@ class InterestModel:
                 ident = int(self._slot_key[index, s])
                 if ident < 0:
                     continue
-                key, isco = self._key_names[ident], str(self._slot_isco[index, s])
+                key, isco = self._key_names[ident], self._isco(index, s)
                 value = item.strength * closeness(item, key, isco)
                 if value > 0 and (occupation is None or value > occupation.value):
                     occupation = OccupationEvidence(
@@ -683,9 +687,7 @@ class InterestModel:
         model._key_labels = list(self._key_labels)
         model._slot_key = np.concatenate([self._slot_key, np.full((extra, MAX_SLOTS), -1, dtype=np.int32)])
         model._slot_prefix = np.concatenate(
-            [self._slot_prefix, np.full((ISCO_DIGITS, extra, MAX_SLOTS), -1, dtype=np.int32)], axis=1)
-        model._slot_isco = np.concatenate(
-            [self._slot_isco, np.full((extra, MAX_SLOTS), "", dtype=self._slot_isco.dtype)])
+            [self._slot_prefix, np.full((ISCO_DIGITS, extra, MAX_SLOTS), -1, dtype=np.int16)], axis=1)
         model._from_title = np.concatenate([self._from_title, np.zeros(extra, dtype=bool)])
         model._patched = dict(self._patched)
         if extra:
