@@ -17,7 +17,8 @@ How the counters move:
 * **Bulk statements through the session** (``session.execute(update(Model)…)``, ``delete``, ``insert``) on a
   table that is not ignored move every partnership's counters (they are rare: erasure, imports).
 * **Core inserts on the session's connection** (a bulk import, the "suggestions shown" entries the funnel counts)
-  call ``bump`` themselves.
+  call ``bump`` themselves, or ``stamp`` for rows of the network (``rows_written`` picks: a bulk import's rows are
+  stamped up to ``STAMP_LIMIT``).
 
 The counters are written at the very end of the transaction (``before_commit``, one UPDATE), so the partnership
 row is locked only for the moment of the commit; a transaction changing the partnership's own record takes the
@@ -28,23 +29,38 @@ same transaction, with the network revision it moved to (``network_revision`` on
 row is locked from that UPDATE to the commit, revisions are handed out in commit order: once a revision is visible,
 so is every row stamped with it or an earlier one. ``network_changes`` reads which rows changed after a revision a
 cache was built at, and ``Incremental`` keeps one value per partnership that is updated from those rows instead of
-rebuilt. A change that cannot be followed so (a deleted row, an occupation or lexicon entry, a bulk statement, a
-Core insert calling ``bump``) sets ``network_reset_revision``: what was built before it is built again.
+rebuilt. Rows written with Core are stamped so too when the writer names them (``stamp``). A change that cannot be
+followed so (a deleted row, an occupation or lexicon entry, a bulk statement, a Core write calling ``bump``, an
+import of more than ``STAMP_LIMIT`` rows) sets ``network_reset_revision``: what was built before it is built again.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from flask import has_app_context, has_request_context
-from sqlalchemy import Connection, Table, event, func, inspect, literal, select, union_all, update
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Integer,
+    Table,
+    bindparam,
+    event,
+    func,
+    inspect,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.exc import UnmappedColumnError
 
@@ -68,11 +84,17 @@ COUNTED_COLUMNS = {"users": frozenset({"name", "partnership_id"})}
 #: Network tables whose rows are stamped with the revision that changed them (``network_changes``).
 STAMPED_TABLES = ("companies", "mentors", "job_functions")
 
+#: Rows written without the ORM (``rows_written``) that are followed row by row, at most; beyond, building the
+#: network's caches again costs less than updating them row by row (a few seconds at 50,000 job functions).
+STAMP_LIMIT = 1_000
+
 #: Keys in ``Session.info``: {partnership id or None (all): whether the network moves too}; {partnership id:
-#: {stamped table: row ids}}; {partnership id or None: the network change cannot be followed row by row}.
+#: {stamped table: row ids}}; {partnership id or None: the network change cannot be followed row by row};
+#: {stamped tables filled in bulk: their statistics are refreshed at commit}.
 _PENDING = "placement.revisions.pending"
 _ROWS = "placement.revisions.rows"
 _RESETS = "placement.revisions.resets"
+_ANALYZE = "placement.revisions.analyze"
 #: Foreign keys followed first when a record has no partnership of its own.
 _PREFERRED_PARENTS = ("participants", "agreements", "companies", "job_functions", "mentors")
 _MAX_DEPTH = 4
@@ -84,19 +106,76 @@ def bump(target: Session | Connection, partnership_id: int | None, *, network: b
     For writes that bypass the ORM's unit of work, e.g. ``insert_many`` on ``db.session.connection()``: a
     connection of the request's session defers to the session's commit; any other connection moves the counters
     at once (its transaction then holds the partnership's row until it ends). A network change noted so cannot be
-    followed row by row: caches of the network are built again.
+    followed row by row: caches of the network are built again (``stamp`` names the rows, so that they can be).
     """
-    if isinstance(target, Connection):
-        session = db.session() if has_app_context() and db.session.connection() is target else None
-        if session is None:
-            target.execute(_moves(network=network).where(*_only(partnership_id)))
-            if network:
-                target.execute(_reset().where(*_only(partnership_id)))
-            return
-        target = session
-    _note(target, partnership_id, network=network)
+    session = _session_of(target)
+    if session is None:
+        target.execute(_moves(network=network).where(*_only(partnership_id)))
+        if network:
+            target.execute(_reset().where(*_only(partnership_id)))
+        return
+    _note(session, partnership_id, network=network)
     if network:
-        target.info.setdefault(_RESETS, set()).add(partnership_id)
+        session.info.setdefault(_RESETS, set()).add(partnership_id)
+
+
+def stamp(target: Session | Connection, partnership_id: int, table_name: str, ids: Iterable[int]) -> None:
+    """Move the partnership's revisions for rows of a stamped table (``STAMPED_TABLES``) that were inserted or updated
+    without the ORM (e.g. ``insert_many`` on the session's connection), and stamp them as an ORM change is stamped.
+
+    Like ``bump``, on the session's connection (or the session) at its commit, on any other connection at once; unlike
+    it, caches of the network then follow these rows row by row (``network_changes`` names them) instead of being
+    built again. The rows must be the partnership's (a mentor or job function through its company).
+    """
+    if table_name not in STAMPED_TABLES:
+        raise ValueError(f"{table_name!r} is not stamped with network revisions")
+    ids = set(ids)
+    if not ids:
+        return
+    session = _session_of(target)
+    if session is None:
+        target.execute(_moves(network=True).where(*_only(partnership_id)))
+        _stamp(target, {partnership_id: {table_name: ids}})
+        return
+    _note(session, partnership_id, network=True)
+    rows = session.info.setdefault(_ROWS, {}).setdefault(partnership_id, {})
+    rows.setdefault(table_name, set()).update(ids)
+
+
+def rows_written(target: Session | Connection, partnership_id: int | None, table_name: str,
+                 ids: Collection[int]) -> None:
+    """Move the revisions for rows of a table written without the ORM (a bulk import), as cheaply for the caches as
+    can be: up to ``STAMP_LIMIT`` rows of a stamped table are ``stamp``ed (followed row by row); more, or rows of
+    another network table, ``bump`` the network (built again), and then on PostgreSQL the planner's statistics of a
+    stamped table are brought up to date in the same transaction, as autovacuum would do a minute later.
+    """
+    if not ids:
+        return
+    if table_name in STAMPED_TABLES and partnership_id is not None and len(ids) <= STAMP_LIMIT:
+        stamp(target, partnership_id, table_name, ids)
+        return
+    bump(target, partnership_id, network=table_name in NETWORK_TABLES)
+    if table_name in STAMPED_TABLES:
+        session = _session_of(target)
+        if session is None:
+            _analyze(target, {table_name})
+        else:
+            session.info.setdefault(_ANALYZE, set()).add(table_name)
+
+
+def _session_of(target: Session | Connection) -> Session | None:
+    """The session a write is noted in: ``target`` itself, the request's session whose connection it is, or None."""
+    if not isinstance(target, Connection):
+        return target
+    return db.session() if has_app_context() and db.session.connection() is target else None
+
+
+def _analyze(connection: Connection, table_names: Iterable[str]) -> None:
+    """Let PostgreSQL's planner know a bulk-filled table's rows at once (ANALYZE runs in a transaction and sees its
+    own rows; without statistics, right after a bulk import, the planner guesses and may scan whole tables)."""
+    if connection.dialect.name == "postgresql":
+        quote = connection.dialect.identifier_preparer.quote
+        connection.exec_driver_sql(f"ANALYZE {', '.join(quote(name) for name in sorted(table_names))}")
 
 
 def _note(session: Session, partnership_id: int | None, *, network: bool) -> None:
@@ -231,6 +310,7 @@ def _write(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     rows = session.info.pop(_ROWS, {})
     resets = session.info.pop(_RESETS, set())
+    analyze = session.info.pop(_ANALYZE, set())
     if not pending:
         return
     connection = session.connection()
@@ -252,6 +332,8 @@ def _write(session: Session) -> None:
         connection.execute(_reset().where(ids.in_(sorted(resets))))
     if rows:
         _stamp(connection, rows)
+    if analyze:
+        _analyze(connection, analyze)
 
 
 def _stamp(connection: Connection, rows: dict[int, dict[str, set[int]]]) -> None:
@@ -272,7 +354,7 @@ def _stamp(connection: Connection, rows: dict[int, dict[str, set[int]]]) -> None
 def _forget(session: Session, transaction) -> None:
     """A rolled-back transaction moves nothing (a committed one has already moved its revisions)."""
     if transaction.parent is None:
-        for info_key in (_PENDING, _ROWS, _RESETS):
+        for info_key in (_PENDING, _ROWS, _RESETS, _ANALYZE):
             session.info.pop(info_key, None)
 
 
@@ -334,24 +416,77 @@ class NetworkChanges:
         return len(self.company_ids) + len(self.mentor_ids) + len(self.job_function_ids)
 
 
+#: Of each stamped table, ``network_changes`` reads at most this many changed rows (every partnership's) through the
+#: stamps' index first; when there are more, it asks for the partnership's changed rows directly. Small enough that
+#: PostgreSQL without statistics still reads them through the index (at 1,000 it sorted a whole table of 50,000).
+_LATEST_ROWS = 100
+
+
 def network_changes(partnership_id: int, since: int) -> NetworkChanges | None:
-    """The partnership's network rows changed after network revision ``since`` (one query on the stamps' indexes),
-    or None when a change since then cannot be followed row by row (build again)."""
+    """The partnership's network rows changed after network revision ``since``, or None when a change since then
+    cannot be followed row by row (build again).
+
+    Read from the stamps' index (the rows changed after ``since``, newest last, each one's partnership through its
+    company's primary key), which costs what changed whatever the planner knows: right after a bulk import
+    PostgreSQL has no statistics yet and SQLite has none at all, and asked for the partnership's rows changed since,
+    both went through every company of the partnership (tens of milliseconds at 100,000). Only when more than
+    ``_LATEST_ROWS`` rows of a kind changed since (other partnerships' included: each counts its own revisions) is
+    the partnership's network searched for them.
+    """
     revisions = _revisions_of(partnership_id)
     if revisions is None or revisions[2] > since:
         return None
+    latest, exact = _change_queries()
+    found = db.session.execute(latest, {"since": since}).all()
+    counts = {"c": 0, "m": 0, "j": 0}
+    for kind, _ident, _partnership in found:
+        counts[kind] += 1
+    if max(counts.values()) > _LATEST_ROWS:
+        found = db.session.execute(exact, {"since": since, "partnership_id": partnership_id}).all()
+    ids: dict[str, set[int]] = {"c": set(), "m": set(), "j": set()}
+    for kind, ident, owner in found:
+        if owner == partnership_id:
+            ids[kind].add(ident)
+    return NetworkChanges(frozenset(ids["c"]), frozenset(ids["m"]), frozenset(ids["j"]))
+
+
+@functools.cache
+def _change_queries() -> tuple[CompoundSelect, CompoundSelect]:
+    """The queries of ``network_changes`` (built once: building them cost more than running them), both giving
+    (kind, id, partnership id) of rows changed after ``:since``.
+
+    The first reads up to ``_LATEST_ROWS`` + 1 rows of each stamped table, in any partnership: an ordered, limited
+    scan of each ``network_revision`` index (the one plan it allows), and for each mentor and job function its
+    company looked up by primary key (a scalar subquery, which no planner makes into a join). The second reads the
+    rows of ``:partnership_id``, by whatever plan the planner picks (with statistics a good one).
+    """
     from placement.network.models import Company, JobFunction, Mentor  # the network's models import this module
 
-    own = Company.partnership_id == partnership_id
-    found = db.session.execute(union_all(
-        select(literal("c"), Company.id).where(own, Company.network_revision > since),
-        select(literal("m"), Mentor.id).join(Mentor.company).where(own, Mentor.network_revision > since),
-        select(literal("j"), JobFunction.id).join(JobFunction.company).where(own, JobFunction.network_revision > since),
-    )).all()
-    ids: dict[str, set[int]] = {"c": set(), "m": set(), "j": set()}
-    for kind, ident in found:
-        ids[kind].add(ident)
-    return NetworkChanges(frozenset(ids["c"]), frozenset(ids["m"]), frozenset(ids["j"]))
+    since = bindparam("since", type_=Integer)
+    # The limit written into the statement: a prepared statement's generic plan would guess at a parameter's.
+    limit = literal(_LATEST_ROWS + 1, literal_execute=True)
+
+    def latest(*columns):
+        model = columns[0].class_
+        return select(*columns).where(model.network_revision > since).order_by(model.network_revision).limit(
+            limit).subquery()
+
+    companies = latest(Company.id, Company.partnership_id)
+    parts = [select(literal("c"), companies.c.id, companies.c.partnership_id)]
+    for kind, model in (("m", Mentor), ("j", JobFunction)):
+        rows = latest(model.id, model.company_id)
+        owner = select(Company.partnership_id).where(Company.id == rows.c.company_id).scalar_subquery()
+        parts.append(select(literal(kind), rows.c.id, owner))
+
+    own = Company.partnership_id == bindparam("partnership_id", type_=Integer)
+    exact = union_all(
+        select(literal("c"), Company.id, Company.partnership_id).where(own, Company.network_revision > since),
+        select(literal("m"), Mentor.id, Company.partnership_id).join(Mentor.company)
+        .where(own, Mentor.network_revision > since),
+        select(literal("j"), JobFunction.id, Company.partnership_id).join(JobFunction.company)
+        .where(own, JobFunction.network_revision > since),
+    )
+    return union_all(*parts), exact
 
 
 def _give_back_memory() -> None:

@@ -3,15 +3,17 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from placement import revisions
 from placement.agreements.models import Agreement, FollowUp, State
+from placement.audit.models import AuditEvent
 from placement.audit.services import record_suggestions
 from placement.auth.models import Partnership, Role
 from placement.extensions import db
+from placement.imports.bulk import insert_many
 from placement.network import csvio
-from placement.network.models import Company
+from placement.network.models import Company, JobFunction, Mentor
 from placement.occupations.models import Occupation
 from placement.participants.models import Consent, Participant
 from placement.privacy.models import ConsentEvent
@@ -228,3 +230,125 @@ def test_incremental_values_are_updated_from_the_changed_rows_not_rebuilt(partne
     db.session.commit()
     kept.get(partnership.id, build, update)
     assert calls[-1] == "build"
+
+
+# Rows written without the ORM ----------------------------------------------------------------------------------
+
+def _reset_revision(partnership) -> int:
+    table = Partnership.__table__
+    with db.engine.connect() as connection:
+        return connection.scalar(select(table.c.network_reset_revision).where(table.c.id == partnership.id))
+
+
+def _imported(kind: str, partnership, text: str) -> None:
+    report = csvio.import_csv(kind, text, partnership)
+    assert report.ok, report.errors
+    db.session.commit()
+
+
+def test_a_small_import_is_followed_row_by_row_exactly(partnership, other_partnership):
+    company = factories.company(partnership, name="Grøn Gård")
+    theirs = factories.company(other_partnership, name="Anden By ApS")
+    db.session.commit()
+    built_at, reset = _network_revision(partnership), _reset_revision(partnership)
+    events = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    _imported(csvio.MENTORS, partnership, "company_cvr;name\n" + "".join(
+        f"{company.cvr};{name}\n" for name in ("Anne", "Bo", "Carl")))
+    _imported(csvio.JOB_FUNCTIONS, other_partnership, f"company_cvr;title\n{theirs.cvr};Pakning\n")  # elsewhere
+    cvrs = [factories.cvr(), factories.cvr()]
+    _imported(csvio.COMPANIES, partnership, "cvr;name;postcode\n" + "".join(
+        f"{cvr};Virksomhed {cvr} ApS;8900\n" for cvr in cvrs))
+
+    mentors = set(db.session.scalars(select(Mentor.id).where(Mentor.company_id == company.id)))
+    companies = set(db.session.scalars(select(Company.id).where(Company.cvr.in_(cvrs))))
+    assert len(mentors) == 3 and len(companies) == 2
+    assert revisions.network_changes(partnership.id, built_at) == revisions.NetworkChanges(
+        frozenset(companies), frozenset(mentors), frozenset())
+    assert _network_revision(partnership) == built_at + 2 and _reset_revision(partnership) == reset  # not rebuilt
+    # Logged as before: one entry per mentor and job function, one naming the new companies.
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == events + 3 + 1 + 1
+
+
+def test_an_import_beyond_the_limit_asks_for_a_rebuild(partnership, monkeypatch):
+    company = factories.company(partnership)
+    db.session.commit()
+    built_at = _network_revision(partnership)
+    monkeypatch.setattr(revisions, "STAMP_LIMIT", 2)
+    _imported(csvio.JOB_FUNCTIONS, partnership, "company_cvr;title\n" + "".join(f"{company.cvr};{t}\n" for t in "AB"))
+    assert revisions.network_changes(partnership.id, built_at).job_function_ids == set(
+        db.session.scalars(select(JobFunction.id)))
+    middle = _network_revision(partnership)
+    _imported(csvio.JOB_FUNCTIONS, partnership, "company_cvr;title\n" + "".join(f"{company.cvr};{t}\n" for t in "CDE"))
+    assert revisions.network_changes(partnership.id, middle) is None
+    assert _reset_revision(partnership) == _network_revision(partnership) > middle
+
+
+def test_a_rolled_back_import_stamps_and_moves_nothing(partnership):
+    company = factories.company(partnership)
+    db.session.commit()
+    before = _revisions(partnership)
+    report = csvio.import_csv(csvio.MENTORS, f"company_cvr;name\n{company.cvr};Anne\n", partnership)
+    assert report.imported == 1
+    db.session.rollback()
+    assert _revisions(partnership) == before and db.session.scalar(select(Mentor.id)) is None
+    company.town = "Tarm"  # the next transaction stamps only its own change
+    db.session.commit()
+    assert revisions.network_changes(partnership.id, before[1]) == revisions.NetworkChanges(
+        frozenset({company.id}), frozenset(), frozenset())
+
+
+def test_core_rows_stamped_on_a_connection_of_its_own_are_followed_once_it_commits(partnership):
+    company = factories.company(partnership)
+    db.session.commit()
+    built_at = _network_revision(partnership)
+    with db.engine.connect() as connection:
+        ids = insert_many(connection, Mentor.__table__, [{"company_id": company.id, "name": "Anne"}])
+        revisions.stamp(connection, partnership.id, "mentors", ids)
+        connection.rollback()
+    assert _network_revision(partnership) == built_at and revisions.network_changes(partnership.id, built_at) == (
+        revisions.NetworkChanges(frozenset(), frozenset(), frozenset()))
+    with db.engine.begin() as connection:
+        ids = insert_many(connection, Mentor.__table__, [{"company_id": company.id, "name": name}
+                                                         for name in ("Anne", "Bo")])
+        revisions.stamp(connection, partnership.id, "mentors", ids)
+    assert revisions.network_changes(partnership.id, built_at).mentor_ids == set(ids)
+    with pytest.raises(ValueError, match="not stamped"):
+        revisions.stamp(db.session, partnership.id, "occupations", [1])
+
+
+def test_many_changes_elsewhere_neither_hide_nor_join_a_partnerships_changes(partnership, other_partnership):
+    """Each partnership counts its own revisions: another's rows changed at higher revisions are many (more than
+    ``network_changes`` reads through the stamps' index alone) and none of them is this partnership's."""
+    mine = factories.company(partnership, name="Grøn Gård")
+    theirs = factories.company(other_partnership, name="Anden By ApS")
+    their_mentor = factories.mentor(theirs)
+    db.session.commit()
+    built_at = _network_revision(partnership)
+    for _ in range(3):  # the other partnership's counter runs ahead
+        theirs.notes += "x"
+        db.session.commit()
+    their_mentor.max_interns = 3
+    factories.job_function(theirs, title="Pakning")
+    mentor = factories.mentor(mine, name="Karen")
+    db.session.commit()
+    assert _network_revision(other_partnership) > built_at + 1
+    expected = revisions.NetworkChanges(frozenset(), frozenset({mentor.id}), frozenset())
+    assert revisions.network_changes(partnership.id, built_at) == expected
+
+    before_import = _network_revision(other_partnership)
+    many = [factories.cvr() for _ in range(revisions._LATEST_ROWS + 20)]
+    _imported(csvio.COMPANIES, other_partnership, "cvr;name;postcode\n" + "".join(
+        f"{cvr};Virksomhed {cvr} ApS;8900\n" for cvr in many))
+    _imported(csvio.JOB_FUNCTIONS, other_partnership, "company_cvr;title\n" + "".join(
+        f"{cvr};Pakning\n" for cvr in many))
+    assert revisions.network_changes(partnership.id, built_at) == expected
+    while _network_revision(partnership) <= _network_revision(other_partnership):  # newer than all of theirs
+        mine.notes += "x"
+        db.session.commit()
+    job = factories.job_function(mine, title="Staldhjælp", mentor=mentor)
+    assert revisions.network_changes(partnership.id, built_at) == revisions.NetworkChanges(
+        frozenset({mine.id}), frozenset({mentor.id}), frozenset({job.id}))
+    theirs_now = revisions.network_changes(other_partnership.id, before_import)
+    assert theirs_now.company_ids == set(db.session.scalars(select(Company.id).where(Company.cvr.in_(many))))
+    assert len(theirs_now.job_function_ids) == len(many) and not theirs_now.mentor_ids

@@ -205,7 +205,7 @@ def record_creates(connection: Connection, model: type[Audited], rows: list[dict
     logged = [(attr.key, attr.columns[0].key, model.audit_is_personal(attr.key))
               for attr in inspect(model).column_attrs
               if attr.key not in _SKIPPED and attr.key not in model.__audit_exclude__]
-    revisions.bump(connection, partnership_id, network=model.__tablename__ in revisions.NETWORK_TABLES)
+    revisions.rows_written(connection, partnership_id, model.__tablename__, [row["id"] for row in rows])
     now = utcnow()
     append(connection, [{
         "at": now, "actor_id": actor_id, "actor_label": actor_label, "action": "create", "entity": model.__tablename__,
@@ -232,12 +232,13 @@ def record_bulk_create(connection: Connection, model: type[Audited], ids: list[i
     """Log the creation of rows inserted without the ORM (a bulk import) as one entry naming them all.
 
     The entry's ``records`` holds the new rows' ids and ``changes`` their number (``{"count": [None, n]}``);
-    ``entity_id`` is ``import``. One entry per import, not one per row: a large import spends its time here.
+    ``entity_id`` is ``import``. One entry per import, not one per row: a large import spends its time here. Moves
+    the partnership's revisions: a few rows of its network are followed row by row (``revisions.rows_written``).
     """
     if not ids:
         return
     actor_id, actor_label = _actor()
-    revisions.bump(connection, partnership_id, network=model.__tablename__ in revisions.NETWORK_TABLES)
+    revisions.rows_written(connection, partnership_id, model.__tablename__, ids)
     append(connection, [{"at": utcnow(), "actor_id": actor_id, "actor_label": actor_label, "action": "create",
                          "entity": model.__tablename__, "entity_id": BULK_IMPORT, "partnership_id": partnership_id,
                          "changes": {"count": [None, len(ids)]}, "records": list(ids)}])

@@ -20,8 +20,9 @@ Every row is validated by the same forms as the pages (``CompanyForm``, ``Mentor
 instance per import, filled anew for each line) and checked against the other rows; if anything is wrong, nothing is
 written. Otherwise all the rows go in at once (``placement.imports.bulk.insert_many``, on the session's connection)
 with their audit entries: one naming every new company (companies are business data), one per new mentor or job
-function, as a page's change writes it. Both move the partnership's revisions (``revisions.bump``): caches of the
-network are built again.
+function, as a page's change writes it. Both move the partnership's revisions (``revisions.rows_written``): up to
+``revisions.STAMP_LIMIT`` new rows are stamped, so caches of the network (search index, matching network) add just
+them at the next request; beyond, the caches are built again.
 """
 
 from __future__ import annotations
