@@ -225,6 +225,8 @@ def test_the_mentor_sees_whom_to_ask_on_the_plan_and_on_a_spent_link(client, set
     response = client.get(path)
     html = response.get_data(as_text=True)
     assert response.status_code == 410 and consultant.name in html and consultant.email in html
+    job = agreement.job_function
+    assert f"The plan: {job.title} at {job.company.name}." in html
 
 
 def test_the_e_mail_names_the_intern_and_carries_the_consultants_comment(app, setting):

@@ -22,7 +22,7 @@ from placement.agreements.services import Actor, StaleAgreement
 from placement.auth.access import roles_required
 from placement.auth.models import Role
 from placement.extensions import db
-from placement.linkpages import act_through_link, private
+from placement.linkpages import act_through_link, mentor_refused, private
 from placement.partnerships.services import branding as partnership_branding
 
 bp = Blueprint("mentor", __name__, url_prefix="/m")
@@ -104,15 +104,11 @@ def _show_version(form: MentorAnswerForm, version: int) -> None:
 
 
 def _refused(error: links.LinkRefused):
-    """Answer a refused link: 410 Gone when it was real but is spent or expired, 404 when it never was.
-
-    A real link names whom to ask for a new one: the plan's job consultant and the service desk.
-    """
+    """Answer a refused link (``linkpages.mentor_refused``), naming the plan it was for."""
     agreement = db.session.get(Agreement, error.agreement_id) if error.agreement_id else None
     plan = mentor_plan(agreement) if agreement is not None else None
-    page = render_template("agreements/mentor_refused.html", message=str(error), plan=plan,
-                           branding=plan.service if plan else None)
-    return private(make_response(page, 410 if error.gone else 404))
+    summary = _("The plan: %(job)s at %(company)s.", job=plan.job_title, company=plan.company) if plan else None
+    return mentor_refused(error, plan, summary)
 
 
 def _answer_or_confirm(form: MentorAnswerForm) -> bool:

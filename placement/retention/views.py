@@ -24,7 +24,7 @@ from placement.audit.reads import AGREEMENTS, audit_read
 from placement.auth.access import CASE_EDITORS, roles_required
 from placement.auth.models import Role
 from placement.extensions import db
-from placement.linkpages import act_through_link, private
+from placement.linkpages import act_through_link, mentor_refused, private
 from placement.retention import asking, services
 from placement.retention.forms import CheckForm, MentorCheckForm
 from placement.retention.models import Employment, JobCheck
@@ -179,12 +179,11 @@ def ask_mentor(check_id: int):
 # The mentor's page through the e-mailed link -------------------------------------------------------------------
 
 def _refused(error: links.LinkRefused):
-    """Answer a refused link like the plan's: 410 for a real link that no longer works, 404 for one never issued."""
+    """Answer a refused link like the plan's (``linkpages.mentor_refused``), naming the job it was about."""
     agreement = db.session.get(Agreement, error.agreement_id) if error.agreement_id else None
     shown = asking.mentor_check(agreement) if agreement is not None else None
-    page = render_template("retention/mentor_refused.html", message=str(error), shown=shown,
-                           branding=shown.service if shown else None)
-    return private(make_response(page, 410 if error.gone else 404))
+    summary = _("The job: %(job)s at %(company)s.", job=shown.job_title, company=shown.company) if shown else None
+    return mentor_refused(error, shown, summary)
 
 
 @bp.route("/m/job/<token>", methods=["GET", "POST"])
