@@ -7,7 +7,8 @@ from flask import Flask
 from sqlalchemy import select, text
 
 from placement import create_app
-from placement.audit.models import AuditEvent
+from placement.audit.models import Audited, AuditEvent
+from placement.audit.views import ENTITIES
 from placement.auth import services
 from placement.auth.models import Role
 from placement.extensions import db
@@ -223,6 +224,11 @@ def test_admin_reads_the_audit_log_others_cannot(client, login, partnership):
     page = client.get("/audit/?entity=companies").get_data(as_text=True)
     assert "Logget ApS" in page
     assert "<td>Created</td>" in page and "<td>Company #" in page  # labels, not table names
+
+
+def test_every_audited_record_type_has_a_name_on_the_audit_log():
+    audited = {mapper.local_table.name for mapper in db.Model.registry.mappers if issubclass(mapper.class_, Audited)}
+    assert audited - ENTITIES.keys() == set()  # a new audited table shows a name, not its table name
 
 
 @pytest.mark.skipif(not os.environ.get("PLACEMENT_TEST_REDIS_URL"), reason="needs PLACEMENT_TEST_REDIS_URL")

@@ -30,7 +30,11 @@ ENTITIES = {"partnerships": _l("Partnership"), "users": _l("User"), "api_tokens"
             "companies": _l("Company"), "mentors": _l("Mentor"), "job_functions": _l("Job function"),
             "participants": _l("Young person"), "agreements": _l("Internship agreement"),
             "progress_measurements": _l("Progress measurement"), "partnership_targets": _l("Targets"),
-            "matching_weights": _l("Matching weights"), "lexicon_entries": _l("Word list entry")}
+            "matching_weights": _l("Matching weights"), "lexicon_entries": _l("Word list entry"),
+            "account_links": _l("Invitation or reset link"), "young_person_links": _l("Young person's own link"),
+            "learning_goals": _l("Learning goal"), "goal_self_assessments": _l("Self-assessment"),
+            "job_checks": _l("Job check"), "meetings": _l("Meeting"), "meeting_actions": _l("Agreed action"),
+            "status_notes": _l("Status note")}
 
 
 #: A date as the log stores it.
