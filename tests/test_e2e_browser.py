@@ -265,3 +265,40 @@ def test_the_comparison_bar_follows_the_ticks_and_offers_the_button(app, server,
     WebDriverWait(browser, 10).until(lambda b: "/internships/compare?a=" in b.current_url)
     _loaded(browser)
     assert "Make an agreement" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_suggestions_explanation_names_the_words_and_the_occupation_that_matched(app, server, browser,
+                                                                                    partnership):
+    from selenium.webdriver.common.by import By
+
+    from placement.extensions import db
+    from placement.occupations.models import Occupation
+
+    db.session.add(Occupation(uri="http://data.europa.eu/esco/occupation/test-staldmedhjaelper", isco_group="9212",
+                              label="staldmedhjælper", alt_labels="hestepasser\nstaldarbejder"))
+    consultant = factories.user(Role.CONSULTANT, partnership)
+    farm = factories.company(partnership, name="Fjordgården", postcode="8900")
+    factories.job_function(farm, title="Staldmedhjælper", tasks="Fodring og mugning hos heste", places=1,
+                           hours_min=10, hours_max=25, mentor=factories.mentor(farm, name="Karen Fjord", max_interns=2))
+    shop = factories.company(partnership, name="Byens Boghandel", postcode="8900")
+    factories.job_function(shop, title="Butiksassistent", tasks="Kassen og hylderne", places=1, hours_min=10,
+                           hours_max=25, mentor=factories.mentor(shop, name="Per Bog", max_interns=1))
+    # The young person names the occupation by an ESCO synonym only; the job function is not linked to it.
+    young = factories.participant(partnership, name="Mikkel Testesen", interests="hestepasser, gerne i en stald",
+                                  consultant_id=consultant.id, hours_min=15, hours_max=20, max_km=20)
+    _log_in(browser, server, consultant)
+    browser.get(f"{server}/participants/{young.id}/internships")
+
+    def interest_sentence(details) -> str:
+        for row in details.find_elements(By.CSS_SELECTOR, "table.components tbody tr"):
+            if row.find_element(By.TAG_NAME, "th").get_attribute("textContent").strip() == "Interests":
+                return row.find_element(By.CSS_SELECTOR, "td[lang=da]").get_attribute("textContent").strip()
+        raise AssertionError("no interests row")
+
+    first, second = browser.find_elements(By.CSS_SELECTOR, "details.why")[:2]
+    assert first.get_attribute("open") is not None  # the first suggestion's reasons are shown at once
+    shown = first.find_element(By.CSS_SELECTOR, "table.components").text
+    assert "'hestepasser' = staldmedhjælper (ud fra titlen)" in shown  # the synonym, resolved through the title
+    assert "'stald' i titlen (staldmedhjælper)" in shown  # a word inside the Danish compound
+    assert interest_sentence(first).startswith("Passer godt til interesserne: ")
+    assert interest_sentence(second) == "Intet fælles med interesserne"  # the shop: nothing claimed
