@@ -146,6 +146,36 @@ def test_calm_animal_job_ranks_first_and_the_hectic_kitchen_low_with_its_reason(
     assert far.reasons[0].detail == f"{far.distance_km:.1f} km, limit 15 km"
 
 
+def test_every_exclusion_reason_carries_its_figures(world):
+    shop = _company(world["partnership"], "Skjern Byggemarked", CALM)
+    calm = _profile(structure=5, predictability=5, pace=2, social_contact=2, sensory_load=2)
+
+    def job(title, **fields):
+        fields.setdefault("mentor", factories.mentor(shop, experience_level=4, max_interns=2))
+        return factories.job_function(shop, title=title, tasks="Fylde varer op", hours_min=10, hours_max=25,
+                                      **{"places": 1, **calm, **fields})
+
+    job("Uden pladser", places=0)
+    job("Fuld mentor", mentor=factories.mentor(shop, experience_level=4, max_interns=0))
+    job("Tungt lager", physical_load=5)
+    job("Uden mentor", mentor=None)
+    excluded = services.matches_for_participant(world["young"], excluded=True).excluded
+    reasons = {s.subject.title: [(r.code, r.detail) for r in s.reasons] for s in excluded}
+    assert reasons["Uden pladser"] == [("no_free_place", "no places offered")]
+    assert reasons["Fuld mentor"] == [("mentor_at_capacity", "the mentor takes no interns")]
+    assert reasons["Tungt lager"] == [("physical_load", "demands 5, manageable 3 (scale 1–5)")]
+    assert reasons["Uden mentor"] == [("no_mentor", "")]  # nothing to count: the reason says it all
+    # Places and a mentor's interns, when some are taken: how many there are.
+    person, job_row = services.person_for(world["young"]), services.job_for(world["calm"])
+    detail = services._reason_detail
+    assert detail("no_free_place", person, job_row, float("nan"), services.Room(True, 2, 1)) == "2 places, all taken"
+    assert detail("mentor_at_capacity", person, job_row, float("nan"), services.Room(True, 1, 1)) \
+        == "the mentor takes 1 intern at a time"
+    with force_locale("da"):
+        assert detail("physical_load", person, services.job_for(world["kitchen"]), float("nan"),
+                      services.Room(True, 1, 1)).startswith("kræver ")
+
+
 def test_page_shows_ranked_suggestions_and_the_excluded_farm_only_on_request(client, login, world):
     login(world["consultant"])
     url = f"/participants/{world['young'].id}/internships"

@@ -72,9 +72,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -105,6 +106,7 @@ from placement.matching import (
     score_person,
 )
 from placement.matching.explain import SAME_PLACE_KM, explain, sentences
+from placement.matching.types import PHYSICAL_LOAD
 from placement.network.models import Company, CompanyKind, JobFunction, Mentor
 from placement.network.services import coordinates
 from placement.occupations import services as occupation_services
@@ -222,6 +224,10 @@ class NetworkIndex:
     def offered(self) -> int:
         """How many job functions are offered."""
         return int(np.count_nonzero(self.present))
+
+    def room(self, row: int) -> Room:
+        """What the job function of ``row`` offers room for (the figures of an exclusion)."""
+        return Room(bool(self.has_mentor[row]), int(self.places[row]), int(self.max_interns[row]))
 
     def offered_row(self, job_function_id: int) -> int | None:
         """The row of an offered job function, None when it is not offered."""
@@ -737,31 +743,49 @@ class JobFunctionCandidates:
     considered: int
 
 
+class Room(NamedTuple):
+    """What a job function offers room for (an exclusion's figures): whether it has an active mentor, its places and
+    how many interns its mentor takes at a time."""
+
+    has_mentor: bool
+    places: int
+    max_interns: int
+
+
 def _reason(exclusion: Exclusion, has_mentor: bool) -> Reason:
     if exclusion is Exclusion.MENTOR_AT_CAPACITY and not has_mentor:
         return Reason("no_mentor", NO_MENTOR_REASON)
     return Reason(exclusion.name.lower(), exclusion.label)
 
 
-def _reasons(mask: int, has_mentor: bool, person=None, job=None, km: float = math.nan) -> list[Reason]:
-    """The reasons set in ``mask``; with the pair (``person``, ``job``) each carries its figures where it has any."""
-    reasons = [_reason(exclusion, has_mentor) for exclusion in Exclusion.reasons(mask)]
-    if person is None or job is None:
-        return reasons
-    return [replace(reason, detail=_reason_detail(reason.code, person, job, km)) for reason in reasons]
+def _reasons(mask: int, room: Room, person, job, km: float) -> list[Reason]:
+    """The reasons set in ``mask`` for the pair (``person``, ``job``), each with its figures."""
+    return [replace(reason, detail=_reason_detail(reason.code, person, job, km, room))
+            for reason in (_reason(exclusion, room.has_mentor) for exclusion in Exclusion.reasons(mask))]
 
 
 def _hours(low: float, high: float) -> str:
     return f"{format_decimal(low)}–{format_decimal(high)}"
 
 
-def _reason_detail(code: str, person, job, km: float) -> str:
-    """The figures of one exclusion reason: how far against the limit, the hours offered against those wished."""
+def _reason_detail(code: str, person, job, km: float, room: Room) -> str:
+    """The figures of one exclusion reason: how far against the limit, the hours offered against those wished, the
+    places all taken, the mentor's number of interns at a time, the physical load against what can be managed (a job
+    function without a mentor has no figure)."""
     if code == "too_far" and not math.isnan(km):
         return _("%(km)s km, limit %(limit)s km", km=format_decimal(round(km, 1)), limit=format_decimal(person.max_km))
     if code == "hours_dont_fit":
         return _("offers %(offer)s hours a week, wished %(wish)s", offer=_hours(job.hours_min, job.hours_max),
                  wish=_hours(person.hours_min, person.hours_max))
+    if code == "no_free_place":
+        return ngettext("%(num)d place, taken", "%(num)d places, all taken", room.places) if room.places \
+            else _("no places offered")
+    if code == "mentor_at_capacity":
+        return ngettext("the mentor takes %(num)d intern at a time", "the mentor takes %(num)d interns at a time",
+                        room.max_interns) if room.max_interns else _("the mentor takes no interns")
+    if code == "physical_load":
+        return _("demands %(demand)d, manageable %(tolerance)d (scale 1–5)", demand=job.profile[PHYSICAL_LOAD],
+                 tolerance=person.needs[PHYSICAL_LOAD])
     return ""
 
 
@@ -792,7 +816,7 @@ def distance_text(km: float | None) -> str:
     return _("same postcode") if km < SAME_PLACE_KM else f"{format_decimal(round(km, 1))} km"
 
 
-def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, captions: list[tuple[str, str]],
+def _scored(ranking: Ranking, i: int, subject, room: Room, captions: list[tuple[str, str]],
             rank: int | None = None) -> Scored:
     """Describe row ``i`` of a ranking: components with weights and sentences, the reasons if excluded.
 
@@ -819,7 +843,7 @@ def _scored(ranking: Ranking, i: int, subject, has_mentor: bool, captions: list[
         components=[ComponentScore(name, values[k], weights[k], texts[name], *captions[k])
                     for k, name in enumerate(COMPONENTS)],
         explanations=lines,
-        reasons=_reasons(int(ranking.exclusions[i]), has_mentor, person, job, km),
+        reasons=_reasons(int(ranking.exclusions[i]), room, person, job, km),
         rank=rank,
         match=match,
     )
@@ -967,7 +991,7 @@ def _explained_matches(participant: Participant, index: NetworkIndex, weights: W
     def scored(i: int, rank: int | None = None) -> Scored:
         row = int(rows[i])
         job = jobs[int(sub.ids[i])]
-        result = _scored(sub, i, job, bool(index.has_mentor[row]), captions, rank)
+        result = _scored(sub, i, job, index.room(row), captions, rank)
         marks = marks_for(history, job)
         changes: dict = {"history": marks}
         if rank is not None and near[i]:
@@ -1170,7 +1194,7 @@ def compare(participant: Participant, job_function_ids: Sequence[int]) -> list[S
     out = []
     for ident in job_function_ids:
         row = index.offered_row(ident)
-        out.append(_scored(ranking, row, jobs[ident], bool(index.has_mentor[row]), captions, place.get(row)))
+        out.append(_scored(ranking, row, jobs[ident], index.room(row), captions, place.get(row)))
     return out
 
 
@@ -1202,16 +1226,16 @@ def candidates_for_job_function(job_function: JobFunction, user, limit: int | No
     else:
         ranking = score_job(index.jobs, row, arrays, np.zeros(len(people)), weights)
     by_id = {p.id: p for p in people}
-    has_mentor = bool(index.has_mentor[row])
+    room = index.room(row)
     captions = component_captions(ranking.weights)
     top = [int(i) for i in ranking.order(limit)]
     return JobFunctionCandidates(
         job_function=job_function,
         weights=ranking.weights,
         offered=True,
-        candidates=[_scored(ranking, i, by_id[int(ranking.ids[i])], has_mentor, captions, rank)
+        candidates=[_scored(ranking, i, by_id[int(ranking.ids[i])], room, captions, rank)
                     for rank, i in enumerate(top, start=1)],
-        excluded=[_scored(ranking, int(i), by_id[int(ranking.ids[i])], has_mentor, captions)
+        excluded=[_scored(ranking, int(i), by_id[int(ranking.ids[i])], room, captions)
                   for i in _excluded_rows(ranking)],
         considered=len(people),
     )
