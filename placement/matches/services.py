@@ -246,8 +246,7 @@ class NetworkIndex:
             hires=_per_row({company: hires for company, (hires, _ended) in record.items()}, self.company_ids),
             ended=_per_row({company: ended for company, (_hires, ended) in record.items()}, self.company_ids))
         copy = replace(self, jobs=jobs)
-        if "_id_order" in self.__dict__:  # the same rows: shared
-            copy.__dict__["_id_order"] = self._id_order
+        copy.__dict__["_id_order"] = self._id_order  # the same rows: found once, on the kept structure
         return copy
 
 
