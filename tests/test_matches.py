@@ -563,6 +563,8 @@ def test_who_may_change_the_weights_of_which_partnership(client, login, world):
     client.post("/logout")
     login(factories.user(Role.COORDINATOR, partnership))
     assert client.get(f"/matching/weights?partnership={other.id}").status_code == 404
+    assert client.get("/matching/weights?partnership=abc").status_code == 404  # no guessing at a malformed choice
+    assert client.get(f"/matching/weights?partnership={partnership.id}").status_code == 200  # their own, named
     client.post("/logout")
     admin = login(factories.user(Role.ADMIN, partnership))
     response = client.post(f"/matching/weights?partnership={other.id}", data=_weights_form(hours="1", version="0"))
