@@ -134,3 +134,23 @@ def login(client):
         return user
 
     return _login
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """``calls(module, "name")``: the first argument of every call of the module's function from now on (the
+    function still runs), e.g. which partnerships' networks were built again."""
+
+    def record(module, name: str) -> list:
+        made, original = [], getattr(module, name)
+        monkeypatch.setattr(module, name, lambda first, *rest: made.append(first) or original(first, *rest))
+        return made
+
+    return record
+
+
+def live_search(client, query: str) -> list[tuple[str, str]]:
+    """The live search box's results for ``query``: (title, context) pairs, best first."""
+    response = client.post("/search/live", data={"q": query})
+    assert response.status_code == 200
+    return [(r["title"], r["context"]) for r in response.get_json()["results"]]

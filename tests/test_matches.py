@@ -393,12 +393,11 @@ def _offered(index) -> dict[int, int]:
     return {int(index.job_ids[row]): int(row) for row in np.flatnonzero(index.present)}
 
 
-def test_the_network_follows_changes_row_by_row_as_a_full_build_would(world, monkeypatch):
+def test_the_network_follows_changes_row_by_row_as_a_full_build_would(world, calls):
     partnership_id, young = world["partnership"].id, world["young"]
     built = services.network(partnership_id)
-    builds = []
     full_build = services._network_structure
-    monkeypatch.setattr(services, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+    builds = calls(services, "_network_structure")
 
     world["kitchen"].title = "Køkkenmedhjælper i kantinen"
     world["kitchen"].pace = 3
@@ -435,12 +434,10 @@ def test_the_network_follows_changes_row_by_row_as_a_full_build_would(world, mon
     assert WORKSHOP_TITLE in _titles(services.matches_for_participant(young).suggestions)
 
 
-def test_the_network_is_built_again_when_a_change_cannot_be_followed_row_by_row(world, monkeypatch):
+def test_the_network_is_built_again_when_a_change_cannot_be_followed_row_by_row(world, calls):
     partnership_id = world["partnership"].id
     services.network(partnership_id)
-    builds = []
-    full_build = services._network_structure
-    monkeypatch.setattr(services, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+    builds = calls(services, "_network_structure")
     world["calm"].occupation.alt_labels = "staldmedhjælper\ndyrepasser\nkalvepasser"  # shared by everyone
     db.session.commit()
     services.network(partnership_id)

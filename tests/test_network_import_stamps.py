@@ -10,6 +10,7 @@ from placement.matches import services as matches
 from placement.network import csvio
 from placement.network import services as network
 from tests import factories
+from tests.conftest import live_search
 from tests.test_matches import CALM, _company, _profile, scenario
 
 
@@ -24,19 +25,16 @@ def _import(kind: str, partnership, header: str, lines: list[str]) -> None:
     db.session.commit()  # as the import page does, in a request of its own
 
 
-def test_a_small_import_is_found_by_the_next_search_without_a_rebuild(client, login, partnership, monkeypatch):
+def test_a_small_import_is_found_by_the_next_search_without_a_rebuild(client, login, partnership, calls):
     login(factories.user(Role.CONSULTANT, partnership))
 
     def live(query: str) -> list[tuple[str, str]]:
-        response = client.post("/search/live", data={"q": query})
-        assert response.status_code == 200
-        return [(r["title"], r["context"]) for r in response.get_json()["results"]]
+        return live_search(client, query)
 
     company = factories.company(partnership, name="Hansens Maskinstation ApS")
     assert live("hansens maskinstation")[0] == ("Hansens Maskinstation ApS", "")  # built here, once
-    builds = []
     build = network.build_search_index
-    monkeypatch.setattr(network, "build_search_index", lambda ident: builds.append(ident) or build(ident))
+    builds = calls(network, "build_search_index")
 
     cvr = factories.cvr()
     _import(csvio.COMPANIES, partnership, "cvr;name;postcode", [f"{cvr};Grøn Gård ApS;8900"])
@@ -75,12 +73,11 @@ def _considered(young) -> set[str]:
     return {s.subject.title for s in (*result.suggestions, *result.excluded)}
 
 
-def test_a_small_import_joins_the_matching_network_without_a_rebuild(world, monkeypatch):
+def test_a_small_import_joins_the_matching_network_without_a_rebuild(world, calls):
     partnership_id, young = world["partnership"].id, world["young"]
     built = matches.network(partnership_id)
-    builds = []
     full_build = matches._network_structure
-    monkeypatch.setattr(matches, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+    builds = calls(matches, "_network_structure")
 
     titles = _imported_jobs(world, 10)
     updated = matches.network(partnership_id)
@@ -94,12 +91,10 @@ def test_a_small_import_joins_the_matching_network_without_a_rebuild(world, monk
         assert updated.model.analysed(row) == fresh.model.analysed(other)
 
 
-def test_a_large_import_has_the_matching_network_built_again(world, monkeypatch):
+def test_a_large_import_has_the_matching_network_built_again(world, monkeypatch, calls):
     partnership_id = world["partnership"].id
     matches.network(partnership_id)
-    builds = []
-    full_build = matches._network_structure
-    monkeypatch.setattr(matches, "_network_structure", lambda ident: builds.append(ident) or full_build(ident))
+    builds = calls(matches, "_network_structure")
     monkeypatch.setattr(revisions, "STAMP_LIMIT", 5)  # a large import, in small
     titles = _imported_jobs(world, 6)
     assert set(titles) <= _considered(world["young"])

@@ -13,6 +13,7 @@ from placement.network import search, services
 from placement.network.search import SearchDocument, SearchHit, SearchIndex, identifier, normalise
 from placement.occupations.models import Occupation
 from tests import factories
+from tests.conftest import live_search
 
 COMPANIES = [
     "Hansens Maskinstation ApS",
@@ -501,22 +502,19 @@ def test_every_network_change_shows_in_the_next_search(searcher, partnership, ot
     assert "Grøn Gård I/S" not in searcher("grøn gård")
 
 
-def test_network_changes_update_the_partnership_index_without_a_rebuild(client, login, partnership, monkeypatch):
+def test_network_changes_update_the_partnership_index_without_a_rebuild(client, login, partnership, calls):
     login(factories.user(Role.CONSULTANT, partnership))
 
     def live(query: str) -> list[tuple[str, str]]:
-        response = client.post("/search/live", data={"q": query})
-        assert response.status_code == 200
-        return [(r["title"], r["context"]) for r in response.get_json()["results"]]
+        return live_search(client, query)
 
     company = factories.company(partnership, name="Hansens Maskinstation ApS", industry="Landbrug")
     factories.mentor(company, name="Karen Holm")
     factories.job_function(company, title="Staldhjælp")
     other = factories.company(partnership, name="Nielsens Landbrug")
     assert live("hansen maskinstation")[0] == ("Hansens Maskinstation ApS", "")  # built here, once
-    builds = []
     build = services.build_search_index
-    monkeypatch.setattr(services, "build_search_index", lambda ident: builds.append(ident) or build(ident))
+    builds = calls(services, "build_search_index")
 
     company.name = "Grøn Gård ApS"  # renamed: its mentor and job function carry the new name
     db.session.commit()

@@ -15,11 +15,9 @@ def app_config(tmp_path) -> dict:
 
 
 @pytest.fixture
-def builds(monkeypatch) -> list[int]:
+def builds(calls) -> list[int]:
     """The partnerships whose network was built (not loaded, not updated row by row)."""
-    made = []
-    full_build = services._network_structure
-    monkeypatch.setattr(services, "_network_structure", lambda ident: made.append(ident) or full_build(ident))
+    made = calls(services, "_network_structure")
     services.forget_networks()
     return made
 
@@ -101,15 +99,13 @@ def test_a_snapshot_made_by_other_code_is_neither_read_nor_kept(app, tmp_path):
     assert [p.name.split("-")[1] for p in (tmp_path / "snapshots").glob("test-*.snapshot")] == [new.version]
 
 
-def test_a_new_worker_loads_the_search_index_from_its_snapshot(partnership, monkeypatch):
+def test_a_new_worker_loads_the_search_index_from_its_snapshot(partnership, calls):
     from placement.network import services as network_services
 
     _network(partnership)
     built = network_services.search_index(partnership.id)
     network_services._partnership_indexes.clear()  # as a worker process started later
-    builds = []
-    full_build = network_services.build_search_index
-    monkeypatch.setattr(network_services, "build_search_index", lambda ident: builds.append(ident) or full_build(ident))
+    builds = calls(network_services, "build_search_index")
     loaded = network_services.search_index(partnership.id)
     assert builds == [] and loaded is not built
     assert loaded.search("kvægbrug") == built.search("kvægbrug") != []
